@@ -1,0 +1,77 @@
+package io.headwatch.agent;
+
+import io.headwatch.agent.config.HeadwatchConfig;
+import io.headwatch.agent.export.AgentTelemetry;
+import io.headwatch.agent.pipeline.StatisticsWorker;
+import io.headwatch.agent.sampling.Sampler;
+import io.headwatch.agent.util.AgentLog;
+
+/**
+ * What the instrumentation needs at run time: settings, sampler, worker and telemetry.
+ *
+ * <p>The OpenTelemetry SDK is built on first use (when the application creates its first model
+ * session), so that an application that never runs a model pays nothing for it.
+ */
+public final class AgentRuntime {
+  private static volatile AgentRuntime current;
+
+  private final HeadwatchConfig config;
+  private final Sampler sampler;
+  private final StatisticsWorker worker;
+  private volatile AgentTelemetry telemetry;
+
+  AgentRuntime(HeadwatchConfig config) {
+    this.config = config;
+    this.sampler = new Sampler(config.samplingRate());
+    this.worker = new StatisticsWorker(config.queueCapacity());
+  }
+
+  /** The installed runtime, or null when the agent is not installed or is switched off. */
+  public static AgentRuntime current() {
+    return current;
+  }
+
+  static void install(AgentRuntime runtime) {
+    current = runtime;
+    Thread hook = new Thread(runtime::shutdown, "headwatch-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+  }
+
+  public HeadwatchConfig config() {
+    return config;
+  }
+
+  public Sampler sampler() {
+    return sampler;
+  }
+
+  public StatisticsWorker worker() {
+    return worker;
+  }
+
+  public AgentTelemetry telemetry() {
+    AgentTelemetry t = telemetry;
+    if (t == null) {
+      synchronized (this) {
+        t = telemetry;
+        if (t == null) {
+          t = AgentTelemetry.create();
+          telemetry = t;
+        }
+      }
+    }
+    return t;
+  }
+
+  private void shutdown() {
+    long timeout = config.shutdownTimeoutMs();
+    long start = System.nanoTime();
+    worker.drain(timeout);
+    AgentTelemetry t = telemetry;
+    if (t != null) {
+      long left = Math.max(0, timeout - (System.nanoTime() - start) / 1_000_000);
+      t.shutdown(Math.max(left, 1000));
+    }
+    AgentLog.debug("shutdown complete");
+  }
+}

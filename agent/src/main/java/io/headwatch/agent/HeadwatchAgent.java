@@ -1,0 +1,75 @@
+package io.headwatch.agent;
+
+import io.headwatch.agent.config.HeadwatchConfig;
+import io.headwatch.agent.onnx.OnnxRuntimeInstrumentation;
+import io.headwatch.agent.util.AgentLog;
+import java.lang.instrument.Instrumentation;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.matcher.ElementMatchers;
+
+/**
+ * Entry point of {@code -javaagent:headwatch-agent.jar[=settings]} (and of late attach).
+ *
+ * <p>Reads the settings, installs the Byte Buddy transformations and returns: nothing else runs
+ * until the application creates a model session.
+ */
+public final class HeadwatchAgent {
+  private HeadwatchAgent() {}
+
+  public static void premain(String args, Instrumentation instrumentation) {
+    start(args, instrumentation);
+  }
+
+  public static void agentmain(String args, Instrumentation instrumentation) {
+    start(args, instrumentation);
+  }
+
+  private static synchronized void start(String args, Instrumentation instrumentation) {
+    try {
+      if (AgentRuntime.current() != null) {
+        AgentLog.warn("agent already started; ignoring a second start");
+        return;
+      }
+      HeadwatchConfig config = HeadwatchConfig.load(args);
+      AgentLog.setDebug(config.debug());
+      if (!config.enabled()) {
+        AgentLog.info("disabled by " + HeadwatchConfig.ENABLED + "=false");
+        return;
+      }
+      AgentRuntime runtime = new AgentRuntime(config);
+      AgentRuntime.install(runtime);
+      AgentBuilder builder = new AgentBuilder.Default()
+          .disableClassFormatChanges()
+          .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
+          .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
+          .with(AgentBuilder.TypeStrategy.Default.REDEFINE)
+          .with(new TransformationErrorListener())
+          .ignore(ElementMatchers.nameStartsWith("net.bytebuddy.")
+              .or(ElementMatchers.nameStartsWith("io.headwatch.agent."))
+              .or(ElementMatchers.nameStartsWith("java."))
+              .or(ElementMatchers.nameStartsWith("jdk."))
+              .or(ElementMatchers.nameStartsWith("sun.")));
+      int instrumentations = 0;
+      if (config.onnxRuntimeEnabled()) {
+        builder = OnnxRuntimeInstrumentation.register(builder);
+        instrumentations++;
+      }
+      builder.installOn(instrumentation);
+      AgentLog.info("started: sampling rate " + config.samplingRate() + ", " + instrumentations
+          + " instrumentation(s)");
+    } catch (Throwable t) {
+      // The application must start whatever happens to the agent.
+      AgentLog.warnOnce("start", "agent failed to start; the application runs without it", t);
+    }
+  }
+
+  /** Logs (once per type) a transformation that failed, instead of failing silently. */
+  private static final class TransformationErrorListener extends AgentBuilder.Listener.Adapter {
+    @Override
+    public void onError(String typeName, ClassLoader classLoader,
+        net.bytebuddy.utility.JavaModule module, boolean loaded, Throwable throwable) {
+      AgentLog.warnOnce("transform-" + typeName, "could not instrument " + typeName
+          + "; it runs unobserved", throwable);
+    }
+  }
+}

@@ -1,0 +1,251 @@
+package io.headwatch.agent.config;
+
+import io.headwatch.agent.util.AgentLog;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * Headwatch's own settings, read once at start-up.
+ *
+ * <p>Each setting {@code headwatch.x.y} is looked up, in this order, in the agent arguments
+ * ({@code -javaagent:headwatch-agent.jar=x.y=value,...}, the {@code headwatch.} prefix optional),
+ * the system property {@code headwatch.x.y}, and the environment variable {@code HEADWATCH_X_Y}.
+ * A value that does not parse gets one log line naming the setting, the value and its source,
+ * and the default is used. OpenTelemetry's own settings ({@code OTEL_*}, {@code otel.*}) are read
+ * by the OpenTelemetry SDK, not here.
+ */
+public final class HeadwatchConfig {
+  public static final String ENABLED = "headwatch.enabled";
+  public static final String SAMPLING_RATE = "headwatch.sampling.rate";
+  public static final String MODEL_NAME = "headwatch.model.name";
+  public static final String OPERATION_NAME = "headwatch.operation.name";
+  public static final String QUEUE_CAPACITY = "headwatch.queue.capacity";
+  public static final String SNAPSHOT_MAX_SEQUENCES = "headwatch.snapshot.max_sequences";
+  public static final String ONNXRUNTIME_ENABLED = "headwatch.instrumentation.onnxruntime.enabled";
+  public static final String ONNX_MAX_MODEL_BYTES = "headwatch.onnx.max_model_bytes";
+  public static final String SHUTDOWN_TIMEOUT_MS = "headwatch.shutdown.timeout_ms";
+  public static final String DEBUG = "headwatch.debug";
+
+  /** Every setting with its default and a one-line description (the README table is built from this). */
+  public static final Map<String, String[]> SETTINGS = new LinkedHashMap<>();
+
+  static {
+    SETTINGS.put(ENABLED, new String[] {"true", "Off switch: false leaves the application untouched."});
+    SETTINGS.put(SAMPLING_RATE, new String[] {"0.01", "Share of inferences, in [0, 1], whose attention and activations are captured."});
+    SETTINGS.put(MODEL_NAME, new String[] {"", "Model name for every model in this JVM (default: from the model file name, else the graph name, else onnx-<hash>)."});
+    SETTINGS.put(OPERATION_NAME, new String[] {"", "gen_ai.operation.name (default: embeddings, classification or inference, from the model's output names)."});
+    SETTINGS.put(QUEUE_CAPACITY, new String[] {"32", "Sampled inferences waiting for the statistics worker; beyond it they are dropped and counted."});
+    SETTINGS.put(SNAPSHOT_MAX_SEQUENCES, new String[] {"4", "Snapshot log records per sampled inference (one per sequence of a batch, at most this many)."});
+    SETTINGS.put(ONNXRUNTIME_ENABLED, new String[] {"true", "Instrument ONNX Runtime (ai.onnxruntime)."});
+    SETTINGS.put(ONNX_MAX_MODEL_BYTES, new String[] {"1073741824", "Models larger than this get inference-level telemetry only (the capture session holds a second copy of the weights)."});
+    SETTINGS.put(SHUTDOWN_TIMEOUT_MS, new String[] {"5000", "At JVM exit, how long to finish queued statistics and flush telemetry."});
+    SETTINGS.put(DEBUG, new String[] {"false", "Verbose agent log on standard error."});
+  }
+
+  private final boolean enabled;
+  private final double samplingRate;
+  private final String modelName;
+  private final String operationName;
+  private final int queueCapacity;
+  private final int snapshotMaxSequences;
+  private final boolean onnxRuntimeEnabled;
+  private final long onnxMaxModelBytes;
+  private final long shutdownTimeoutMs;
+  private final boolean debug;
+
+  private HeadwatchConfig(Resolver r) {
+    this.enabled = r.bool(ENABLED);
+    this.samplingRate = r.decimal(SAMPLING_RATE, 0.0, 1.0);
+    this.modelName = r.text(MODEL_NAME);
+    this.operationName = r.text(OPERATION_NAME);
+    this.queueCapacity = (int) r.integer(QUEUE_CAPACITY, 1, 100_000);
+    this.snapshotMaxSequences = (int) r.integer(SNAPSHOT_MAX_SEQUENCES, 0, 1024);
+    this.onnxRuntimeEnabled = r.bool(ONNXRUNTIME_ENABLED);
+    this.onnxMaxModelBytes = r.integer(ONNX_MAX_MODEL_BYTES, 0, Integer.MAX_VALUE);
+    this.shutdownTimeoutMs = r.integer(SHUTDOWN_TIMEOUT_MS, 0, 600_000);
+    this.debug = r.bool(DEBUG);
+  }
+
+  /** Reads settings from the agent arguments, system properties and environment of this JVM. */
+  public static HeadwatchConfig load(String agentArgs) {
+    return load(agentArgs, System.getProperties(), System.getenv());
+  }
+
+  /** Reads settings from the given sources (tests pass their own). */
+  public static HeadwatchConfig load(String agentArgs, Properties system, Map<String, String> env) {
+    return new HeadwatchConfig(new Resolver(parseAgentArgs(agentArgs), system, env));
+  }
+
+  static Map<String, String> parseAgentArgs(String agentArgs) {
+    Map<String, String> args = new LinkedHashMap<>();
+    if (agentArgs == null || agentArgs.isBlank()) {
+      return args;
+    }
+    List<String> unknown = new ArrayList<>();
+    for (String pair : agentArgs.split(",")) {
+      if (pair.isBlank()) {
+        continue;
+      }
+      int eq = pair.indexOf('=');
+      String key = (eq < 0 ? pair : pair.substring(0, eq)).trim();
+      String value = eq < 0 ? "" : pair.substring(eq + 1).trim();
+      if (!key.startsWith("headwatch.")) {
+        key = "headwatch." + key;
+      }
+      if (!SETTINGS.containsKey(key)) {
+        unknown.add(key);
+        continue;
+      }
+      args.put(key, value);
+    }
+    if (!unknown.isEmpty()) {
+      AgentLog.warn("unknown agent argument(s) " + unknown + " ignored; known settings: "
+          + SETTINGS.keySet());
+    }
+    return args;
+  }
+
+  /** The environment variable that carries {@code key}: HEADWATCH_SAMPLING_RATE for headwatch.sampling.rate. */
+  public static String envName(String key) {
+    return key.toUpperCase(Locale.ROOT).replace('.', '_');
+  }
+
+  public boolean enabled() {
+    return enabled;
+  }
+
+  public double samplingRate() {
+    return samplingRate;
+  }
+
+  /** The configured model name, or empty to derive one per model. */
+  public String modelName() {
+    return modelName;
+  }
+
+  /** The configured operation name, or empty to derive one per model. */
+  public String operationName() {
+    return operationName;
+  }
+
+  public int queueCapacity() {
+    return queueCapacity;
+  }
+
+  public int snapshotMaxSequences() {
+    return snapshotMaxSequences;
+  }
+
+  public boolean onnxRuntimeEnabled() {
+    return onnxRuntimeEnabled;
+  }
+
+  public long onnxMaxModelBytes() {
+    return onnxMaxModelBytes;
+  }
+
+  public long shutdownTimeoutMs() {
+    return shutdownTimeoutMs;
+  }
+
+  public boolean debug() {
+    return debug;
+  }
+
+  /** Looks a setting up in its three sources and parses it, falling back to the default. */
+  private static final class Resolver {
+    private final Map<String, String> args;
+    private final Properties system;
+    private final Map<String, String> env;
+
+    Resolver(Map<String, String> args, Properties system, Map<String, String> env) {
+      this.args = args;
+      this.system = system;
+      this.env = env;
+    }
+
+    private String[] raw(String key) {
+      if (args.containsKey(key)) {
+        return new String[] {args.get(key), "agent argument"};
+      }
+      String value = system.getProperty(key);
+      if (value != null) {
+        return new String[] {value, "system property"};
+      }
+      value = env.get(envName(key));
+      if (value != null) {
+        return new String[] {value, "environment variable " + envName(key)};
+      }
+      return null;
+    }
+
+    private static String defaultOf(String key) {
+      return SETTINGS.get(key)[0];
+    }
+
+    private static void reject(String key, String[] raw, String expected) {
+      AgentLog.warn("setting " + key + "='" + raw[0] + "' (from " + raw[1] + ") is not "
+          + expected + "; using the default " + defaultOf(key));
+    }
+
+    boolean bool(String key) {
+      String[] raw = raw(key);
+      if (raw != null) {
+        String v = raw[0].trim().toLowerCase(Locale.ROOT);
+        if (v.equals("true") || v.equals("false")) {
+          return Boolean.parseBoolean(v);
+        }
+        reject(key, raw, "true or false");
+      }
+      return Boolean.parseBoolean(defaultOf(key));
+    }
+
+    double decimal(String key, double min, double max) {
+      String[] raw = raw(key);
+      if (raw != null) {
+        try {
+          double v = Double.parseDouble(raw[0].trim());
+          if (v >= min && v <= max) {
+            return v;
+          }
+        } catch (NumberFormatException e) {
+          // reported below
+        }
+        reject(key, raw, "a number in [" + min + ", " + max + "]");
+      }
+      return Double.parseDouble(defaultOf(key));
+    }
+
+    long integer(String key, long min, long max) {
+      String[] raw = raw(key);
+      if (raw != null) {
+        try {
+          long v = Long.parseLong(raw[0].trim());
+          if (v >= min && v <= max) {
+            return v;
+          }
+        } catch (NumberFormatException e) {
+          // reported below
+        }
+        reject(key, raw, "an integer in [" + min + ", " + max + "]");
+      }
+      return Long.parseLong(defaultOf(key));
+    }
+
+    String text(String key) {
+      String[] raw = raw(key);
+      if (raw != null) {
+        String v = raw[0].trim();
+        if (v.length() <= 128 && v.chars().noneMatch(Character::isISOControl)) {
+          return v;
+        }
+        reject(key, raw, "a name of at most 128 printable characters");
+      }
+      return defaultOf(key);
+    }
+  }
+}

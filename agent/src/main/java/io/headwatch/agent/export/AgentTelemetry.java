@@ -1,0 +1,142 @@
+package io.headwatch.agent.export;
+
+import io.headwatch.agent.util.AgentLog;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.logs.Logger;
+import io.opentelemetry.api.metrics.DoubleHistogram;
+import io.opentelemetry.api.metrics.LongCounter;
+import io.opentelemetry.api.metrics.Meter;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
+import io.opentelemetry.sdk.resources.Resource;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The agent's own OpenTelemetry SDK (bundled and relocated, so it never meets the application's),
+ * configured the standard way from {@code OTEL_*} environment variables and {@code otel.*}
+ * system properties, and the instruments Headwatch records into.
+ */
+public final class AgentTelemetry {
+  private final OpenTelemetrySdk sdk;
+  final Tracer tracer;
+  final Logger logger;
+
+  final DoubleHistogram inferenceDuration;
+  final DoubleHistogram inputTokens;
+  final LongCounter inferences;
+  final DoubleHistogram overhead;
+  final LongCounter dropped;
+  final DoubleHistogram attentionEntropy;
+  final DoubleHistogram attentionMaxWeight;
+  final DoubleHistogram attentionSinkMass;
+  final DoubleHistogram activationAbsMax;
+  final DoubleHistogram activationMean;
+  final DoubleHistogram activationStd;
+  final LongCounter activationNonFinite;
+
+  AgentTelemetry(OpenTelemetrySdk sdk) {
+    this.sdk = sdk;
+    this.tracer = sdk.getTracer(TelemetryNames.SCOPE);
+    this.logger = sdk.getLogsBridge().get(TelemetryNames.SCOPE);
+    Meter meter = sdk.getMeter(TelemetryNames.SCOPE);
+    inferenceDuration = histogram(meter, "headwatch.inference.duration", "s",
+        "Duration of one inference call seen by the agent.", TelemetryNames.DURATION_BUCKETS_S);
+    inputTokens = histogram(meter, "headwatch.inference.input.tokens", "{token}",
+        "Valid (unpadded) input tokens per sequence.", TelemetryNames.TOKEN_BUCKETS);
+    inferences = meter.counterBuilder("headwatch.agent.inferences").setUnit("{inference}")
+        .setDescription("Inferences seen by the agent, by whether statistics were computed.").build();
+    overhead = histogram(meter, "headwatch.agent.overhead", "s",
+        "Time the agent spent, per inference and phase.", TelemetryNames.OVERHEAD_BUCKETS_S);
+    dropped = meter.counterBuilder("headwatch.agent.dropped").setUnit("{item}")
+        .setDescription("Work the agent dropped to protect the application, by reason.").build();
+    attentionEntropy = histogram(meter, "headwatch.attention.entropy", "1",
+        "Normalised attention entropy per sequence, layer and head (0 = one key, 1 = uniform).",
+        TelemetryNames.RATIO_BUCKETS);
+    attentionMaxWeight = histogram(meter, "headwatch.attention.max_weight", "1",
+        "Mean over queries of the largest attention weight, per layer and head.",
+        TelemetryNames.RATIO_BUCKETS);
+    attentionSinkMass = histogram(meter, "headwatch.attention.sink_mass", "1",
+        "Mean attention weight on the first token, per layer and head.",
+        TelemetryNames.RATIO_BUCKETS);
+    activationAbsMax = histogram(meter, "headwatch.activation.abs_max", "",
+        "Largest absolute activation per sequence, layer and site.", TelemetryNames.ABS_MAX_BUCKETS);
+    activationMean = histogram(meter, "headwatch.activation.mean", "",
+        "Mean activation per sequence, layer and site.", TelemetryNames.MEAN_BUCKETS);
+    activationStd = histogram(meter, "headwatch.activation.std", "",
+        "Standard deviation of activations per sequence, layer and site.", TelemetryNames.STD_BUCKETS);
+    activationNonFinite = meter.counterBuilder("headwatch.activation.nonfinite").setUnit("{value}")
+        .setDescription("NaN and infinite activation values, per layer and site.").build();
+  }
+
+  private static DoubleHistogram histogram(Meter meter, String name, String unit,
+      String description, List<Double> buckets) {
+    return meter.histogramBuilder(name).setUnit(unit).setDescription(description)
+        .setExplicitBucketBoundariesAdvice(buckets).build();
+  }
+
+  /**
+   * Builds the SDK from the standard OpenTelemetry settings. Headwatch changes two defaults:
+   * OTLP over HTTP/protobuf (the collector's protocol), and a service name and instance id taken
+   * from the process when the operator gives none.
+   */
+  public static AgentTelemetry create() {
+    Map<String, String> defaults = new HashMap<>();
+    defaults.put("otel.exporter.otlp.protocol", "http/protobuf");
+    AutoConfiguredOpenTelemetrySdk auto = AutoConfiguredOpenTelemetrySdk.builder()
+        .addPropertiesSupplier(() -> defaults)
+        .addResourceCustomizer((resource, config) -> withInstanceId(resource))
+        // not set as global: the (relocated) GlobalOpenTelemetry is the agent's alone anyway
+        .disableShutdownHook() // the agent flushes in its own hook, after its worker drained
+        .build();
+    return new AgentTelemetry(auto.getOpenTelemetrySdk());
+  }
+
+  private static Resource withInstanceId(Resource resource) {
+    AttributeKey<String> service = AttributeKey.stringKey("service.name");
+    AttributeKey<String> instance = AttributeKey.stringKey("service.instance.id");
+    Resource result = resource;
+    String name = resource.getAttribute(service);
+    if (name == null || name.startsWith("unknown_service")) {
+      result = result.merge(Resource.create(Attributes.of(service, defaultServiceName())));
+    }
+    if (resource.getAttribute(instance) == null) {
+      result = result.merge(Resource.create(Attributes.of(instance, UUID.randomUUID().toString())));
+    }
+    return result;
+  }
+
+  /** The main jar's or main class's simple name: better than "unknown_service:java". */
+  static String defaultServiceName() {
+    String command = System.getProperty("sun.java.command", "").trim();
+    if (command.isEmpty()) {
+      return "unknown_service:java";
+    }
+    String first = command.split("\\s+")[0];
+    if (first.endsWith(".jar")) {
+      String file = Path.of(first).getFileName().toString();
+      return file.substring(0, file.length() - 4);
+    }
+    int dot = first.lastIndexOf('.');
+    return dot >= 0 ? first.substring(dot + 1) : first;
+  }
+
+  public void recordDropped(String reason) {
+    dropped.add(1, Attributes.of(TelemetryNames.REASON, reason));
+  }
+
+  /** Flushes and stops exporters, waiting at most {@code timeoutMs}. */
+  public void shutdown(long timeoutMs) {
+    try {
+      sdk.shutdown().join(timeoutMs, TimeUnit.MILLISECONDS);
+    } catch (RuntimeException e) {
+      AgentLog.warnOnce("telemetry-shutdown", "flushing telemetry at exit failed", e);
+    }
+  }
+}

@@ -1,0 +1,188 @@
+package io.headwatch.agent.export;
+
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.logs.LogRecordBuilder;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Context;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Records one model's telemetry. Attribute sets are built once per model, layer and head, so that
+ * recording allocates nothing per value.
+ */
+public final class ModelTelemetry {
+  private final AgentTelemetry telemetry;
+  private final String model;
+  private final String operation;
+  private final String spanName;
+  private final Attributes modelAttributes;
+  private final Attributes modelOperationAttributes;
+  private final Attributes sampledAttributes;
+  private final Attributes unsampledAttributes;
+  private final Attributes inferenceThreadPhase;
+  private final Attributes statisticsPhase;
+  private final Attributes captureRunPhase;
+  private volatile Attributes[][] headAttributes = new Attributes[0][0];
+  private volatile Attributes[] layerAttributes = new Attributes[0];
+
+  public ModelTelemetry(AgentTelemetry telemetry, String model, String operation) {
+    this.telemetry = telemetry;
+    this.model = model;
+    this.operation = operation;
+    this.spanName = operation + " " + model;
+    this.modelAttributes = Attributes.of(TelemetryNames.MODEL, model);
+    this.modelOperationAttributes =
+        Attributes.of(TelemetryNames.MODEL, model, TelemetryNames.OPERATION, operation);
+    this.sampledAttributes = Attributes.of(TelemetryNames.MODEL, model, TelemetryNames.SAMPLED, true);
+    this.unsampledAttributes =
+        Attributes.of(TelemetryNames.MODEL, model, TelemetryNames.SAMPLED, false);
+    this.inferenceThreadPhase =
+        Attributes.of(TelemetryNames.MODEL, model, TelemetryNames.PHASE, "inference_thread");
+    this.statisticsPhase =
+        Attributes.of(TelemetryNames.MODEL, model, TelemetryNames.PHASE, "statistics");
+    this.captureRunPhase =
+        Attributes.of(TelemetryNames.MODEL, model, TelemetryNames.PHASE, "capture_run");
+  }
+
+  public String model() {
+    return model;
+  }
+
+  public String operation() {
+    return operation;
+  }
+
+  public AgentTelemetry agent() {
+    return telemetry;
+  }
+
+  /**
+   * Records one inference call: its span (started at {@code startEpochNanos}, ended now), its
+   * duration, and the valid token count of each of its sequences. Returns the span's context so
+   * that a later snapshot can point at it.
+   */
+  public SpanContext recordInference(long startEpochNanos, long durationNanos, int[] tokensPerSequence,
+      boolean sampled, Throwable thrown) {
+    long totalTokens = 0;
+    for (int tokens : tokensPerSequence) {
+      totalTokens += tokens;
+      telemetry.inputTokens.record(tokens, modelAttributes);
+    }
+    Span span = telemetry.tracer.spanBuilder(spanName)
+        .setSpanKind(SpanKind.INTERNAL)
+        .setNoParent()
+        .setStartTimestamp(startEpochNanos, TimeUnit.NANOSECONDS)
+        .setAllAttributes(modelOperationAttributes)
+        .setAttribute(TelemetryNames.INPUT_TOKENS, totalTokens)
+        .setAttribute(TelemetryNames.BATCH_SIZE, (long) tokensPerSequence.length)
+        .setAttribute(TelemetryNames.SAMPLED, sampled)
+        .startSpan();
+    if (thrown != null) {
+      span.setStatus(StatusCode.ERROR, thrown.getClass().getName());
+      span.setAttribute("error.type", thrown.getClass().getName());
+    }
+    span.end(startEpochNanos + durationNanos, TimeUnit.NANOSECONDS);
+    telemetry.inferenceDuration.record(durationNanos / 1e9, modelOperationAttributes);
+    telemetry.inferences.add(1, sampled ? sampledAttributes : unsampledAttributes);
+    return span.getSpanContext();
+  }
+
+  public void recordInferenceThreadOverhead(long nanos) {
+    telemetry.overhead.record(nanos / 1e9, inferenceThreadPhase);
+  }
+
+  /** Time the worker spent running the capture session (off the inference thread). */
+  public void recordCaptureRunOverhead(long nanos) {
+    telemetry.overhead.record(nanos / 1e9, captureRunPhase);
+  }
+
+  /** Time the worker spent reducing captured tensors to statistics and recording them. */
+  public void recordStatisticsOverhead(long nanos) {
+    telemetry.overhead.record(nanos / 1e9, statisticsPhase);
+  }
+
+  /** Records one sequence's statistics of one head. */
+  public void recordHead(int layer, int head, double entropy, double maxWeight, double sinkMass) {
+    Attributes attributes = headAttributes(layer, head);
+    if (!Double.isNaN(entropy)) {
+      telemetry.attentionEntropy.record(entropy, attributes);
+    }
+    if (!Double.isNaN(maxWeight)) {
+      telemetry.attentionMaxWeight.record(maxWeight, attributes);
+    }
+    if (!Double.isNaN(sinkMass)) {
+      telemetry.attentionSinkMass.record(sinkMass, attributes);
+    }
+  }
+
+  /** Records one sequence's hidden-state statistics of one layer. */
+  public void recordActivation(int layer, double mean, double std, double absMax, long nonFinite) {
+    Attributes attributes = layerAttributes(layer);
+    if (!Double.isNaN(absMax)) {
+      telemetry.activationAbsMax.record(absMax, attributes);
+    }
+    if (!Double.isNaN(mean)) {
+      telemetry.activationMean.record(mean, attributes);
+    }
+    if (!Double.isNaN(std)) {
+      telemetry.activationStd.record(std, attributes);
+    }
+    // Always add, even 0, so that the series exists and alerts can use rate() from the start.
+    telemetry.activationNonFinite.add(nonFinite, attributes);
+  }
+
+  /** Starts a snapshot log record attached to the inference span. */
+  public LogRecordBuilder snapshot(SpanContext inferenceSpan) {
+    return telemetry.logger.logRecordBuilder()
+        .setEventName(TelemetryNames.SNAPSHOT_EVENT)
+        .setContext(Context.root().with(Span.wrap(inferenceSpan)))
+        .setAllAttributes(modelOperationAttributes);
+  }
+
+  private Attributes headAttributes(int layer, int head) {
+    Attributes[][] table = headAttributes;
+    if (layer >= table.length || head >= table[layer].length) {
+      table = growHeads(layer + 1, head + 1);
+    }
+    return table[layer][head];
+  }
+
+  private synchronized Attributes[][] growHeads(int layers, int heads) {
+    Attributes[][] old = headAttributes;
+    int l = Math.max(layers, old.length);
+    int h = Math.max(heads, old.length == 0 ? 0 : old[0].length);
+    Attributes[][] table = new Attributes[l][h];
+    for (int i = 0; i < l; i++) {
+      for (int j = 0; j < h; j++) {
+        table[i][j] = i < old.length && j < old[i].length ? old[i][j]
+            : Attributes.of(TelemetryNames.MODEL, model, TelemetryNames.LAYER, (long) i,
+                TelemetryNames.HEAD, (long) j);
+      }
+    }
+    headAttributes = table;
+    return table;
+  }
+
+  private Attributes layerAttributes(int layer) {
+    Attributes[] table = layerAttributes;
+    if (layer >= table.length) {
+      table = growLayers(layer + 1);
+    }
+    return table[layer];
+  }
+
+  private synchronized Attributes[] growLayers(int layers) {
+    Attributes[] old = layerAttributes;
+    Attributes[] table = new Attributes[Math.max(layers, old.length)];
+    for (int i = 0; i < table.length; i++) {
+      table[i] = i < old.length ? old[i]
+          : Attributes.of(TelemetryNames.MODEL, model, TelemetryNames.LAYER, (long) i,
+              TelemetryNames.SITE, TelemetryNames.SITE_HIDDEN_STATE);
+    }
+    layerAttributes = table;
+    return table;
+  }
+}

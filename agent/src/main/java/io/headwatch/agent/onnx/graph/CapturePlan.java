@@ -1,0 +1,77 @@
+package io.headwatch.agent.onnx.graph;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What the agent will read out of a model: the attention-probability tensors and the hidden state
+ * leaving each layer, by tensor name, ordered by layer.
+ */
+public final class CapturePlan {
+  /** One tensor to capture, with the layer it belongs to (0-based). */
+  public static final class Site {
+    private final int layer;
+    private final String tensorName;
+
+    Site(int layer, String tensorName) {
+      this.layer = layer;
+      this.tensorName = tensorName;
+    }
+
+    public int layer() {
+      return layer;
+    }
+
+    public String tensorName() {
+      return tensorName;
+    }
+
+    @Override
+    public String toString() {
+      return "layer " + layer + ": " + tensorName;
+    }
+  }
+
+  private final List<Site> attention;
+  private final List<Site> hiddenStates;
+  private final int fusedAttentionNodes;
+
+  CapturePlan(List<Site> attention, List<Site> hiddenStates, int fusedAttentionNodes) {
+    this.attention = List.copyOf(attention);
+    this.hiddenStates = List.copyOf(hiddenStates);
+    this.fusedAttentionNodes = fusedAttentionNodes;
+  }
+
+  /** Attention probabilities ([batch, heads, query, key] at run time), one per layer. */
+  public List<Site> attention() {
+    return attention;
+  }
+
+  /** Hidden states ([batch, sequence, hidden] at run time) leaving each layer. */
+  public List<Site> hiddenStates() {
+    return hiddenStates;
+  }
+
+  /** Fused attention operators found (their probabilities are internal and cannot be read). */
+  public int fusedAttentionNodes() {
+    return fusedAttentionNodes;
+  }
+
+  public boolean isEmpty() {
+    return attention.isEmpty() && hiddenStates.isEmpty();
+  }
+
+  /** All tensor names to add as graph outputs, without duplicates, attention first. */
+  public List<String> tensorNames() {
+    List<String> names = new ArrayList<>();
+    for (Site s : attention) {
+      names.add(s.tensorName);
+    }
+    for (Site s : hiddenStates) {
+      if (!names.contains(s.tensorName)) {
+        names.add(s.tensorName);
+      }
+    }
+    return names;
+  }
+}

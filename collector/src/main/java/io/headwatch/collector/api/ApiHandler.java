@@ -1,0 +1,188 @@
+package io.headwatch.collector.api;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import io.headwatch.collector.baseline.BaselineTracker;
+import io.headwatch.collector.baseline.HeadBaseline;
+import io.headwatch.collector.store.ModelSummary;
+import io.headwatch.collector.store.PredictionDetail;
+import io.headwatch.collector.store.PredictionQuery;
+import io.headwatch.collector.store.PredictionStore;
+import io.headwatch.collector.store.PredictionSummary;
+import io.prometheus.client.CollectorRegistry;
+import io.prometheus.client.exporter.common.TextFormat;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.net.URLDecoder;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Fields;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP API port: GET /metrics (Prometheus text format 0.0.4) and the JSON REST API under
+ * /api (see docs/api.md).
+ */
+public final class ApiHandler extends Handler.Abstract {
+  private static final Logger LOG = LoggerFactory.getLogger(ApiHandler.class);
+  private static final String JSON = "application/json";
+  private static final Pattern ID = Pattern.compile("[0-9]{1,18}");
+  private static final Pattern TRACE_ID = Pattern.compile("[0-9a-fA-F]{32}");
+  private static final String MODELS = "/api/models";
+  private static final String PREDICTIONS = "/api/predictions";
+
+  private final CollectorRegistry registry;
+  private final PredictionStore store;
+  private final BaselineTracker baselines;
+  private final int baselineWindow;
+  private final int baselineRecent;
+
+  public ApiHandler(CollectorRegistry registry, PredictionStore store, BaselineTracker baselines,
+      int baselineWindow, int baselineRecent) {
+    this.registry = registry;
+    this.store = store;
+    this.baselines = baselines;
+    this.baselineWindow = baselineWindow;
+    this.baselineRecent = baselineRecent;
+  }
+
+  @Override
+  public boolean handle(Request request, Response response, Callback callback) {
+    // The raw path, so that a model name with an encoded '/' stays one path segment.
+    String path = request.getHttpURI().getPath();
+    if (!"GET".equals(request.getMethod()) && !"HEAD".equals(request.getMethod())) {
+      response.getHeaders().put(HttpHeader.ALLOW, "GET");
+      return json(response, callback, 405, ApiJson.error(null, "use GET"));
+    }
+    try {
+      if ("/metrics".equals(path)) {
+        return metrics(response, callback);
+      }
+      if (MODELS.equals(path)) {
+        return models(response, callback);
+      }
+      if (path.startsWith(MODELS + "/") && path.endsWith("/heads")) {
+        String model = decode(path.substring(MODELS.length() + 1, path.length() - "/heads".length()));
+        return heads(model, response, callback);
+      }
+      if (PREDICTIONS.equals(path)) {
+        return predictions(Request.extractQueryParameters(request), response, callback);
+      }
+      if (path.startsWith(PREDICTIONS + "/")) {
+        return prediction(decode(path.substring(PREDICTIONS.length() + 1)), response, callback);
+      }
+      return json(response, callback, 404, ApiJson.error(null, "no such endpoint: " + path));
+    } catch (BadParameterException e) {
+      return json(response, callback, 400, ApiJson.error(e.parameter(), e.getMessage()));
+    } catch (SQLException | IOException | RuntimeException e) {
+      LOG.warn("API request {} failed", path, e);
+      return json(response, callback, 500, ApiJson.error(null, "internal error: " + e));
+    }
+  }
+
+  private boolean metrics(Response response, Callback callback) throws IOException {
+    StringWriter w = new StringWriter();
+    TextFormat.write004(w, registry.metricFamilySamples());
+    return reply(response, callback, 200, TextFormat.CONTENT_TYPE_004,
+        w.toString().getBytes(StandardCharsets.UTF_8));
+  }
+
+  private boolean models(Response response, Callback callback) throws SQLException {
+    List<JsonObject> out = new ArrayList<>();
+    for (ModelSummary m : store.models()) {
+      out.add(ApiJson.model(m, baselines.windowSize(m.model())));
+    }
+    JsonObject o = new JsonObject();
+    o.add("models", ApiJson.array(out));
+    return json(response, callback, 200, o);
+  }
+
+  private boolean heads(String model, Response response, Callback callback) {
+    List<HeadBaseline> rows = baselines.compare(model);
+    if (rows.isEmpty()) {
+      return json(response, callback, 404, ApiJson.error("model",
+          "no snapshots for model '" + model + "' since the collector started or in the store"));
+    }
+    List<JsonObject> heads = new ArrayList<>();
+    int layers = 0;
+    int headCount = 0;
+    for (HeadBaseline h : rows) {
+      heads.add(ApiJson.head(h));
+      layers = Math.max(layers, h.layer() + 1);
+      headCount = Math.max(headCount, h.head() + 1);
+    }
+    JsonObject o = new JsonObject();
+    o.addProperty("model", model);
+    o.addProperty("layers", layers);
+    o.addProperty("heads_per_layer", headCount);
+    o.addProperty("window", baselineWindow);
+    o.addProperty("recent", baselineRecent);
+    o.addProperty("snapshots_in_window", baselines.windowSize(model));
+    o.add("heads", ApiJson.array(heads));
+    return json(response, callback, 200, o);
+  }
+
+  private boolean predictions(Fields params, Response response, Callback callback)
+      throws BadParameterException, SQLException {
+    PredictionQuery q = PredictionQueryParser.parse(params);
+    List<JsonObject> out = new ArrayList<>();
+    for (PredictionSummary p : store.find(q)) {
+      out.add(ApiJson.summary(p));
+    }
+    JsonObject o = new JsonObject();
+    o.addProperty("order", q.order().name().toLowerCase(Locale.ROOT));
+    o.addProperty("limit", q.limit());
+    o.add("predictions", ApiJson.array(out));
+    return json(response, callback, 200, o);
+  }
+
+  private boolean prediction(String key, Response response, Callback callback)
+      throws BadParameterException, SQLException {
+    Optional<PredictionDetail> d;
+    if (ID.matcher(key).matches()) {
+      d = store.byId(Long.parseLong(key));
+    } else if (TRACE_ID.matcher(key).matches()) {
+      d = store.byTraceId(key.toLowerCase(Locale.ROOT));
+    } else {
+      throw new BadParameterException("id",
+          "expected a numeric prediction id or a 32-hex-digit trace id, got '" + key + "'");
+    }
+    if (d.isEmpty()) {
+      return json(response, callback, 404, ApiJson.error("id", "no prediction '" + key + "'"));
+    }
+    return json(response, callback, 200, ApiJson.detail(d.get()));
+  }
+
+  private static String decode(String s) throws BadParameterException {
+    try {
+      return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      throw new BadParameterException("path", "bad percent-encoding in '" + s + "'");
+    }
+  }
+
+  private static boolean json(Response response, Callback callback, int status, JsonElement body) {
+    return reply(response, callback, status, JSON,
+        ApiJson.write(body).getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static boolean reply(Response response, Callback callback, int status,
+      String contentType, byte[] body) {
+    response.setStatus(status);
+    response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
+    response.write(true, ByteBuffer.wrap(body), callback);
+    return true;
+  }
+}

@@ -1,0 +1,147 @@
+package io.headwatch.collector.api;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonNull;
+import com.google.gson.JsonObject;
+import io.headwatch.collector.baseline.HeadBaseline;
+import io.headwatch.collector.store.JsonValues;
+import io.headwatch.collector.store.ModelSummary;
+import io.headwatch.collector.store.PredictionDetail;
+import io.headwatch.collector.store.PredictionSummary;
+import io.headwatch.collector.store.StoredSnapshot;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+
+/** The API's JSON shapes (documented in docs/api.md). */
+final class ApiJson {
+  private static final Gson GSON = new GsonBuilder().serializeNulls().create();
+
+  private ApiJson() {}
+
+  static String write(JsonElement e) {
+    return GSON.toJson(e);
+  }
+
+  static JsonObject error(String parameter, String message) {
+    JsonObject o = new JsonObject();
+    o.addProperty("error", message);
+    if (parameter != null) {
+      o.addProperty("parameter", parameter);
+    }
+    return o;
+  }
+
+  static JsonObject model(ModelSummary m, int baselineSnapshots) {
+    JsonObject o = new JsonObject();
+    o.addProperty("name", m.model());
+    JsonArray services = new JsonArray();
+    m.services().forEach(services::add);
+    o.add("services", services);
+    o.addProperty("last_seen", time(m.lastSeenNanos()));
+    o.addProperty("last_seen_unix_nano", m.lastSeenNanos());
+    o.addProperty("layers", m.layers());
+    o.addProperty("heads", m.heads());
+    o.addProperty("predictions", m.predictions());
+    o.addProperty("baseline_snapshots", baselineSnapshots);
+    return o;
+  }
+
+  static JsonObject head(HeadBaseline h) {
+    JsonObject o = new JsonObject();
+    o.addProperty("layer", h.layer());
+    o.addProperty("head", h.head());
+    o.addProperty("statistic", h.statistic());
+    o.add("median_now", JsonValues.number(h.recentMedian()));
+    o.addProperty("recent_count", h.recentCount());
+    o.add("baseline_median", JsonValues.number(h.baselineMedian()));
+    o.add("baseline_mad", JsonValues.number(h.baselineMad()));
+    o.addProperty("baseline_count", h.baselineCount());
+    o.add("z", JsonValues.number(h.z()));
+    return o;
+  }
+
+  static JsonObject summary(PredictionSummary p) {
+    JsonObject o = new JsonObject();
+    o.addProperty("id", p.id());
+    o.addProperty("trace_id", p.traceId());
+    o.addProperty("span_id", p.spanId());
+    o.addProperty("time", time(p.timeNanos()));
+    o.addProperty("time_unix_nano", p.timeNanos());
+    o.addProperty("service", p.service());
+    o.addProperty("instance", p.instance());
+    o.addProperty("model", p.model());
+    o.addProperty("operation", p.operation());
+    o.addProperty("name", p.name());
+    o.addProperty("input_tokens", p.inputTokens());
+    o.add("duration_seconds",
+        p.durationNanos() == null ? JsonNull.INSTANCE : JsonValues.number(p.durationNanos() / 1e9));
+    o.addProperty("batch_size", p.batchSize());
+    o.addProperty("sampled", p.sampled());
+    o.addProperty("layers", p.layers());
+    o.addProperty("heads", p.heads());
+    o.addProperty("has_span", p.hasSpan());
+    o.addProperty("snapshot_count", p.snapshots());
+    o.addProperty("max_deviation", p.maxDeviation());
+    o.add("top_heads", p.topDeviations());
+    return o;
+  }
+
+  static JsonObject detail(PredictionDetail d) {
+    JsonObject o = summary(d.summary());
+    JsonArray snapshots = new JsonArray();
+    for (StoredSnapshot s : d.snapshots()) {
+      snapshots.add(snapshot(s));
+    }
+    o.add("snapshots", snapshots);
+    JsonArray same = new JsonArray();
+    d.sameTraceIds().forEach(same::add);
+    o.add("trace_prediction_ids", same);
+    return o;
+  }
+
+  private static JsonObject snapshot(StoredSnapshot s) {
+    JsonObject o = new JsonObject();
+    o.addProperty("batch_index", s.batchIndex());
+    o.addProperty("time", time(s.timeNanos()));
+    o.addProperty("input_tokens", s.inputTokens());
+    o.addProperty("layers", s.layers());
+    o.addProperty("heads", s.heads());
+    o.add("statistics", s.statistics());
+    o.add("deviations", s.deviations());
+    JsonElement maps = JsonNull.INSTANCE;
+    if (s.attentionMapBytes() != null) {
+      JsonObject m = new JsonObject();
+      m.addProperty("encoding", "base64");
+      m.addProperty("data", Base64.getEncoder().encodeToString(s.attentionMapBytes()));
+      maps = m;
+    } else if (s.attentionMapDoubles() != null) {
+      JsonObject m = new JsonObject();
+      m.addProperty("encoding", "doubles");
+      m.add("data", JsonValues.doubles(s.attentionMapDoubles()));
+      maps = m;
+    }
+    o.add("attention_maps", maps);
+    if (s.tokens() == null) {
+      o.add("tokens", JsonNull.INSTANCE);
+    } else {
+      JsonArray t = new JsonArray();
+      s.tokens().forEach(t::add);
+      o.add("tokens", t);
+    }
+    return o;
+  }
+
+  static JsonArray array(List<JsonObject> items) {
+    JsonArray a = new JsonArray();
+    items.forEach(a::add);
+    return a;
+  }
+
+  private static String time(long nanos) {
+    return Instant.ofEpochSecond(nanos / 1_000_000_000L, nanos % 1_000_000_000L).toString();
+  }
+}

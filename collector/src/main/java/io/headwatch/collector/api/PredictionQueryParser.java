@@ -1,0 +1,86 @@
+package io.headwatch.collector.api;
+
+import io.headwatch.collector.store.PredictionQuery;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.eclipse.jetty.util.Fields;
+
+/** Validates the query parameters of GET /api/predictions. */
+final class PredictionQueryParser {
+  static final int DEFAULT_LIMIT = 100;
+  static final int MAX_LIMIT = 1000;
+  private static final Set<String> KNOWN = Set.of("from", "to", "model", "trace_id", "order", "limit");
+  private static final Pattern TRACE_ID = Pattern.compile("[0-9a-f]{32}");
+
+  private PredictionQueryParser() {}
+
+  static PredictionQuery parse(Fields params) throws BadParameterException {
+    for (String name : params.getNames()) {
+      if (!KNOWN.contains(name)) {
+        throw new BadParameterException(name, "unknown parameter; expected one of " + KNOWN);
+      }
+      if (params.getValues(name).size() > 1) {
+        throw new BadParameterException(name, "given more than once");
+      }
+    }
+    Long from = time(params, "from");
+    Long to = time(params, "to");
+    if (from != null && to != null && from >= to) {
+      throw new BadParameterException("to", "must be after from");
+    }
+    String model = params.getValue("model");
+    if (model != null && model.isEmpty()) {
+      throw new BadParameterException("model", "is empty");
+    }
+    String traceId = params.getValue("trace_id");
+    if (traceId != null) {
+      traceId = traceId.toLowerCase(Locale.ROOT);
+      if (!TRACE_ID.matcher(traceId).matches()) {
+        throw new BadParameterException("trace_id", "expected 32 hex digits");
+      }
+    }
+    PredictionQuery.Order order = PredictionQuery.Order.DEVIATION;
+    String o = params.getValue("order");
+    if (o != null) {
+      switch (o) {
+        case "deviation" -> order = PredictionQuery.Order.DEVIATION;
+        case "time" -> order = PredictionQuery.Order.TIME;
+        default -> throw new BadParameterException("order", "expected deviation or time");
+      }
+    }
+    int limit = DEFAULT_LIMIT;
+    String l = params.getValue("limit");
+    if (l != null) {
+      try {
+        limit = Integer.parseInt(l);
+      } catch (NumberFormatException e) {
+        limit = -1;
+      }
+      if (limit < 1 || limit > MAX_LIMIT) {
+        throw new BadParameterException("limit", "expected an integer from 1 to " + MAX_LIMIT);
+      }
+    }
+    return new PredictionQuery(from, to, model, traceId, order, limit);
+  }
+
+  /** Epoch milliseconds or an ISO-8601 instant, as epoch nanoseconds. */
+  private static Long time(Fields params, String name) throws BadParameterException {
+    String v = params.getValue(name);
+    if (v == null) {
+      return null;
+    }
+    try {
+      if (v.chars().allMatch(Character::isDigit) && !v.isEmpty() && v.length() <= 15) {
+        return Long.parseLong(v) * 1_000_000L;
+      }
+      Instant i = Instant.parse(v);
+      return i.getEpochSecond() * 1_000_000_000L + i.getNano();
+    } catch (DateTimeParseException | ArithmeticException e) {
+      throw new BadParameterException(name,
+          "expected epoch milliseconds or an ISO-8601 instant such as 2026-01-31T12:00:00Z");
+    }
+  }
+}

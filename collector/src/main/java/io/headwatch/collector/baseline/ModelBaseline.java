@@ -1,0 +1,164 @@
+package io.headwatch.collector.baseline;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * The last {@code window} snapshots of one model, per (layer, head, statistic), as a ring of
+ * float rows; medians and MADs over it are cached and refreshed every {@code refreshEvery} new
+ * snapshots so scoring stays cheap for models with thousands of heads.
+ */
+final class ModelBaseline {
+  private static final int STATS = AttentionStatistic.ALL.size();
+
+  private final int layers;
+  private final int heads;
+  private final int window;
+  private final int refreshEvery;
+  private final float[][] ring;
+  private int size;
+  private int next;
+  private int sinceRefresh;
+  private double[] medians;
+  private double[] mads;
+
+  ModelBaseline(int layers, int heads, int window) {
+    this.layers = layers;
+    this.heads = heads;
+    this.window = window;
+    this.refreshEvery = Math.max(1, window / 50);
+    this.ring = new float[window][];
+  }
+
+  boolean hasShape(int layers, int heads) {
+    return this.layers == layers && this.heads == heads;
+  }
+
+  int size() {
+    return size;
+  }
+
+  int layers() {
+    return layers;
+  }
+
+  int heads() {
+    return heads;
+  }
+
+  /** Adds one snapshot's statistics: stats[s] has layers*heads values, NaN where missing. */
+  void add(double[][] stats) {
+    float[] row = new float[STATS * layers * heads];
+    for (int s = 0; s < STATS; s++) {
+      for (int i = 0; i < layers * heads; i++) {
+        row[s * layers * heads + i] = stats[s] == null ? Float.NaN : (float) stats[s][i];
+      }
+    }
+    ring[next] = row;
+    next = (next + 1) % window;
+    size = Math.min(size + 1, window);
+    sinceRefresh++;
+  }
+
+  /**
+   * The top {@code k} heads of a snapshot by their largest robust z over the statistics, compared
+   * with this baseline (which must not yet contain the snapshot); empty below {@code minSize}.
+   */
+  List<HeadDeviation> deviations(double[][] stats, int minSize, int k) {
+    if (size < minSize) {
+      return List.of();
+    }
+    if (medians == null || sinceRefresh >= refreshEvery) {
+      refresh();
+    }
+    int cells = layers * heads;
+    List<HeadDeviation> perHead = new ArrayList<>();
+    for (int i = 0; i < cells; i++) {
+      HeadDeviation best = null;
+      for (int s = 0; s < STATS; s++) {
+        if (stats[s] == null || !Double.isFinite(stats[s][i])) {
+          continue;
+        }
+        int c = s * cells + i;
+        if (Double.isNaN(medians[c])) {
+          continue;
+        }
+        double z = RobustStats.robustZ(stats[s][i], medians[c], mads[c]);
+        if (best == null || z > best.z()) {
+          best = new HeadDeviation(i / heads, i % heads, AttentionStatistic.ALL.get(s).shortName(),
+              stats[s][i], medians[c], mads[c], z);
+        }
+      }
+      if (best != null) {
+        perHead.add(best);
+      }
+    }
+    perHead.sort(Comparator.comparingDouble(HeadDeviation::z).reversed());
+    return List.copyOf(perHead.subList(0, Math.min(k, perHead.size())));
+  }
+
+  /** Recent (newest {@code recent}) vs older snapshots, for every (layer, head, statistic). */
+  List<HeadBaseline> compare(int recent, int minBaseline) {
+    int recentCount = Math.min(recent, size);
+    int olderCount = size - recentCount;
+    int cells = layers * heads;
+    double[] recentBuf = new double[recentCount];
+    double[] olderBuf = new double[olderCount];
+    List<HeadBaseline> out = new ArrayList<>(cells * STATS);
+    for (int i = 0; i < cells; i++) {
+      for (int s = 0; s < STATS; s++) {
+        int c = s * cells + i;
+        int nr = 0;
+        int no = 0;
+        for (int age = 0; age < size; age++) {
+          float v = ring[Math.floorMod(next - 1 - age, window)][c];
+          if (Float.isNaN(v)) {
+            continue;
+          }
+          if (age < recentCount) {
+            recentBuf[nr++] = v;
+          } else {
+            olderBuf[no++] = v;
+          }
+        }
+        if (nr == 0 && no == 0) {
+          continue;
+        }
+        double recentMedian = RobustStats.median(recentBuf, nr);
+        double baseMedian = Double.NaN;
+        double baseMad = Double.NaN;
+        double z = Double.NaN;
+        if (no >= minBaseline) {
+          baseMedian = RobustStats.median(olderBuf, no);
+          baseMad = RobustStats.mad(olderBuf, no, baseMedian);
+          if (nr > 0) {
+            z = RobustStats.robustZ(recentMedian, baseMedian, baseMad);
+          }
+        }
+        out.add(new HeadBaseline(i / heads, i % heads, AttentionStatistic.ALL.get(s).shortName(),
+            recentMedian, nr, baseMedian, baseMad, no, z));
+      }
+    }
+    return out;
+  }
+
+  private void refresh() {
+    int cells = layers * heads;
+    medians = new double[STATS * cells];
+    mads = new double[STATS * cells];
+    double[] buf = new double[size];
+    for (int c = 0; c < STATS * cells; c++) {
+      int n = 0;
+      for (int r = 0; r < size; r++) {
+        float v = ring[r][c];
+        if (!Float.isNaN(v)) {
+          buf[n++] = v;
+        }
+      }
+      medians[c] = RobustStats.median(buf, n);
+      mads[c] = n == 0 ? Double.NaN : RobustStats.mad(buf, n, medians[c]);
+    }
+    sinceRefresh = 0;
+  }
+}

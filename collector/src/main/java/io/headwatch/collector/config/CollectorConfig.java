@@ -1,0 +1,102 @@
+package io.headwatch.collector.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Optional;
+
+/** The collector's validated settings. Build with {@link ConfigLoader} or {@link #defaults()}. */
+public final class CollectorConfig {
+  private final Map<Setting, Object> values;
+
+  CollectorConfig(Map<Setting, Object> values) {
+    this.values = new EnumMap<>(values);
+  }
+
+  /** All defaults, as documented in docs/collector.md. */
+  public static CollectorConfig defaults() {
+    try {
+      return ConfigLoader.load(new String[0], Map.of());
+    } catch (ConfigException e) {
+      throw new IllegalStateException("a default does not parse", e);
+    }
+  }
+
+  /** A copy with one setting replaced (value given as text, validated as from a flag). */
+  public CollectorConfig with(Setting setting, String text) throws ConfigException {
+    Map<Setting, Object> copy = new EnumMap<>(values);
+    copy.put(setting, setting.parse(text, "--" + setting.key()));
+    return new CollectorConfig(copy);
+  }
+
+  public String host() {
+    return (String) values.get(Setting.HOST);
+  }
+
+  public int otlpPort() {
+    return (Integer) values.get(Setting.OTLP_PORT);
+  }
+
+  public int httpPort() {
+    return (Integer) values.get(Setting.HTTP_PORT);
+  }
+
+  public Path dataDir() {
+    return Path.of((String) values.get(Setting.DATA_DIR));
+  }
+
+  public Duration retentionAge() {
+    return (Duration) values.get(Setting.RETENTION_AGE);
+  }
+
+  public long retentionBytes() {
+    return (Long) values.get(Setting.RETENTION_BYTES);
+  }
+
+  public Duration retentionInterval() {
+    return (Duration) values.get(Setting.RETENTION_INTERVAL);
+  }
+
+  public long maxBodyBytes() {
+    return (Long) values.get(Setting.MAX_BODY_BYTES);
+  }
+
+  public int ingestQueue() {
+    return (Integer) values.get(Setting.INGEST_QUEUE);
+  }
+
+  public Duration seriesTtl() {
+    return (Duration) values.get(Setting.SERIES_TTL);
+  }
+
+  public int maxSeries() {
+    return (Integer) values.get(Setting.MAX_SERIES);
+  }
+
+  public int baselineWindow() {
+    return (Integer) values.get(Setting.BASELINE_WINDOW);
+  }
+
+  public int baselineRecent() {
+    return (Integer) values.get(Setting.BASELINE_RECENT);
+  }
+
+  public int baselineMin() {
+    return (Integer) values.get(Setting.BASELINE_MIN);
+  }
+
+  /** The upstream OTLP/HTTP base URL, if forwarding is on. */
+  public Optional<String> forwardEndpoint() {
+    String v = (String) values.get(Setting.FORWARD_ENDPOINT);
+    return v.isEmpty() ? Optional.empty() : Optional.of(v);
+  }
+
+  public int forwardQueue() {
+    return (Integer) values.get(Setting.FORWARD_QUEUE);
+  }
+
+  public Duration forwardTimeout() {
+    return (Duration) values.get(Setting.FORWARD_TIMEOUT);
+  }
+}

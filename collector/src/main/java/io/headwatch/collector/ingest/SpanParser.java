@@ -1,0 +1,47 @@
+package io.headwatch.collector.ingest;
+
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.opentelemetry.proto.trace.v1.ResourceSpans;
+import io.opentelemetry.proto.trace.v1.ScopeSpans;
+import io.opentelemetry.proto.trace.v1.Span;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Picks the agent's inference spans out of a trace export: spans with both {@code
+ * gen_ai.request.model} and {@code headwatch.sampled}. Other spans (the application's own) are
+ * only forwarded.
+ */
+public final class SpanParser {
+  private SpanParser() {}
+
+  public static List<InferenceSpan> inferenceSpans(ExportTraceServiceRequest request) {
+    List<InferenceSpan> out = new ArrayList<>();
+    for (ResourceSpans rs : request.getResourceSpansList()) {
+      OtlpAttributes resource = OtlpAttributes.of(rs.getResource());
+      for (ScopeSpans ss : rs.getScopeSpansList()) {
+        for (Span span : ss.getSpansList()) {
+          OtlpAttributes a = OtlpAttributes.of(span.getAttributesList());
+          if (a.string("gen_ai.request.model") == null || !a.has("headwatch.sampled")
+              || span.getTraceId().size() != 16 || span.getSpanId().size() != 8) {
+            continue;
+          }
+          out.add(new InferenceSpan(
+              OtlpAttributes.hex(span.getTraceId()),
+              OtlpAttributes.hex(span.getSpanId()),
+              span.getName(),
+              span.getStartTimeUnixNano(),
+              Math.max(0, span.getEndTimeUnixNano() - span.getStartTimeUnixNano()),
+              resource.string("service.name"),
+              resource.string("service.instance.id"),
+              a.string("gen_ai.request.model"),
+              a.string("gen_ai.operation.name"),
+              a.longValue("gen_ai.usage.input_tokens"),
+              a.bool("headwatch.sampled"),
+              a.longValue("headwatch.batch_size")));
+        }
+      }
+    }
+    return out;
+  }
+}

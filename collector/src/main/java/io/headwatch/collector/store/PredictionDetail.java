@@ -1,0 +1,7 @@
+package io.headwatch.collector.store;
+
+import java.util.List;
+
+/** One prediction in full: its summary, its snapshots, and the other predictions of its trace. */
+public record PredictionDetail(
+    PredictionSummary summary, List<StoredSnapshot> snapshots, List<Long> sameTraceIds) {}
