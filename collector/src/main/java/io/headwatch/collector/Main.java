@@ -38,7 +38,10 @@ public final class Main {
       System.exit(1);
       return;
     }
-    Runtime.getRuntime().addShutdownHook(new Thread(collector::close, "headwatch-shutdown"));
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      collector.close();
+      System.out.println("headwatch-collector: stopped, store closed");
+    }, "headwatch-shutdown"));
     System.out.println("headwatch-collector: OTLP/HTTP on " + config.host() + ":"
         + collector.otlpPort() + ", API and /metrics on " + config.host() + ":"
         + collector.httpPort() + ", data in " + config.dataDir().toAbsolutePath());

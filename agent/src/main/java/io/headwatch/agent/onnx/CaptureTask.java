@@ -24,17 +24,18 @@ import java.util.Optional;
  */
 final class CaptureTask implements Runnable {
   private final OrtEnvironment environment;
-  private final CaptureSession capture;
+  private final ObservedModel model;
+  private CaptureSession capture;
   private final ModelTelemetry telemetry;
   private final CopiedInputs inputs;
   private final String maskInput;
   private final SpanContext span;
   private final int[] tokens;
 
-  CaptureTask(OrtEnvironment environment, CaptureSession capture, ModelTelemetry telemetry,
+  CaptureTask(OrtEnvironment environment, ObservedModel model, ModelTelemetry telemetry,
       CopiedInputs inputs, String maskInput, SpanContext span, int[] tokens) {
     this.environment = environment;
-    this.capture = capture;
+    this.model = model;
     this.telemetry = telemetry;
     this.inputs = inputs;
     this.maskInput = maskInput;
@@ -44,6 +45,19 @@ final class CaptureTask implements Runnable {
 
   @Override
   public void run() {
+    try {
+      capture();
+    } finally {
+      model.taskDone();
+    }
+  }
+
+  private void capture() {
+    capture = model.awaitCapture();
+    if (capture == null) {
+      telemetry.agent().recordDropped("capture_unavailable");
+      return;
+    }
     long start = System.nanoTime();
     Map<String, OnnxTensor> tensors = null;
     try {

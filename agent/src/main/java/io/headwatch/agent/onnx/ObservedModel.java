@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * One application session the agent observes.
@@ -37,8 +38,12 @@ final class ObservedModel {
   private final ModelTelemetry telemetry;
   private final String maskInput;
   private final String idsInput;
-  private volatile CaptureSession capture;
+  // Completes with the capture session, or with null when this model cannot be captured.
+  private final CompletableFuture<CaptureSession> capture = new CompletableFuture<>();
+  // Set when the application closes its session: nothing new is sampled, and the capture session
+  // is closed once the sampled inferences already queued are done (guarded by this).
   private volatile boolean closed;
+  private int pendingTasks;
 
   private ObservedModel(AgentRuntime runtime, OrtEnvironment environment,
       ModelTelemetry telemetry, String maskInput, String idsInput) {
@@ -99,6 +104,19 @@ final class ObservedModel {
 
   /** On the set-up thread: analyse the graph, rewrite it, create the capture session. */
   private void prepareCapture(OnnxRuntimeHooks.ModelSource source, OnnxModel parsedAlready) {
+    CaptureSession session = null;
+    long start = System.nanoTime();
+    try {
+      session = createCaptureSession(source, parsedAlready);
+    } finally {
+      capture.complete(session);
+      AgentLog.debug("capture preparation for " + telemetry.model() + " took "
+          + (System.nanoTime() - start) / 1_000_000 + " ms");
+    }
+  }
+
+  private CaptureSession createCaptureSession(OnnxRuntimeHooks.ModelSource source,
+      OnnxModel parsedAlready) {
     String model = telemetry.model();
     try {
       long limit = runtime.config().onnxMaxModelBytes();
@@ -108,30 +126,30 @@ final class ObservedModel {
         if (Files.size(path) > limit) {
           AgentLog.warnOnce("onnx-size-" + model, "model " + model + " is larger than "
               + limit + " bytes; inference-level telemetry only", null);
-          return;
+          return null;
         }
         bytes = Files.readAllBytes(path);
       } else if (bytes.length > limit) {
         AgentLog.warnOnce("onnx-size-" + model, "model " + model + " is larger than " + limit
             + " bytes; inference-level telemetry only", null);
-        return;
+        return null;
       }
       OnnxModel parsed = parsedAlready != null ? parsedAlready : parseOrNull(bytes);
       if (parsed == null) {
-        return;
+        return null;
       }
       if (parsed.hasExternalData()) {
         AgentLog.warnOnce("onnx-external-" + model, "model " + model + " keeps weights in external"
             + " data files; attention capture is not supported for it yet", null);
-        return;
+        return null;
       }
       CapturePlan plan = AttentionGraphAnalyzer.analyze(parsed);
       if (plan.isEmpty()) {
-        AgentLog.warnOnce("onnx-no-attention-" + model, "model " + model + ": no attention"
+        AgentLog.info("model " + model + ": no attention"
             + " softmax or layer found" + (plan.fusedAttentionNodes() > 0
                 ? " (" + plan.fusedAttentionNodes() + " fused attention operators hide them)" : "")
-            + "; inference-level telemetry only", null);
-        return;
+            + "; inference-level telemetry only");
+        return null;
       }
       byte[] rewritten = ModelRewriter.withExtraOutputs(bytes, parsed, plan.tensorNames());
       bytes = null; // let the application's copy go as soon as possible
@@ -140,17 +158,24 @@ final class ObservedModel {
       options.setIntraOpNumThreads(1);
       options.setInterOpNumThreads(1);
       OrtSession shadow = OnnxRuntimeHooks.asAgent(() -> environment.createSession(rewritten, options));
-      if (closed) {
-        shadow.close();
-        return;
-      }
-      capture = new CaptureSession(shadow, plan, runtime.config().snapshotMaxSequences());
+      CaptureSession session =
+          new CaptureSession(shadow, plan, runtime.config().snapshotMaxSequences());
       AgentLog.info("observing model " + model + ": " + plan.attention().size()
           + " attention layer(s), " + plan.hiddenStates().size() + " hidden state(s)");
+      return session;
     } catch (Throwable t) {
       AgentLog.warnOnce("onnx-capture-" + model, "could not prepare attention capture for model "
           + model + "; inference-level telemetry only", t);
+      return null;
     }
+  }
+
+  /**
+   * The capture session, waiting for its preparation if needed (on the worker thread only), or
+   * null when this model cannot be captured or was closed.
+   */
+  CaptureSession awaitCapture() {
+    return capture.join();
   }
 
   /** On the application's thread, after its {@code run} returned or threw. */
@@ -158,8 +183,10 @@ final class ObservedModel {
       Throwable thrown) {
     long overheadStart = System.nanoTime();
     int[] tokens = tokensPerSequence(inputs);
-    CaptureSession c = capture;
-    boolean sampled = thrown == null && c != null && !closed && runtime.sampler().sample();
+    // Until the capture session is ready, sampled inferences wait for it in the queue; once it is
+    // known to be unavailable, nothing is sampled.
+    boolean capturable = !capture.isDone() || capture.getNow(null) != null;
+    boolean sampled = thrown == null && capturable && !closed && runtime.sampler().sample();
     CopiedInputs copied = null;
     if (sampled) {
       copied = CopiedInputs.copy(inputs);
@@ -172,8 +199,11 @@ final class ObservedModel {
     SpanContext span = telemetry.recordInference(startEpochNanos, endNanos - startNanos, tokens,
         sampled, thrown);
     if (sampled) {
-      CaptureTask task = new CaptureTask(environment, c, telemetry, copied, maskInput, span, tokens);
-      if (!runtime.worker().offer(task)) {
+      CaptureTask task = new CaptureTask(environment, this, telemetry, copied, maskInput, span, tokens);
+      if (!startTask()) {
+        telemetry.agent().recordDropped("session_closed");
+      } else if (!runtime.worker().offer(task)) {
+        taskDone();
         telemetry.agent().recordDropped("queue_full");
       }
     }
@@ -213,14 +243,46 @@ final class ObservedModel {
     return tokens;
   }
 
-  void close() {
-    closed = true;
-    CaptureSession c = capture;
-    capture = null;
-    if (c != null) {
-      // On the worker, after any queued capture of this model: never under the application.
-      runtime.worker().setup(c::close);
+  private synchronized boolean startTask() {
+    if (closed) {
+      return false;
     }
+    pendingTasks++;
+    return true;
+  }
+
+  /** Called by each capture task when it ends, however it ends. */
+  void taskDone() {
+    boolean release;
+    synchronized (this) {
+      pendingTasks--;
+      release = closed && pendingTasks == 0;
+    }
+    if (release) {
+      releaseCapture();
+    }
+  }
+
+  /** The application closed its session. */
+  void close() {
+    boolean release;
+    synchronized (this) {
+      closed = true;
+      release = pendingTasks == 0;
+    }
+    if (release) {
+      releaseCapture();
+    }
+  }
+
+  private void releaseCapture() {
+    // On the set-up thread, so after the preparation; CaptureSession serialises close and runs.
+    runtime.worker().setup(() -> {
+      CaptureSession session = capture.join();
+      if (session != null) {
+        session.close();
+      }
+    });
   }
 
   /** Reads integer tensors without assuming their Java type. */

@@ -42,7 +42,7 @@ public final class ActivationStatistics {
   public enum ZeroRule {
     /** Values exactly 0 (either sign): dead units after ReLU. */
     EXACTLY_ZERO,
-    /** Values {@code <= 0}: the reading for sites after GELU, whose outputs are rarely exactly 0. */
+    /** Values {@code <= 0}: the reading after GELU, whose outputs are rarely exactly 0. */
     NON_POSITIVE
   }
 

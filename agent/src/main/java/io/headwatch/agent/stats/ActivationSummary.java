@@ -22,7 +22,7 @@ public final class ActivationSummary {
   int massiveCount;
   int nonFiniteCount;
 
-  /** Creates an empty summary (count 0, NaN statistics), to be filled by {@link ActivationStatistics}. */
+  /** Creates an empty summary: count 0, NaN statistics. */
   public ActivationSummary() {
     clear();
   }

@@ -30,7 +30,8 @@ import java.util.Objects;
  *   <li>{@link #PREVIOUS_MASS}: {@code mean_i A[i][i-1]}; a query whose {@code i-1} is not a valid
  *       key contributes 0 (but still counts in the mean).
  *   <li>{@link #NEXT_MASS}: {@code mean_i A[i][i+1]}, likewise.
- *   <li>{@link #MEAN_DISTANCE}: {@code mean_i sum_j A[i][j] * |i - j|} over valid keys, in positions.
+ *   <li>{@link #MEAN_DISTANCE}: {@code mean_i sum_j A[i][j] * |i - j|} over valid keys, in
+ *       positions.
  * </ul>
  *
  * <p>Edge cases: when no query is valid (all padding) every output of every head is NaN and
@@ -167,7 +168,8 @@ public final class AttentionStatistics {
       return 0;
     }
     // Queries and keys share one mask, so the number of valid queries is n as well.
-    // n == 1: the single key holds all the weight; entropy is defined as 0 (ln 1 would divide by 0).
+    // n == 1: the single key holds all the weight; entropy is defined as 0 (ln 1 = 0 in the
+    // denominator).
     double invLogN = n > 1 ? 1.0 / Math.log(n) : 0.0;
     double invQ = 1.0 / n;
 

@@ -34,7 +34,9 @@ public final class OutputStatistics {
   /** Number of classifier statistics: the size of the output slice. */
   public static final int COUNT = 4;
 
-  private static final String[] NAMES = {"top1_probability", "margin", "entropy", "normalized_entropy"};
+  private static final String[] NAMES = {
+    "top1_probability", "margin", "entropy", "normalized_entropy"
+  };
 
   private OutputStatistics() {}
 
@@ -100,9 +102,9 @@ public final class OutputStatistics {
   /**
    * Classifier statistics from raw logits, through the stable softmax {@code exp(x - max) /
    * sum(exp(x - max))}; large logits (1000, 1001) neither overflow nor lose the answer. The entropy
-   * uses {@code H = ln S - sum_j e_j (x_j - max) / S} with {@code e_j = exp(x_j - max)} and {@code S
-   * = sum_j e_j}, which needs no logarithm per class. A logit of -Inf is a class with probability
-   * 0; a NaN or +Inf logit, or all logits -Inf, makes every output NaN.
+   * uses {@code H = ln S - sum_j e_j (x_j - max) / S} with {@code e_j = exp(x_j - max)} and
+   * {@code S = sum_j e_j}, which needs no logarithm per class. A logit of -Inf is a class with
+   * probability 0; a NaN or +Inf logit, or all logits -Inf, makes every output NaN.
    *
    * @param logits raw scores of K classes from {@code offset}
    * @param offset index of class 0 in {@code logits}

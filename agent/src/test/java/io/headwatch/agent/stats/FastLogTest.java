@@ -13,7 +13,8 @@ class FastLogTest {
   private static void check(float a) {
     double expected = Math.log(a);
     double actual = FastLog.log(a);
-    double error = expected == 0 ? Math.abs(actual) : Math.abs(actual - expected) / Math.abs(expected);
+    double error =
+        expected == 0 ? Math.abs(actual) : Math.abs(actual - expected) / Math.abs(expected);
     if (!(error <= BOUND)) {
       throw new AssertionError("ln(" + a + "): " + actual + " vs " + expected + ", rel " + error);
     }

@@ -34,7 +34,8 @@ class OutputStatisticsTest {
   @Test
   void probabilitiesHandExample() {
     double[] out = new double[COUNT];
-    assertEquals(0, OutputStatistics.fromProbabilities(new float[] {0.7f, 0.2f, 0.1f}, 0, 3, out, 0));
+    float[] p = {0.7f, 0.2f, 0.1f};
+    assertEquals(0, OutputStatistics.fromProbabilities(p, 0, 3, out, 0));
     assertEquals(0.7, out[TOP1], EPS);
     // 0.7 - 0.2
     assertEquals(0.5, out[MARGIN], EPS);

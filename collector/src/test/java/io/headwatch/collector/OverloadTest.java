@@ -1,0 +1,41 @@
+package io.headwatch.collector;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.headwatch.collector.ingest.IngestQueue;
+import io.headwatch.collector.prometheus.SelfMetrics;
+import io.headwatch.collector.receiver.OtlpHttpHandler;
+import io.prometheus.client.CollectorRegistry;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import org.eclipse.jetty.server.Server;
+import org.junit.jupiter.api.Test;
+
+/** A full ingest queue answers 503 with Retry-After, as OTLP asks of an overloaded server. */
+class OverloadTest {
+  @Test
+  void fullQueueIs503WithRetryAfter() throws Exception {
+    CollectorRegistry registry = new CollectorRegistry();
+    SelfMetrics self = new SelfMetrics(registry);
+    IngestQueue queue = new IngestQueue(1); // no worker drains it
+    Server server = HttpServerFactory.create("test-otlp", "127.0.0.1", 0, 8,
+        new OtlpHttpHandler(1 << 20, queue, null, self, System::currentTimeMillis));
+    server.start();
+    try {
+      byte[] body = Fixtures.span(Fixtures.traceId(1), Fixtures.spanId(1), "m", 1, 1, 1).toByteArray();
+      HttpRequest req = HttpRequest.newBuilder(URI.create(
+              "http://127.0.0.1:" + HttpServerFactory.port(server) + "/v1/traces"))
+          .header("Content-Type", "application/x-protobuf")
+          .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+      assertEquals(200, TestCollector.HTTP.send(req, HttpResponse.BodyHandlers.discarding()).statusCode());
+      HttpResponse<Void> r = TestCollector.HTTP.send(req, HttpResponse.BodyHandlers.discarding());
+      assertEquals(503, r.statusCode());
+      assertEquals("1", r.headers().firstValue("Retry-After").orElse(""));
+      assertEquals(1.0, registry.getSampleValue("headwatch_collector_rejected_total",
+          new String[] {"signal", "reason"}, new String[] {"traces", "overloaded"}));
+    } finally {
+      server.stop();
+    }
+  }
+}
