@@ -13,8 +13,10 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -32,25 +34,27 @@ class KillDuringIngestTest {
 
   @Test
   void storeIsUsableAfterKillMinus9() throws Exception {
-    Process child = new ProcessBuilder(
+    ProcessBuilder pb = new ProcessBuilder(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
         "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-        "--otlp-port", "0", "--http-port", "0", "--data-dir", dir.toString())
-        .redirectError(ProcessBuilder.Redirect.DISCARD)
-        .start();
+        "--otlp-port", "0", "--http-port", "0", "--data-dir", dir.resolve("store").toString())
+        .redirectError(dir.resolve("child.err").toFile());
+    pb.environment().keySet().removeIf(k -> k.startsWith("HEADWATCH_COLLECTOR_"));
+    Process child = pb.start();
     AtomicInteger accepted = new AtomicInteger();
     try {
       BufferedReader out = new BufferedReader(
           new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
       String line = out.readLine();
       Matcher m = PORTS.matcher(line == null ? "" : line);
-      assertTrue(m.find(), "collector start line: " + line);
+      assertTrue(m.find(), "collector start line: " + line + "; stderr: "
+          + Files.readString(dir.resolve("child.err")));
       URI logs = URI.create("http://127.0.0.1:" + m.group(1) + "/v1/logs");
 
       Thread sender = new Thread(() -> {
         for (int i = 0; i < 100_000 && child.isAlive(); i++) {
           double[] entropy = new double[16 * 12];
-          java.util.Arrays.fill(entropy, (i % 10) / 10.0);
+          Arrays.fill(entropy, (i % 10) / 10.0);
           byte[] body = Fixtures.snapshot(Fixtures.traceId(i), Fixtures.spanId(i), "kill-model",
               1_700_000_000_000_000_000L + i, 16, 12, Map.of("entropy", entropy, "sink_mass", entropy))
               .toByteArray();
@@ -77,7 +81,7 @@ class KillDuringIngestTest {
       child.destroyForcibly();
     }
 
-    try (PredictionStore store = PredictionStore.open(dir)) {
+    try (PredictionStore store = PredictionStore.open(dir.resolve("store"))) {
       long count = store.predictionCount();
       assertTrue(count > 0 && count <= accepted.get(),
           "stored " + count + " of " + accepted.get() + " accepted");
@@ -90,7 +94,7 @@ class KillDuringIngestTest {
           .getAsJsonArray("entropy").size());
     }
     // And a collector starts on it and keeps storing.
-    try (TestCollector c = TestCollector.start(dir)) {
+    try (TestCollector c = TestCollector.start(dir.resolve("store"))) {
       String trace = Fixtures.traceId(999_999);
       c.post("/v1/logs", "application/x-protobuf", null, Fixtures.snapshot(trace, Fixtures.spanId(1),
           "kill-model", 1_800_000_000_000_000_000L, 1, 1, Map.of("entropy", new double[] {0.5}))

@@ -25,6 +25,9 @@ public final class ConfigLoader {
       throws ConfigException {
     Map<Setting, String> flags = new EnumMap<>(Setting.class);
     String configFile = env.get(CONFIG_ENV);
+    if (configFile != null && configFile.isBlank()) {
+      configFile = null;
+    }
     String configSource = CONFIG_ENV;
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
