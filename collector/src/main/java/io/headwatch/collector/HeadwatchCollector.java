@@ -27,6 +27,8 @@ import org.slf4j.LoggerFactory;
 public final class HeadwatchCollector implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(HeadwatchCollector.class);
   private static final long DRAIN_MILLIS = 10_000;
+  /** Bounds request bodies held at once: threads x max-body-bytes (x2 with gzip). */
+  private static final int OTLP_THREADS = 16;
 
   private final PredictionStore store;
   private final IngestWorker worker;
@@ -54,7 +56,7 @@ public final class HeadwatchCollector implements AutoCloseable {
       SeriesRegistry series = new SeriesRegistry(
           config.maxSeries(), config.seriesTtl().toMillis(), System::currentTimeMillis, self);
       registry.register(series);
-      IngestQueue queue = new IngestQueue(config.ingestQueue());
+      IngestQueue queue = new IngestQueue(config.ingestQueue(), config.ingestQueueBytes());
       self.registerGauges(registry, store::totalBytes, store::fileBytes, store::predictionCount,
           series::seriesCount, queue::size);
 
@@ -66,7 +68,8 @@ public final class HeadwatchCollector implements AutoCloseable {
       worker.start();
 
       OtlpForwarder forwarder = config.forwardEndpoint()
-          .map(url -> new OtlpForwarder(url, config.forwardQueue(), config.forwardTimeout(), self))
+          .map(url -> new OtlpForwarder(url, config.forwardQueue(), config.forwardQueueBytes(),
+              config.forwardTimeout(), self))
           .orElse(null);
 
       ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -90,7 +93,7 @@ public final class HeadwatchCollector implements AutoCloseable {
 
       Server api = HttpServerFactory.create("headwatch-api", config.host(), config.httpPort(), 16,
           new ApiHandler(registry, store, baselines, config.baselineWindow(), config.baselineRecent()));
-      Server otlp = HttpServerFactory.create("headwatch-otlp", config.host(), config.otlpPort(), 32,
+      Server otlp = HttpServerFactory.create("headwatch-otlp", config.host(), config.otlpPort(), OTLP_THREADS,
           new OtlpHttpHandler(config.maxBodyBytes(), queue, forwarder, self, System::currentTimeMillis));
       HeadwatchCollector collector =
           new HeadwatchCollector(store, worker, forwarder, housekeeping, otlp, api);

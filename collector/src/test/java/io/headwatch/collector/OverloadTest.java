@@ -18,7 +18,7 @@ class OverloadTest {
   void fullQueueIs503WithRetryAfter() throws Exception {
     CollectorRegistry registry = new CollectorRegistry();
     SelfMetrics self = new SelfMetrics(registry);
-    IngestQueue queue = new IngestQueue(1); // no worker drains it
+    IngestQueue queue = new IngestQueue(1, 1 << 20); // no worker drains it
     Server server = HttpServerFactory.create("test-otlp", "127.0.0.1", 0, 8,
         new OtlpHttpHandler(1 << 20, queue, null, self, System::currentTimeMillis));
     server.start();

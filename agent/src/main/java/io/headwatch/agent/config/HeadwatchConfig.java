@@ -188,8 +188,23 @@ public final class HeadwatchConfig {
     }
 
     private static void reject(String key, String[] raw, String expected) {
-      AgentLog.warn("setting " + key + "='" + raw[0] + "' (from " + raw[1] + ") is not "
-          + expected + "; using the default " + defaultOf(key));
+      String fallback = defaultOf(key).isEmpty() ? "(derived)" : defaultOf(key);
+      AgentLog.warn("setting " + key + "='" + printable(raw[0]) + "' (from " + raw[1]
+          + ") is not " + expected + "; using the default " + fallback);
+    }
+
+    /** The value as one printable line: a setting must not be able to forge log lines. */
+    private static String printable(String value) {
+      StringBuilder out = new StringBuilder();
+      for (int i = 0; i < value.length() && out.length() < 200; i++) {
+        char c = value.charAt(i);
+        if (Character.isISOControl(c)) {
+          out.append(String.format("\\u%04x", (int) c));
+        } else {
+          out.append(c);
+        }
+      }
+      return out.toString();
     }
 
     boolean bool(String key) {

@@ -40,6 +40,11 @@ public final class AgentTelemetry {
   final DoubleHistogram activationMean;
   final DoubleHistogram activationStd;
   final LongCounter activationNonFinite;
+  final LongCounter inputTruncated;
+  final DoubleHistogram unknownTokens;
+  final DoubleHistogram outputConfidence;
+  final DoubleHistogram outputMargin;
+  final DoubleHistogram outputEntropy;
 
   AgentTelemetry(OpenTelemetrySdk sdk) {
     this.sdk = sdk;
@@ -73,6 +78,19 @@ public final class AgentTelemetry {
         "Standard deviation of activations per sequence, layer and site.", TelemetryNames.STD_BUCKETS);
     activationNonFinite = meter.counterBuilder("headwatch.activation.nonfinite").setUnit("{value}")
         .setDescription("NaN and infinite activation values, per layer and site.").build();
+    inputTruncated = meter.counterBuilder("headwatch.inference.input.truncated")
+        .setUnit("{inference}")
+        .setDescription("Input sequences the tokenizer cut at the model's maximum length.").build();
+    unknownTokens = histogram(meter, "headwatch.inference.input.unknown_tokens", "{token}",
+        "Unknown-vocabulary tokens ([UNK]) per input sequence.", TelemetryNames.UNKNOWN_TOKEN_BUCKETS);
+    outputConfidence = histogram(meter, "headwatch.inference.output.confidence", "1",
+        "Top-1 probability of a classifier's output, per input.", TelemetryNames.RATIO_BUCKETS);
+    outputMargin = histogram(meter, "headwatch.inference.output.margin", "1",
+        "Top-1 minus top-2 probability of a classifier's output, per input.",
+        TelemetryNames.RATIO_BUCKETS);
+    outputEntropy = histogram(meter, "headwatch.inference.output.entropy", "1",
+        "Entropy of a classifier's output divided by ln(classes), per input.",
+        TelemetryNames.RATIO_BUCKETS);
   }
 
   private static DoubleHistogram histogram(Meter meter, String name, String unit,

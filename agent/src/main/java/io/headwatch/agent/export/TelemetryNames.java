@@ -29,6 +29,15 @@ public final class TelemetryNames {
 
   public static final String SITE_HIDDEN_STATE = "hidden_state";
 
+  // Classifier outputs and tokenizer facts, on spans and snapshots.
+  public static final AttributeKey<Double> OUTPUT_CONFIDENCE = AttributeKey.doubleKey("headwatch.output.confidence");
+  public static final AttributeKey<Double> OUTPUT_MARGIN = AttributeKey.doubleKey("headwatch.output.margin");
+  public static final AttributeKey<Double> OUTPUT_ENTROPY = AttributeKey.doubleKey("headwatch.output.entropy");
+  public static final AttributeKey<Long> TRUNCATED = AttributeKey.longKey("headwatch.input.truncated");
+  public static final AttributeKey<Long> UNKNOWN_TOKENS = AttributeKey.longKey("headwatch.input.unknown_tokens");
+  public static final AttributeKey<List<String>> TOKENS = AttributeKey.stringArrayKey("headwatch.tokens");
+  public static final AttributeKey<String> FRAMEWORK = AttributeKey.stringKey("headwatch.framework");
+
   // Explicit buckets: the SDK defaults (0..10000) suit milliseconds, not these units.
   public static final List<Double> DURATION_BUCKETS_S = List.of(0.001, 0.0025, 0.005, 0.01, 0.025,
       0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0);
@@ -44,6 +53,8 @@ public final class TelemetryNames {
       0.0, 0.01, 0.05, 0.1, 0.25, 0.5, 1.0);
   public static final List<Double> STD_BUCKETS = List.of(0.01, 0.05, 0.1, 0.25, 0.5, 0.75, 1.0,
       1.5, 2.0, 4.0, 8.0, 16.0);
+  public static final List<Double> UNKNOWN_TOKEN_BUCKETS = List.of(0.0, 1.0, 2.0, 4.0, 8.0, 16.0,
+      32.0, 64.0);
   public static final List<Double> DISTANCE_BUCKETS = List.of(0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0,
       64.0, 128.0, 256.0);
 }

@@ -55,12 +55,12 @@ final class ApiJson {
     o.addProperty("layer", h.layer());
     o.addProperty("head", h.head());
     o.addProperty("statistic", h.statistic());
-    o.add("median_now", JsonValues.number(h.recentMedian()));
+    o.add("median_now", JsonValues.baselineNumber(h.recentMedian()));
     o.addProperty("recent_count", h.recentCount());
-    o.add("baseline_median", JsonValues.number(h.baselineMedian()));
-    o.add("baseline_mad", JsonValues.number(h.baselineMad()));
+    o.add("baseline_median", JsonValues.baselineNumber(h.baselineMedian()));
+    o.add("baseline_mad", JsonValues.baselineNumber(h.baselineMad()));
     o.addProperty("baseline_count", h.baselineCount());
-    o.add("z", JsonValues.number(h.z()));
+    o.add("z", JsonValues.baselineNumber(h.z()));
     return o;
   }
 
@@ -85,7 +85,8 @@ final class ApiJson {
     o.addProperty("heads", p.heads());
     o.addProperty("has_span", p.hasSpan());
     o.addProperty("snapshot_count", p.snapshots());
-    o.addProperty("max_deviation", p.maxDeviation());
+    o.add("max_deviation", p.maxDeviation() == null ? JsonNull.INSTANCE
+        : JsonValues.baselineNumber(p.maxDeviation()));
     o.add("top_heads", p.topDeviations());
     return o;
   }

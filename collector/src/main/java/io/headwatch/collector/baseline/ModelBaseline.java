@@ -39,14 +39,6 @@ final class ModelBaseline {
     return size;
   }
 
-  int layers() {
-    return layers;
-  }
-
-  int heads() {
-    return heads;
-  }
-
   /** Adds one snapshot's statistics: stats[s] has layers*heads values, NaN where missing. */
   void add(double[][] stats) {
     float[] row = new float[STATS * layers * heads];

@@ -66,6 +66,14 @@ public final class CollectorConfig {
     return (Integer) values.get(Setting.INGEST_QUEUE);
   }
 
+  public long ingestQueueBytes() {
+    return (Long) values.get(Setting.INGEST_QUEUE_BYTES);
+  }
+
+  public long forwardQueueBytes() {
+    return (Long) values.get(Setting.FORWARD_QUEUE_BYTES);
+  }
+
   public Duration seriesTtl() {
     return (Duration) values.get(Setting.SERIES_TTL);
   }

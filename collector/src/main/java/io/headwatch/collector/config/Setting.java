@@ -17,6 +17,7 @@ public enum Setting {
   RETENTION_INTERVAL("retention-interval", "1m", "a duration such as 30s, 1m", ValueParsers::duration),
   MAX_BODY_BYTES("max-body-bytes", "16MiB", "a size such as 4MiB (limit before and after gzip)", ValueParsers::bytes),
   INGEST_QUEUE("ingest-queue", "256", "a positive number of requests", ValueParsers::positiveInt),
+  INGEST_QUEUE_BYTES("ingest-queue-bytes", "64MiB", "a size such as 64MiB (decoded bodies queued)", ValueParsers::bytes),
   SERIES_TTL("series-ttl", "5m", "a duration such as 5m", ValueParsers::duration),
   MAX_SERIES("max-series", "100000", "a positive number of series", ValueParsers::positiveInt),
   BASELINE_WINDOW("baseline-window", "500", "a positive number of snapshots per model", ValueParsers::positiveInt),
@@ -24,6 +25,7 @@ public enum Setting {
   BASELINE_MIN("baseline-min", "20", "a positive number of snapshots per model", ValueParsers::positiveInt),
   FORWARD_ENDPOINT("forward-endpoint", "", "an http(s) URL such as http://otel-collector:4318, or empty", ValueParsers::httpUrl),
   FORWARD_QUEUE("forward-queue", "1000", "a positive number of requests", ValueParsers::positiveInt),
+  FORWARD_QUEUE_BYTES("forward-queue-bytes", "64MiB", "a size such as 64MiB (raw bodies queued)", ValueParsers::bytes),
   FORWARD_TIMEOUT("forward-timeout", "10s", "a duration such as 10s", ValueParsers::duration);
 
   private final String key;

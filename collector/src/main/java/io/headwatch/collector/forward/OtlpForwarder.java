@@ -1,20 +1,19 @@
 package io.headwatch.collector.forward;
 
 import io.headwatch.collector.prometheus.SelfMetrics;
+import io.headwatch.collector.queue.ByteBoundedQueue;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Forwards every accepted export request, byte for byte with its content type and encoding, to an
- * upstream OTLP/HTTP endpoint (for example an OpenTelemetry Collector). A bounded queue and one
+ * upstream OTLP/HTTP endpoint (for example an OpenTelemetry Collector). A queue bounded by requests and bytes, and one
  * sender thread keep a slow upstream from slowing agents: overflow and failures are dropped and
  * counted ({@code headwatch_collector_dropped_total{reason="forward_queue_full"|"forward_failed"}}).
  */
@@ -26,17 +25,18 @@ public final class OtlpForwarder implements AutoCloseable {
   private final String endpoint;
   private final Duration timeout;
   private final SelfMetrics self;
-  private final BlockingQueue<Item> queue;
+  private final ByteBoundedQueue<Item> queue;
   private final HttpClient client;
   private final Thread thread;
   private volatile boolean stopping;
   private boolean failureLogged;
 
-  public OtlpForwarder(String endpoint, int capacity, Duration timeout, SelfMetrics self) {
+  public OtlpForwarder(String endpoint, int maxRequests, long maxBytes, Duration timeout,
+      SelfMetrics self) {
     this.endpoint = endpoint;
     this.timeout = timeout;
     this.self = self;
-    this.queue = new ArrayBlockingQueue<>(capacity);
+    this.queue = new ByteBoundedQueue<>(maxRequests, maxBytes);
     this.client = HttpClient.newBuilder().connectTimeout(timeout).build();
     this.thread = new Thread(this::run, "headwatch-forward");
     this.thread.setDaemon(true);
@@ -45,7 +45,7 @@ public final class OtlpForwarder implements AutoCloseable {
 
   /** Queues one request; counts a drop if the queue is full. */
   public void offer(String path, String contentType, String contentEncoding, byte[] body) {
-    if (!queue.offer(new Item(path, contentType, contentEncoding, body))) {
+    if (!queue.offer(new Item(path, contentType, contentEncoding, body), body.length)) {
       self.dropped("forward_queue_full");
     }
   }

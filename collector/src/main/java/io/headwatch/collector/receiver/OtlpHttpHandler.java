@@ -99,7 +99,7 @@ public final class OtlpHttpHandler extends Handler.Abstract {
           RpcStatus.INVALID_ARGUMENT, "malformed " + signal.label() + " payload: " + e.getMessage());
     }
 
-    if (!queue.offer(export, clock.getAsLong())) {
+    if (!queue.offer(export, body.length, clock.getAsLong())) {
       response.getHeaders().put(HttpHeader.RETRY_AFTER, RETRY_AFTER_SECONDS);
       return reject(signal, "overloaded", response, callback, 503, contentType,
           RpcStatus.UNAVAILABLE, "ingest queue full; retry later");

@@ -134,10 +134,13 @@ public final class PredictionStore implements AutoCloseable {
       try (Connection c = pool.getConnection()) {
         c.setAutoCommit(false);
         try {
+          int created = 0;
           for (InferenceSpan s : spans) {
-            saveSpan(c, s, receivedMillis);
+            created += saveSpan(c, s, receivedMillis) ? 1 : 0;
           }
           c.commit();
+          totalBytes += created * ROW_OVERHEAD_BYTES;
+          predictionCount += created;
         } catch (SQLException e) {
           c.rollback();
           throw e;
@@ -146,7 +149,9 @@ public final class PredictionStore implements AutoCloseable {
     }
   }
 
-  private void saveSpan(Connection c, InferenceSpan s, long receivedMillis) throws SQLException {
+  /** True if the span created its prediction (rather than completing one a snapshot began). */
+  private static boolean saveSpan(Connection c, InferenceSpan s, long receivedMillis)
+      throws SQLException {
     Long id = findId(c, s.traceId(), s.spanId());
     if (id == null) {
       try (PreparedStatement ps = c.prepareStatement(
@@ -170,29 +175,28 @@ public final class PredictionStore implements AutoCloseable {
         ps.setLong(14, receivedMillis);
         ps.executeUpdate();
       }
-      totalBytes += ROW_OVERHEAD_BYTES;
-      predictionCount++;
-    } else {
-      // The snapshot came first: the span supplies its own time, duration and name.
-      try (PreparedStatement ps = c.prepareStatement(
-          "UPDATE prediction SET time_nanos = ?, service = COALESCE(?, service),"
-              + " instance = COALESCE(?, instance), model = ?, operation = COALESCE(?, operation),"
-              + " name = ?, input_tokens = COALESCE(?, input_tokens), duration_nanos = ?,"
-              + " batch_size = ?, sampled = ?, has_span = TRUE WHERE id = ?")) {
-        ps.setLong(1, s.startNanos());
-        ps.setString(2, s.service());
-        ps.setString(3, s.instance());
-        ps.setString(4, s.model());
-        ps.setString(5, s.operation());
-        ps.setString(6, s.name());
-        setLong(ps, 7, s.inputTokens());
-        ps.setLong(8, s.durationNanos());
-        setLong(ps, 9, s.batchSize());
-        setBoolean(ps, 10, s.sampled());
-        ps.setLong(11, id);
-        ps.executeUpdate();
-      }
+      return true;
     }
+    // The snapshot came first: the span supplies its own time, duration and name.
+    try (PreparedStatement ps = c.prepareStatement(
+        "UPDATE prediction SET time_nanos = ?, service = COALESCE(?, service),"
+            + " instance = COALESCE(?, instance), model = ?, operation = COALESCE(?, operation),"
+            + " name = ?, input_tokens = COALESCE(?, input_tokens), duration_nanos = ?,"
+            + " batch_size = ?, sampled = ?, has_span = TRUE WHERE id = ?")) {
+      ps.setLong(1, s.startNanos());
+      ps.setString(2, s.service());
+      ps.setString(3, s.instance());
+      ps.setString(4, s.model());
+      ps.setString(5, s.operation());
+      ps.setString(6, s.name());
+      setLong(ps, 7, s.inputTokens());
+      ps.setLong(8, s.durationNanos());
+      setLong(ps, 9, s.batchSize());
+      setBoolean(ps, 10, s.sampled());
+      ps.setLong(11, id);
+      ps.executeUpdate();
+    }
+    return false;
   }
 
   /** Records one snapshot with its top deviations; a repeated (span, batch index) replaces it. */
@@ -213,7 +217,8 @@ public final class PredictionStore implements AutoCloseable {
         c.setAutoCommit(false);
         try {
           Long id = findId(c, s.traceId(), s.spanId());
-          if (id == null) {
+          boolean created = id == null;
+          if (created) {
             id = insertFromSnapshot(c, s, receivedMillis);
           }
           long replaced = deleteSnapshot(c, id, s.batchIndex());
@@ -238,7 +243,8 @@ public final class PredictionStore implements AutoCloseable {
           }
           updateAfterSnapshot(c, id, s, deviations, maxZ, bytes - replaced);
           c.commit();
-          totalBytes += bytes - replaced;
+          totalBytes += bytes - replaced + (created ? ROW_OVERHEAD_BYTES : 0);
+          predictionCount += created ? 1 : 0;
         } catch (SQLException e) {
           c.rollback();
           throw e;
@@ -247,7 +253,8 @@ public final class PredictionStore implements AutoCloseable {
     }
   }
 
-  private Long insertFromSnapshot(Connection c, Snapshot s, long receivedMillis) throws SQLException {
+  private static long insertFromSnapshot(Connection c, Snapshot s, long receivedMillis)
+      throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(
         "INSERT INTO prediction (trace_id, span_id, time_nanos, service, instance, model, operation,"
             + " input_tokens, has_span, snapshots, bytes, received_millis)"
@@ -266,8 +273,6 @@ public final class PredictionStore implements AutoCloseable {
       ps.executeUpdate();
       try (ResultSet keys = ps.getGeneratedKeys()) {
         keys.next();
-        totalBytes += ROW_OVERHEAD_BYTES;
-        predictionCount++;
         return keys.getLong(1);
       }
     }
@@ -631,9 +636,9 @@ public final class PredictionStore implements AutoCloseable {
       o.addProperty("head", d.head());
       o.addProperty("statistic", d.statistic());
       o.add("value", JsonValues.number(d.value()));
-      o.add("median", JsonValues.number(d.median()));
-      o.add("mad", JsonValues.number(d.mad()));
-      o.add("z", JsonValues.number(d.z()));
+      o.add("median", JsonValues.baselineNumber(d.median()));
+      o.add("mad", JsonValues.baselineNumber(d.mad()));
+      o.add("z", JsonValues.baselineNumber(d.z()));
       a.add(o);
     }
     return a;
