@@ -1,6 +1,7 @@
 package io.headwatch.agent;
 
 import io.headwatch.agent.config.HeadwatchConfig;
+import io.headwatch.agent.djl.DjlInstrumentation;
 import io.headwatch.agent.onnx.OnnxRuntimeInstrumentation;
 import io.headwatch.agent.util.AgentLog;
 import java.lang.instrument.Instrumentation;
@@ -52,6 +53,10 @@ public final class HeadwatchAgent {
       int instrumentations = 0;
       if (config.onnxRuntimeEnabled()) {
         builder = OnnxRuntimeInstrumentation.register(builder);
+        instrumentations++;
+      }
+      if (config.djlEnabled()) {
+        builder = DjlInstrumentation.register(builder);
         instrumentations++;
       }
       builder.installOn(instrumentation);

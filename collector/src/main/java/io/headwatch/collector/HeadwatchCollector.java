@@ -126,11 +126,11 @@ public final class HeadwatchCollector implements AutoCloseable {
     stopQuietly(otlpServer);
     try {
       worker.drainAndStop(DRAIN_MILLIS);
-      if (forwarder != null) {
-        forwarder.close();
-      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+    if (forwarder != null) {
+      forwarder.close();
     }
     housekeeping.shutdownNow();
     stopQuietly(apiServer);

@@ -2,6 +2,7 @@ package io.headwatch.collector;
 
 import static io.opentelemetry.api.common.AttributeKey.booleanKey;
 import static io.opentelemetry.api.common.AttributeKey.doubleArrayKey;
+import static io.opentelemetry.api.common.AttributeKey.doubleKey;
 import static io.opentelemetry.api.common.AttributeKey.longKey;
 import static io.opentelemetry.api.common.AttributeKey.stringArrayKey;
 import static io.opentelemetry.api.common.AttributeKey.stringKey;
@@ -14,6 +15,7 @@ import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.metrics.DoubleHistogram;
 import io.opentelemetry.api.metrics.Meter;
 import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.context.Scope;
 import io.opentelemetry.exporter.otlp.http.logs.OtlpHttpLogRecordExporter;
 import io.opentelemetry.exporter.otlp.http.metrics.OtlpHttpMetricExporter;
@@ -114,9 +116,9 @@ class SdkExportTest {
     assertEquals(2.55, m.get(d + "_sum{" + l + "}"), 1e-9);
     assertEquals(4.0, m.get(d + "_count{" + l + "}"));
     String e = "gen_ai_request_model=\"" + model + "\",headwatch_head=\"7\",headwatch_layer=\"3\"," + job;
-    assertEquals(0.0, m.get("headwatch_attention_entropy_ratio_bucket{" + e + ",le=\"0.5\"}"));
-    assertEquals(1.0, m.get("headwatch_attention_entropy_ratio_bucket{" + e + ",le=\"0.75\"}"));
-    assertEquals(0.625, m.get("headwatch_attention_entropy_ratio_sum{" + e + "}"));
+    assertEquals(0.0, m.get("headwatch_attention_entropy_bucket{" + e + ",le=\"0.5\"}"));
+    assertEquals(1.0, m.get("headwatch_attention_entropy_bucket{" + e + ",le=\"0.75\"}"));
+    assertEquals(0.625, m.get("headwatch_attention_entropy_sum{" + e + "}"));
     assertEquals(5.0, m.get("headwatch_agent_inferences_total{gen_ai_request_model=\"" + model
         + "\",headwatch_sampled=\"true\"," + job + "}"));
     assertEquals(0.25, m.get("headwatch_test_level_ratio{gen_ai_request_model=\"" + model + "\"," + job + "}"));
@@ -159,8 +161,11 @@ class SdkExportTest {
           .setAttribute(stringKey("headwatch.activation.site"), "hidden_state")
           .setAttribute(doubleArrayKey("headwatch.attention.maps"), List.of(0.75, 0.25, 0.5, 0.5))
           .setAttribute(stringArrayKey("headwatch.tokens"), List.of("[CLS]", "hello"))
+          .setAttribute(doubleKey("headwatch.output.confidence"), 0.875)
           .emit();
     }
+    span.setStatus(StatusCode.ERROR);
+    span.setAttribute(stringKey("error.type"), "ai.onnxruntime.OrtException");
     span.end(start + 12_345_678, TimeUnit.NANOSECONDS);
     tracing.forceFlush().join(10, TimeUnit.SECONDS);
     logging.forceFlush().join(10, TimeUnit.SECONDS);
@@ -186,6 +191,10 @@ class SdkExportTest {
     assertEquals("doubles", snap.getAsJsonObject("attention_maps").get("encoding").getAsString());
     assertEquals(doubles(0.75, 0.25, 0.5, 0.5), snap.getAsJsonObject("attention_maps").get("data"));
     assertEquals("[\"[CLS]\",\"hello\"]", snap.get("tokens").toString());
+    assertEquals(0.875, snap.getAsJsonObject("attributes").get("headwatch.output.confidence").getAsDouble());
+    assertEquals("error", p.get("status").getAsString());
+    assertEquals("ai.onnxruntime.OrtException",
+        p.getAsJsonObject("attributes").get("error.type").getAsString());
   }
 
   @ParameterizedTest

@@ -67,6 +67,10 @@ class SemanticSearchUnderAgentIT {
     assertTrue(withAgent.stderr.contains("[headwatch] started"), withAgent.stderr);
     assertTrue(withAgent.stderr.contains("6 attention layer(s), 6 hidden state(s)"), withAgent.stderr);
     assertFalse(withAgent.stderr.contains("[headwatch] WARN"), withAgent.stderr);
+    // The SDK logs (through java.util.logging) when an instrument is misused, e.g. a negative value
+    // recorded into a histogram: none of that may happen.
+    assertFalse(withAgent.stderr.contains("WARNING"), withAgent.stderr);
+    assertFalse(withAgent.stderr.contains("SEVERE"), withAgent.stderr);
     assertTrue(receiver.errors.isEmpty(), receiver.errors.toString());
     assertEquals("semantic-search-e2e", receiver.resourceAttribute("service.name"));
     assertNotNull(receiver.resourceAttribute("service.instance.id"));

@@ -27,6 +27,9 @@ public final class HeadwatchConfig {
   public static final String SNAPSHOT_MAX_SEQUENCES = "headwatch.snapshot.max_sequences";
   public static final String ONNXRUNTIME_ENABLED = "headwatch.instrumentation.onnxruntime.enabled";
   public static final String ONNX_MAX_MODEL_BYTES = "headwatch.onnx.max_model_bytes";
+  public static final String DJL_ENABLED = "headwatch.instrumentation.djl.enabled";
+  public static final String DJL_MAX_CAPTURE_BYTES = "headwatch.djl.max_capture_bytes";
+  public static final String SNAPSHOT_TOKENS = "headwatch.snapshot.tokens";
   public static final String SHUTDOWN_TIMEOUT_MS = "headwatch.shutdown.timeout_ms";
   public static final String DEBUG = "headwatch.debug";
 
@@ -42,6 +45,9 @@ public final class HeadwatchConfig {
     SETTINGS.put(SNAPSHOT_MAX_SEQUENCES, new String[] {"4", "Snapshot log records per sampled inference (one per sequence of a batch, at most this many)."});
     SETTINGS.put(ONNXRUNTIME_ENABLED, new String[] {"true", "Instrument ONNX Runtime (ai.onnxruntime)."});
     SETTINGS.put(ONNX_MAX_MODEL_BYTES, new String[] {"1073741824", "Models larger than this get inference-level telemetry only (the capture session holds a second copy of the weights)."});
+    SETTINGS.put(DJL_ENABLED, new String[] {"true", "Instrument DJL (ai.djl: predictors, the HuggingFace tokenizer, transformer blocks)."});
+    SETTINGS.put(DJL_MAX_CAPTURE_BYTES, new String[] {"67108864", "Attention probabilities copied from one sampled DJL PyTorch prediction, at most; beyond it the layers are skipped."});
+    SETTINGS.put(SNAPSHOT_TOKENS, new String[] {"false", "Put the input's token texts in snapshot records (personal data in most products: off by default)."});
     SETTINGS.put(SHUTDOWN_TIMEOUT_MS, new String[] {"5000", "At JVM exit, how long to finish queued statistics and flush telemetry."});
     SETTINGS.put(DEBUG, new String[] {"false", "Verbose agent log on standard error."});
   }
@@ -54,6 +60,9 @@ public final class HeadwatchConfig {
   private final int snapshotMaxSequences;
   private final boolean onnxRuntimeEnabled;
   private final long onnxMaxModelBytes;
+  private final boolean djlEnabled;
+  private final long djlMaxCaptureBytes;
+  private final boolean snapshotTokens;
   private final long shutdownTimeoutMs;
   private final boolean debug;
 
@@ -66,6 +75,9 @@ public final class HeadwatchConfig {
     this.snapshotMaxSequences = (int) r.integer(SNAPSHOT_MAX_SEQUENCES, 0, 1024);
     this.onnxRuntimeEnabled = r.bool(ONNXRUNTIME_ENABLED);
     this.onnxMaxModelBytes = r.integer(ONNX_MAX_MODEL_BYTES, 0, Integer.MAX_VALUE);
+    this.djlEnabled = r.bool(DJL_ENABLED);
+    this.djlMaxCaptureBytes = r.integer(DJL_MAX_CAPTURE_BYTES, 0, Integer.MAX_VALUE);
+    this.snapshotTokens = r.bool(SNAPSHOT_TOKENS);
     this.shutdownTimeoutMs = r.integer(SHUTDOWN_TIMEOUT_MS, 0, 600_000);
     this.debug = r.bool(DEBUG);
   }
@@ -146,6 +158,19 @@ public final class HeadwatchConfig {
 
   public long onnxMaxModelBytes() {
     return onnxMaxModelBytes;
+  }
+
+  public boolean djlEnabled() {
+    return djlEnabled;
+  }
+
+  public long djlMaxCaptureBytes() {
+    return djlMaxCaptureBytes;
+  }
+
+  /** Whether snapshot records carry the input's token texts. */
+  public boolean snapshotTokens() {
+    return snapshotTokens;
   }
 
   public long shutdownTimeoutMs() {

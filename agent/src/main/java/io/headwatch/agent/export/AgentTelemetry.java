@@ -4,6 +4,7 @@ import io.headwatch.agent.util.AgentLog;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.logs.Logger;
+import io.opentelemetry.api.metrics.DoubleGauge;
 import io.opentelemetry.api.metrics.DoubleHistogram;
 import io.opentelemetry.api.metrics.LongCounter;
 import io.opentelemetry.api.metrics.Meter;
@@ -37,7 +38,7 @@ public final class AgentTelemetry {
   final DoubleHistogram attentionMaxWeight;
   final DoubleHistogram attentionSinkMass;
   final DoubleHistogram activationAbsMax;
-  final DoubleHistogram activationMean;
+  final DoubleGauge activationMean;
   final DoubleHistogram activationStd;
   final LongCounter activationNonFinite;
   final LongCounter inputTruncated;
@@ -72,8 +73,10 @@ public final class AgentTelemetry {
         TelemetryNames.RATIO_BUCKETS);
     activationAbsMax = histogram(meter, "headwatch.activation.abs_max", "",
         "Largest absolute activation per sequence, layer and site.", TelemetryNames.ABS_MAX_BUCKETS);
-    activationMean = histogram(meter, "headwatch.activation.mean", "",
-        "Mean activation per sequence, layer and site.", TelemetryNames.MEAN_BUCKETS);
+    // A gauge, not a histogram: means are often negative, and OpenTelemetry histograms only take
+    // non-negative values. The exact per-sequence means are in the snapshots.
+    activationMean = meter.gaugeBuilder("headwatch.activation.mean").setUnit("")
+        .setDescription("Mean activation of the latest sampled sequence, per layer and site.").build();
     activationStd = histogram(meter, "headwatch.activation.std", "",
         "Standard deviation of activations per sequence, layer and site.", TelemetryNames.STD_BUCKETS);
     activationNonFinite = meter.counterBuilder("headwatch.activation.nonfinite").setUnit("{value}")
@@ -91,6 +94,11 @@ public final class AgentTelemetry {
     outputEntropy = histogram(meter, "headwatch.inference.output.entropy", "1",
         "Entropy of a classifier's output divided by ln(classes), per input.",
         TelemetryNames.RATIO_BUCKETS);
+  }
+
+  /** Instruments over an SDK built elsewhere (tests build one with in-memory exporters). */
+  public static AgentTelemetry of(OpenTelemetrySdk sdk) {
+    return new AgentTelemetry(sdk);
   }
 
   private static DoubleHistogram histogram(Meter meter, String name, String unit,

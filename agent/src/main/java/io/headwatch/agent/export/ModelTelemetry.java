@@ -66,20 +66,47 @@ public final class ModelTelemetry {
    */
   public SpanContext recordInference(long startEpochNanos, long durationNanos, int[] tokensPerSequence,
       boolean sampled, Throwable thrown) {
+    Span span = startInferenceSpan(startEpochNanos, tokensPerSequence.length, sampled);
+    end(span, startEpochNanos, durationNanos, tokensPerSequence, sampled, thrown, true);
+    return span.getSpanContext();
+  }
+
+  /**
+   * Starts an inference's span at {@code startEpochNanos}, for an inference whose statistics are
+   * contributed while it runs (a DJL prediction); {@link #endInference} ends it.
+   */
+  public Span startInferenceSpan(long startEpochNanos, int batchSize, boolean sampled) {
+    return telemetry.tracer.spanBuilder(spanName)
+        .setSpanKind(SpanKind.INTERNAL)
+        .setNoParent()
+        .setStartTimestamp(startEpochNanos, TimeUnit.NANOSECONDS)
+        .setAllAttributes(modelOperationAttributes)
+        .setAttribute(TelemetryNames.BATCH_SIZE, (long) batchSize)
+        .setAttribute(TelemetryNames.SAMPLED, sampled)
+        .startSpan();
+  }
+
+  /**
+   * Ends an inference: its span (at start + duration), its duration, the valid token count of
+   * each of its sequences and the inference counter.
+   */
+  public void endInference(Span span, long startEpochNanos, long durationNanos,
+      int[] tokensPerSequence, boolean sampled, Throwable thrown) {
+    // Token counts only where known: a model fed no token ids has no token count.
+    end(span, startEpochNanos, durationNanos, tokensPerSequence, sampled, thrown,
+        tokensPerSequence.length > 0);
+  }
+
+  private void end(Span span, long startEpochNanos, long durationNanos, int[] tokensPerSequence,
+      boolean sampled, Throwable thrown, boolean reportTokens) {
     long totalTokens = 0;
     for (int tokens : tokensPerSequence) {
       totalTokens += tokens;
       telemetry.inputTokens.record(tokens, modelAttributes);
     }
-    Span span = telemetry.tracer.spanBuilder(spanName)
-        .setSpanKind(SpanKind.INTERNAL)
-        .setNoParent()
-        .setStartTimestamp(startEpochNanos, TimeUnit.NANOSECONDS)
-        .setAllAttributes(modelOperationAttributes)
-        .setAttribute(TelemetryNames.INPUT_TOKENS, totalTokens)
-        .setAttribute(TelemetryNames.BATCH_SIZE, (long) tokensPerSequence.length)
-        .setAttribute(TelemetryNames.SAMPLED, sampled)
-        .startSpan();
+    if (reportTokens) {
+      span.setAttribute(TelemetryNames.INPUT_TOKENS, totalTokens);
+    }
     if (thrown != null) {
       span.setStatus(StatusCode.ERROR, thrown.getClass().getName());
       span.setAttribute("error.type", thrown.getClass().getName());
@@ -87,7 +114,25 @@ public final class ModelTelemetry {
     span.end(startEpochNanos + durationNanos, TimeUnit.NANOSECONDS);
     telemetry.inferenceDuration.record(durationNanos / 1e9, modelOperationAttributes);
     telemetry.inferences.add(1, sampled ? sampledAttributes : unsampledAttributes);
-    return span.getSpanContext();
+  }
+
+  /** Records what the tokenizer said about one input sequence. */
+  public void recordTokenizerSequence(boolean truncated, int unknownTokens) {
+    telemetry.inputTruncated.add(truncated ? 1 : 0, modelAttributes);
+    telemetry.unknownTokens.record(unknownTokens, modelAttributes);
+  }
+
+  /** Records a classifier's output for one input: top-1 probability, margin, normalised entropy. */
+  public void recordClassification(double confidence, double margin, double normalizedEntropy) {
+    if (!Double.isNaN(confidence)) {
+      telemetry.outputConfidence.record(confidence, modelAttributes);
+    }
+    if (!Double.isNaN(margin)) {
+      telemetry.outputMargin.record(margin, modelAttributes);
+    }
+    if (!Double.isNaN(normalizedEntropy)) {
+      telemetry.outputEntropy.record(normalizedEntropy, modelAttributes);
+    }
   }
 
   public void recordInferenceThreadOverhead(long nanos) {
@@ -125,7 +170,7 @@ public final class ModelTelemetry {
       telemetry.activationAbsMax.record(absMax, attributes);
     }
     if (!Double.isNaN(mean)) {
-      telemetry.activationMean.record(mean, attributes);
+      telemetry.activationMean.set(mean, attributes);
     }
     if (!Double.isNaN(std)) {
       telemetry.activationStd.record(std, attributes);

@@ -32,6 +32,8 @@ public final class SnapshotBuilder {
   private final double[] std;
   private final double[] absMax;
   private final double[] nonFinite;
+  private List<String> tokens;
+  private io.opentelemetry.api.common.Attributes extra;
 
   public SnapshotBuilder(int batchIndex, int layers) {
     this.batchIndex = batchIndex;
@@ -76,6 +78,16 @@ public final class SnapshotBuilder {
     }
   }
 
+  /** Token texts of this sequence (only when the operator turned token capture on). */
+  public void tokens(List<String> tokenTexts) {
+    this.tokens = tokenTexts;
+  }
+
+  /** Further attributes of this sequence (classifier output, tokenizer facts). */
+  public void extra(io.opentelemetry.api.common.Attributes attributes) {
+    this.extra = attributes;
+  }
+
   public void activation(int layer, ActivationSummary summary) {
     if (layer >= layers) {
       return;
@@ -99,6 +111,12 @@ public final class SnapshotBuilder {
       for (int s = 0; s < attention.length; s++) {
         record.setAttribute(ATTENTION_KEYS[s], boxed(attention[s]));
       }
+    }
+    if (tokens != null) {
+      record.setAttribute(TelemetryNames.TOKENS, tokens);
+    }
+    if (extra != null) {
+      record.setAllAttributes(extra);
     }
     record.setAttribute(ACT_MEAN, boxed(mean));
     record.setAttribute(ACT_STD, boxed(std));

@@ -31,6 +31,8 @@ final class CaptureTask implements Runnable {
   private final String maskInput;
   private final SpanContext span;
   private final int[] tokens;
+  private java.util.List<java.util.List<String>> tokenTexts;
+  private io.opentelemetry.api.common.Attributes[] extras;
 
   CaptureTask(OrtEnvironment environment, ObservedModel model, ModelTelemetry telemetry,
       CopiedInputs inputs, String maskInput, SpanContext span, int[] tokens) {
@@ -41,6 +43,16 @@ final class CaptureTask implements Runnable {
     this.maskInput = maskInput;
     this.span = span;
     this.tokens = tokens;
+  }
+
+  /** Token texts per sequence for the snapshots (token capture on), or null. */
+  void tokenTexts(java.util.List<java.util.List<String>> texts) {
+    this.tokenTexts = texts;
+  }
+
+  /** Further attributes per sequence for the snapshots (classifier output), or null. */
+  void extras(io.opentelemetry.api.common.Attributes[] perSequence) {
+    this.extras = perSequence;
   }
 
   @Override
@@ -152,6 +164,12 @@ final class CaptureTask implements Runnable {
 
     for (int b = 0; b < builders.length; b++) {
       if (builders[b] != null) {
+        if (tokenTexts != null && b < tokenTexts.size()) {
+          builders[b].tokens(tokenTexts.get(b));
+        }
+        if (extras != null && b < extras.length) {
+          builders[b].extra(extras[b]);
+        }
         builders[b].emit(telemetry.snapshot(span), b < tokens.length ? tokens[b] : -1);
       }
     }

@@ -210,6 +210,45 @@ final class ObservedModel {
     telemetry.recordInferenceThreadOverhead(System.nanoTime() - overheadStart);
   }
 
+  /**
+   * On the application's thread, after a {@code run} made inside a framework's prediction (a DJL
+   * {@code Predictor} on the OnnxRuntime engine): the prediction is the record. This run adds its
+   * token counts and, when the prediction is sampled and nothing else captured its attention yet,
+   * a capture linked to the prediction's span and recorded under the prediction's model name.
+   */
+  void onInferenceInScope(io.headwatch.agent.inference.InferenceScope scope, Map<?, ?> inputs,
+      Throwable thrown) {
+    long overheadStart = System.nanoTime();
+    ModelTelemetry target = scope.telemetry();
+    int[] tokens = tokensPerSequence(inputs);
+    scope.engineTokens(tokens);
+    boolean capturable = !capture.isDone() || capture.getNow(null) != null;
+    if (thrown == null && capturable && !closed && scope.sampled() && scope.claimAttention()) {
+      CopiedInputs copied = CopiedInputs.copy(inputs);
+      if (copied == null) {
+        AgentLog.warnOnce("onnx-inputs-" + telemetry.model(), "model " + telemetry.model()
+            + " has non-numeric inputs; attention capture skipped", null);
+      } else {
+        CaptureTask task = new CaptureTask(environment, this, target, copied, maskInput,
+            scope.spanContext(), tokens);
+        task.tokenTexts(scope.tokenTexts());
+        // Queued when the prediction ends, so that its snapshots carry what only the end knows
+        // (the classifier's output).
+        scope.defer(extras -> {
+          task.extras(extras);
+          if (!startTask()) {
+            target.agent().recordDropped("session_closed");
+          } else if (!runtime.worker().offer(task)) {
+            taskDone();
+            target.agent().recordDropped("queue_full");
+          }
+        });
+      }
+    }
+    // Counted once per prediction, with the framework's own share, when the prediction ends.
+    scope.addOverhead(System.nanoTime() - overheadStart);
+  }
+
   /** Valid tokens per sequence: the attention mask's sum per row, else the ids' row length. */
   private int[] tokensPerSequence(Map<?, ?> inputs) {
     Object mask = maskInput == null ? null : inputs.get(maskInput);

@@ -3,6 +3,7 @@ package io.headwatch.agent.onnx;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import io.headwatch.agent.AgentRuntime;
+import io.headwatch.agent.inference.InferenceScope;
 import io.headwatch.agent.util.AgentLog;
 import io.headwatch.agent.util.EpochClock;
 import java.nio.ByteBuffer;
@@ -83,7 +84,13 @@ public final class OnnxRuntimeHooks {
       }
       RunScope run = (RunScope) scope;
       long end = System.nanoTime();
-      run.model.onInference(run.startNanos, run.startEpochNanos, end, (Map<?, ?>) inputs, thrown);
+      InferenceScope outer = InferenceScope.current();
+      if (outer != null) {
+        // Inside a framework's prediction (DJL): contribute to its record, make none of our own.
+        run.model.onInferenceInScope(outer, (Map<?, ?>) inputs, thrown);
+      } else {
+        run.model.onInference(run.startNanos, run.startEpochNanos, end, (Map<?, ?>) inputs, thrown);
+      }
     } catch (Throwable t) {
       AgentLog.warnOnce("onnx-run-exit", "ONNX Runtime run observation failed", t);
     }

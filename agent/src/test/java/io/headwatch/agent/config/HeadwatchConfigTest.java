@@ -271,7 +271,7 @@ class HeadwatchConfigTest {
 
   @Test
   void everySettingHasADefaultThatParses() {
-    assertEquals(10, HeadwatchConfig.SETTINGS.size());
+    assertEquals(13, HeadwatchConfig.SETTINGS.size());
     for (Map.Entry<String, String[]> setting : HeadwatchConfig.SETTINGS.entrySet()) {
       String key = setting.getKey();
       assertTrue(key.startsWith("headwatch."), key);
@@ -299,6 +299,10 @@ class HeadwatchConfigTest {
     assertEquals(none.onnxMaxModelBytes(), explicit.onnxMaxModelBytes());
     assertEquals(none.shutdownTimeoutMs(), explicit.shutdownTimeoutMs());
     assertEquals(none.debug(), explicit.debug());
+    assertEquals(none.djlEnabled(), explicit.djlEnabled());
+    assertEquals(none.djlMaxCaptureBytes(), explicit.djlMaxCaptureBytes());
+    assertEquals(none.snapshotTokens(), explicit.snapshotTokens());
+    assertFalse(none.snapshotTokens(), "token texts are off unless the operator turns them on");
     assertEquals(List.of(), errLines());
   }
 }

@@ -88,6 +88,8 @@ final class ApiJson {
     o.add("max_deviation", p.maxDeviation() == null ? JsonNull.INSTANCE
         : JsonValues.baselineNumber(p.maxDeviation()));
     o.add("top_heads", p.topDeviations());
+    o.addProperty("status", p.status());
+    o.add("attributes", p.attributes());
     return o;
   }
 
@@ -133,6 +135,7 @@ final class ApiJson {
       s.tokens().forEach(t::add);
       o.add("tokens", t);
     }
+    o.add("attributes", s.attributes());
     return o;
   }
 

@@ -94,8 +94,12 @@ public final class OtlpForwarder implements AutoCloseable {
 
   /** Sends what is queued (bounded by the timeout), then stops. */
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
     stopping = true;
-    thread.join(timeout.toMillis() + 1000);
+    try {
+      thread.join(timeout.toMillis() + 1000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }

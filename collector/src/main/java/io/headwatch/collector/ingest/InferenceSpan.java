@@ -1,6 +1,13 @@
 package io.headwatch.collector.ingest;
 
-/** The fields of one agent inference span that a prediction record keeps. */
+import com.google.gson.JsonObject;
+
+/**
+ * The fields of one agent inference span that a prediction record keeps.
+ *
+ * @param status "ok", "error" or "unset" (the span's status code)
+ * @param attributes the span's other scalar attributes (error.type, headwatch.output.*, ...)
+ */
 public record InferenceSpan(
     String traceId,
     String spanId,
@@ -13,4 +20,6 @@ public record InferenceSpan(
     String operation,
     Long inputTokens,
     Boolean sampled,
-    Long batchSize) {}
+    Long batchSize,
+    String status,
+    JsonObject attributes) {}

@@ -9,6 +9,7 @@ import io.headwatch.collector.baseline.HeadDeviation;
 import io.headwatch.collector.prometheus.OtlpMetricsTranslator;
 import io.headwatch.collector.prometheus.SelfMetrics;
 import io.headwatch.collector.store.PredictionStore;
+import io.headwatch.collector.store.StoredStatistics;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
@@ -87,8 +88,9 @@ public final class IngestWorker implements Runnable {
       SnapshotParser.Result result = SnapshotParser.snapshots(l);
       self.dropped("invalid_snapshot", result.invalid());
       for (Snapshot s : result.snapshots()) {
-        List<HeadDeviation> top =
-            baselines.scoreAndAdd(s.model(), s.layers(), s.heads(), statistics(s));
+        // Without attention statistics there is nothing to score, and the window keeps its shape.
+        List<HeadDeviation> top = s.heads() == 0 || s.attention().isEmpty() ? List.of()
+            : baselines.scoreAndAdd(s.model(), s.layers(), s.heads(), statistics(s));
         store.saveSnapshot(s, top, item.receivedMillis());
       }
     }
@@ -97,7 +99,7 @@ public final class IngestWorker implements Runnable {
   /** Refills the baselines from the newest stored snapshots (after a restart). */
   public static void refillBaselines(PredictionStore store, BaselineTracker baselines, int limit)
       throws SQLException {
-    for (PredictionStore.StoredStatistics s : store.recentStatistics(limit)) {
+    for (StoredStatistics s : store.recentStatistics(limit)) {
       JsonObject attention = s.statistics().getAsJsonObject("attention");
       double[][] stats = new double[AttentionStatistic.ALL.size()][];
       for (AttentionStatistic stat : AttentionStatistic.ALL) {

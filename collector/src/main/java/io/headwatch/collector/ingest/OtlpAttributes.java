@@ -1,5 +1,8 @@
 package io.headwatch.collector.ingest;
 
+import com.google.gson.JsonNull;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonPrimitive;
 import com.google.protobuf.ByteString;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.KeyValue;
@@ -9,6 +12,8 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 
 /** Typed look-ups over an OTLP attribute list; absent or mistyped values read as null. */
 public final class OtlpAttributes {
@@ -98,6 +103,31 @@ public final class OtlpAttributes {
   public ByteString bytes(String key) {
     AnyValue v = values.get(key);
     return v != null && v.hasBytesValue() ? v.getBytesValue() : null;
+  }
+
+  /**
+   * The string, boolean, integer and double attributes not in {@code known}, as a JSON object
+   * (non-finite doubles as null); arrays and maps are left out.
+   */
+  public JsonObject scalars(Set<String> known) {
+    JsonObject o = new JsonObject();
+    for (Map.Entry<String, AnyValue> e : new TreeMap<>(values).entrySet()) {
+      if (known.contains(e.getKey())) {
+        continue;
+      }
+      AnyValue v = e.getValue();
+      switch (v.getValueCase()) {
+        case STRING_VALUE -> o.addProperty(e.getKey(), v.getStringValue());
+        case BOOL_VALUE -> o.addProperty(e.getKey(), v.getBoolValue());
+        case INT_VALUE -> o.addProperty(e.getKey(), v.getIntValue());
+        case DOUBLE_VALUE -> o.add(e.getKey(), Double.isFinite(v.getDoubleValue())
+            ? new JsonPrimitive(v.getDoubleValue()) : JsonNull.INSTANCE);
+        default -> {
+          // arrays, maps, bytes: the snapshot parser reads the ones it knows
+        }
+      }
+    }
+    return o;
   }
 
   /** Lower-case hex of an OTLP id; empty for an absent id. */

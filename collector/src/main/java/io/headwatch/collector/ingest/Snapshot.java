@@ -1,5 +1,6 @@
 package io.headwatch.collector.ingest;
 
+import com.google.gson.JsonObject;
 import java.util.List;
 import java.util.Map;
 
@@ -10,6 +11,7 @@ import java.util.Map;
  * @param activation per statistic short name, one value per layer
  * @param attentionMaps raw bytes or doubles, as sent; null when absent
  * @param tokens token strings; null when absent
+ * @param attributes the record's other scalar attributes (headwatch.output.*, ...)
  */
 public record Snapshot(
     String traceId,
@@ -27,7 +29,8 @@ public record Snapshot(
     Map<String, double[]> activation,
     String activationSite,
     AttentionMaps attentionMaps,
-    List<String> tokens) {
+    List<String> tokens,
+    JsonObject attributes) {
 
   /** Attention maps exactly as the agent sent them: bytes, or an array of doubles. */
   public record AttentionMaps(byte[] bytes, double[] doubles) {}

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Reads {@code headwatch.snapshot} log records (LogRecord.event_name, or the attribute {@code
@@ -19,6 +20,9 @@ import java.util.Map;
 public final class SnapshotParser {
   public static final String EVENT_NAME = "headwatch.snapshot";
   private static final List<String> ACTIVATION_STATS = List.of("mean", "std", "abs_max", "nonfinite");
+  private static final Set<String> KNOWN = Set.of("event.name", "gen_ai.request.model",
+      "gen_ai.operation.name", "gen_ai.usage.input_tokens", "headwatch.batch.index",
+      "headwatch.layers", "headwatch.heads", "headwatch.activation.site");
 
   private SnapshotParser() {}
 
@@ -52,7 +56,8 @@ public final class SnapshotParser {
     String model = a.string("gen_ai.request.model");
     Long layers = a.longValue("headwatch.layers");
     Long heads = a.longValue("headwatch.heads");
-    if (model == null || layers == null || heads == null || layers <= 0 || heads <= 0
+    // heads is 0 when the agent captured activations but no attention.
+    if (model == null || layers == null || heads == null || layers <= 0 || heads < 0
         || layers * heads > 1_000_000 || log.getTraceId().size() != 16
         || log.getSpanId().size() != 8) {
       return null;
@@ -102,6 +107,7 @@ public final class SnapshotParser {
         activation,
         a.string("headwatch.activation.site"),
         maps,
-        a.strings("headwatch.tokens"));
+        a.strings("headwatch.tokens"),
+        a.scalars(KNOWN));
   }
 }

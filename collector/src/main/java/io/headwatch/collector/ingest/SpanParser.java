@@ -6,6 +6,7 @@ import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Picks the agent's inference spans out of a trace export: spans with both {@code
@@ -13,6 +14,9 @@ import java.util.List;
  * only forwarded.
  */
 public final class SpanParser {
+  private static final Set<String> KNOWN = Set.of("gen_ai.request.model", "gen_ai.operation.name",
+      "gen_ai.usage.input_tokens", "headwatch.sampled", "headwatch.batch_size");
+
   private SpanParser() {}
 
   public static List<InferenceSpan> inferenceSpans(ExportTraceServiceRequest request) {
@@ -38,10 +42,20 @@ public final class SpanParser {
               a.string("gen_ai.operation.name"),
               a.longValue("gen_ai.usage.input_tokens"),
               a.bool("headwatch.sampled"),
-              a.longValue("headwatch.batch_size")));
+              a.longValue("headwatch.batch_size"),
+              status(span),
+              a.scalars(KNOWN)));
         }
       }
     }
     return out;
+  }
+
+  private static String status(Span span) {
+    return switch (span.getStatus().getCode()) {
+      case STATUS_CODE_OK -> "ok";
+      case STATUS_CODE_ERROR -> "error";
+      default -> "unset";
+    };
   }
 }

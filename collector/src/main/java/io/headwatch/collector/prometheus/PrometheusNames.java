@@ -8,8 +8,9 @@ import java.util.Map;
  * The OTLP→Prometheus name translation of the upstream collector's prometheus exporter (with
  * suffixes on): name tokens joined by '_', the unit spelled out and appended unless the name
  * already holds it, annotations like {token} dropped, "total" appended to monotonic sums by the
- * writer. One documented difference: unit "1" becomes "ratio" for gauges and histograms (the
- * Headwatch contract), where upstream appends it to gauges only.
+ * writer. Unit "1" becomes "_ratio" for gauges only, exactly as upstream does (its translator
+ * skips counters and histograms, because some receivers misuse "1" for counts): the same series
+ * names whichever path the data takes, so that one set of dashboards works on both.
  */
 public final class PrometheusNames {
   /** How a metric is exposed; decides the suffixes. */
@@ -55,7 +56,7 @@ public final class PrometheusNames {
         }
       }
     }
-    if ("1".equals(u) && (kind == Kind.GAUGE || kind == Kind.HISTOGRAM) && !tokens.contains("ratio")) {
+    if ("1".equals(u) && kind == Kind.GAUGE && !tokens.contains("ratio")) {
       tokens.add("ratio");
     }
     if (kind == Kind.COUNTER) {

@@ -31,6 +31,16 @@ final class BodyReader {
     return out.toByteArray();
   }
 
+  /** Reads and drops at most {@code max} bytes. */
+  static void discard(InputStream in, long max) throws IOException {
+    byte[] buf = new byte[CHUNK];
+    long total = 0;
+    int n;
+    while (total < max && (n = in.read(buf)) > 0) {
+      total += n;
+    }
+  }
+
   /** Inflates a gzip body, stopping as soon as the output would exceed {@code max}. */
   static byte[] gunzip(byte[] compressed, long max) throws IOException {
     try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(compressed), CHUNK)) {

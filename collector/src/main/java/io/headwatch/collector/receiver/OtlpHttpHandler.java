@@ -72,18 +72,25 @@ public final class OtlpHttpHandler extends Handler.Abstract {
       return reject(signal, "unsupported_media_type", response, callback, 415, contentType,
           RpcStatus.INVALID_ARGUMENT, "unsupported content encoding '" + encoding + "'; expected gzip");
     }
-    long declared = request.getLength();
-    if (declared > maxBodyBytes) {
-      return reject(signal, "too_large", response, callback, 413, contentType,
-          RpcStatus.RESOURCE_EXHAUSTED, "body of " + declared + " bytes exceeds " + maxBodyBytes);
-    }
-
     byte[] raw;
     byte[] body;
     try (InputStream in = Content.Source.asInputStream(request)) {
-      raw = BodyReader.readBounded(in, maxBodyBytes, "body");
+      long declared = request.getLength();
+      if (declared > maxBodyBytes) {
+        drain(in);
+        response.getHeaders().put(HttpHeader.CONNECTION, "close");
+        return reject(signal, "too_large", response, callback, 413, contentType,
+            RpcStatus.RESOURCE_EXHAUSTED, "body of " + declared + " bytes exceeds " + maxBodyBytes);
+      }
+      try {
+        raw = BodyReader.readBounded(in, maxBodyBytes, "body");
+      } catch (BodyTooLargeException e) {
+        drain(in);
+        throw e;
+      }
       body = gzip ? BodyReader.gunzip(raw, maxBodyBytes) : raw;
     } catch (BodyTooLargeException e) {
+      response.getHeaders().put(HttpHeader.CONNECTION, "close");
       return reject(signal, "too_large", response, callback, 413, contentType,
           RpcStatus.RESOURCE_EXHAUSTED, e.getMessage());
     } catch (IOException e) {
@@ -121,6 +128,20 @@ public final class OtlpHttpHandler extends Handler.Abstract {
       return reply(response, callback, 200, contentType, bytes);
     } catch (InvalidProtocolBufferException e) {
       throw new IllegalStateException("response did not print as JSON", e);
+    }
+  }
+
+  /**
+   * Reads and discards up to another max-body-bytes of a refused body, so that a client still
+   * sending it gets to read the 413 instead of a reset connection. The 413 also says
+   * "Connection: close": what is left of the body is never read, so the connection cannot be
+   * reused.
+   */
+  private void drain(InputStream in) {
+    try {
+      BodyReader.discard(in, maxBodyBytes);
+    } catch (IOException e) {
+      // The client went away: nothing to answer.
     }
   }
 

@@ -32,7 +32,7 @@ final class OtlpJson {
     JsonElement tree;
     try {
       tree = JsonParser.parseString(new String(body, StandardCharsets.UTF_8));
-    } catch (JsonParseException | StackOverflowError e) {
+    } catch (JsonParseException e) {
       throw new InvalidProtocolBufferException("invalid JSON: " + e.getMessage());
     }
     if (!tree.isJsonObject()) {

@@ -1,8 +1,14 @@
 package io.headwatch.collector.store;
 
 import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
 
-/** One prediction as listed: the span's fields, the snapshot count and the top deviations. */
+/**
+ * One prediction as listed: the span's fields, the snapshot count and the top deviations.
+ *
+ * @param status the span's status ("ok", "error", "unset"); null before the span arrives
+ * @param attributes the span's other scalar attributes
+ */
 public record PredictionSummary(
     long id,
     String traceId,
@@ -22,4 +28,6 @@ public record PredictionSummary(
     boolean hasSpan,
     int snapshots,
     Double maxDeviation,
-    JsonArray topDeviations) {}
+    JsonArray topDeviations,
+    String status,
+    JsonObject attributes) {}

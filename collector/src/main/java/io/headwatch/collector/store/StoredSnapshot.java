@@ -15,4 +15,5 @@ public record StoredSnapshot(
     JsonArray deviations,
     byte[] attentionMapBytes,
     double[] attentionMapDoubles,
-    List<String> tokens) {}
+    List<String> tokens,
+    JsonObject attributes) {}

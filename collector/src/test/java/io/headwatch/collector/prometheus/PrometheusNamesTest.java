@@ -15,7 +15,8 @@ class PrometheusNamesTest {
         metricName("headwatch.inference.duration", "s", HISTOGRAM));
     assertEquals("headwatch_inference_input_tokens",
         metricName("headwatch.inference.input.tokens", "{token}", HISTOGRAM));
-    assertEquals("headwatch_attention_entropy_ratio",
+    // Unit "1" adds _ratio to gauges only, as the upstream translator does.
+    assertEquals("headwatch_attention_entropy",
         metricName("headwatch.attention.entropy", "1", HISTOGRAM));
     assertEquals("headwatch_activation_abs_max",
         metricName("headwatch.activation.abs_max", "", HISTOGRAM));

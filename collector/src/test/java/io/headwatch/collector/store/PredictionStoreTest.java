@@ -3,6 +3,7 @@ package io.headwatch.collector.store;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.gson.JsonParser;
 import io.headwatch.collector.baseline.HeadDeviation;
 import io.headwatch.collector.ingest.InferenceSpan;
 import io.headwatch.collector.ingest.Snapshot;
@@ -20,7 +21,8 @@ class PredictionStoreTest {
     Map<String, double[]> attention = new LinkedHashMap<>();
     attention.put("entropy", new double[] {0.25, 0.5});
     return new Snapshot(String.format("%032x", n), String.format("%016x", n), 1000L + n, "svc", "i",
-        "m", "embeddings", 3L, batchIndex, 1, 2, attention, Map.of(), "hidden_state", null, null);
+        "m", "embeddings", 3L, batchIndex, 1, 2, attention, Map.of(), "hidden_state", null, null,
+        JsonParser.parseString("{\"headwatch.output.confidence\":0.875}").getAsJsonObject());
   }
 
   @Test
@@ -53,7 +55,8 @@ class PredictionStoreTest {
       Snapshot first = snapshot(1, 0);
       store.saveSnapshot(first, List.of(new HeadDeviation(0, 1, "entropy", 0.5, 0.2, 0.1, 2.0)), 1);
       store.saveSpans(List.of(new InferenceSpan(first.traceId(), first.spanId(), "embeddings m", 900L,
-          5_000L, "svc", "i", "m", "embeddings", 3L, true, 2L)), 1);
+          5_000L, "svc", "i", "m", "embeddings", 3L, true, 2L, "error",
+          JsonParser.parseString("{\"error.type\":\"OrtException\"}").getAsJsonObject())), 1);
       store.saveSnapshot(snapshot(1, 1), List.of(new HeadDeviation(0, 0, "sink_mass", 0.9, 0.2, 0.1, 4.0)), 1);
       PredictionDetail d = store.byTraceId(first.traceId()).orElseThrow();
       assertEquals(1, store.predictionCount());
@@ -62,6 +65,10 @@ class PredictionStoreTest {
       assertEquals(900L, d.summary().timeNanos());
       assertEquals(5_000L, d.summary().durationNanos());
       assertEquals(4.0, d.summary().maxDeviation());
+      assertEquals("error", d.summary().status());
+      assertEquals("OrtException", d.summary().attributes().get("error.type").getAsString());
+      assertEquals(0.875, d.snapshots().get(0).attributes().get("headwatch.output.confidence")
+          .getAsDouble());
       assertEquals(2, d.summary().topDeviations().size());
       assertEquals("sink_mass", d.summary().topDeviations().get(0).getAsJsonObject()
           .get("statistic").getAsString());
