@@ -28,11 +28,11 @@ done
 head -n 1 "$DATA_DIR/collector.log"
 
 say "Running the semantic-search example under the agent (every inference sampled)"
-echo "java -javaagent:agent/target/headwatch-agent.jar=sampling.rate=1.0,queue.capacity=1000,model.name=${MODEL} -jar examples/semantic-search/target/semantic-search.jar --query ..."
+echo "java -javaagent:agent/target/headwatch-agent.jar=sampling.rate=1.0,overhead.budget=none,queue.capacity=1000,model.name=${MODEL} -jar examples/semantic-search/target/semantic-search.jar --query ..."
 OTEL_SERVICE_NAME=semantic-search \
 OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:${OTLP_PORT}" \
 OTEL_METRIC_EXPORT_INTERVAL=2000 \
-java -javaagent:agent/target/headwatch-agent.jar=sampling.rate=1.0,queue.capacity=1000,model.name=${MODEL} \
+java -javaagent:agent/target/headwatch-agent.jar=sampling.rate=1.0,overhead.budget=none,queue.capacity=1000,model.name=${MODEL} \
   -jar examples/semantic-search/target/semantic-search.jar \
   --query "how do I get my money back" \
   --query "my parcel has not arrived" \

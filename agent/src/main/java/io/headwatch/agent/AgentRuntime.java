@@ -3,11 +3,11 @@ package io.headwatch.agent;
 import io.headwatch.agent.config.HeadwatchConfig;
 import io.headwatch.agent.export.AgentTelemetry;
 import io.headwatch.agent.pipeline.StatisticsWorker;
-import io.headwatch.agent.sampling.Sampler;
+import io.headwatch.agent.sampling.AdaptiveSampler;
 import io.headwatch.agent.util.AgentLog;
 
 /**
- * What the instrumentation needs at run time: settings, sampler, worker and telemetry.
+ * What the instrumentation needs at run time: settings, samplers, worker and telemetry.
  *
  * <p>The OpenTelemetry SDK is built on first use (when the application creates its first model
  * session), so that an application that never runs a model pays nothing for it.
@@ -16,13 +16,11 @@ public final class AgentRuntime {
   private static volatile AgentRuntime current;
 
   private final HeadwatchConfig config;
-  private final Sampler sampler;
   private final StatisticsWorker worker;
   private volatile AgentTelemetry telemetry;
 
   AgentRuntime(HeadwatchConfig config) {
     this.config = config;
-    this.sampler = new Sampler(config.samplingRate());
     this.worker = new StatisticsWorker(config.queueCapacity());
   }
 
@@ -41,8 +39,10 @@ public final class AgentRuntime {
     return config;
   }
 
-  public Sampler sampler() {
-    return sampler;
+  /** A new sampler for one model, with the configured rate, budget and per-second limit. */
+  public AdaptiveSampler newSampler() {
+    return new AdaptiveSampler(config.samplingRate(), config.overheadBudget(),
+        config.samplingMaxPerSecond());
   }
 
   public StatisticsWorker worker() {

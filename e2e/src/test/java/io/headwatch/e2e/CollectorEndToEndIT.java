@@ -41,7 +41,7 @@ class CollectorEndToEndIT {
       env.put("OTEL_EXPORTER_OTLP_ENDPOINT", collector.otlpEndpoint());
       ChildJvm app = ChildJvm.run(
           List.of("-javaagent:" + ChildJvm.agentJar()
-              + "=sampling.rate=1.0,queue.capacity=1000,model.name=all-minilm-l6-v2"),
+              + "=sampling.rate=1.0,overhead.budget=none,queue.capacity=1000,model.name=all-minilm-l6-v2"),
           List.of("-jar", ChildJvm.requiredProperty("semantic-search.jar"),
               "--query", "how do I get my money back"),
           env, 300);

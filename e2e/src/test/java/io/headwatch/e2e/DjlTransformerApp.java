@@ -26,7 +26,10 @@ import java.util.Random;
  *   <li>a transformer encoder of {@link #LAYERS} DJL {@code TransformerEncoderBlock}s with seeded
  *       weights runs once on a fixed batch of two sequences;</li>
  *   <li>a model that returns its attention probabilities among its outputs (as TorchScript
- *       models exported with {@code output_attentions} do) runs once on the same input.</li>
+ *       models exported with {@code output_attentions} do) runs once on the same input;</li>
+ *   <li>a real TorchScript model (2 self-attention layers, 4 heads, made by
+ *       {@code src/test/python/make_torchscript_attention.py}) that returns
+ *       {@code (hidden, (attention0, attention1))} runs once on the same input.</li>
  * </ol>
  * It prints a digest of every output's bits.
  */
@@ -40,6 +43,7 @@ public final class DjlTransformerApp {
   static final long SEED = 20261126L;
   static final String ENCODER_NAME = "tiny-encoder";
   static final String OUTPUTS_NAME = "attention-outputs";
+  static final String TORCHSCRIPT_NAME = "torchscript-attention";
 
   public static void main(String[] args) throws Exception {
     try (Model encoder = encoder(); Model outputs = attentionOutputs()) {
@@ -58,6 +62,27 @@ public final class DjlTransformerApp {
         }
       }
     }
+    try (Model torchScript = torchScript();
+        Predictor<NDList, NDList> predictor = torchScript.newPredictor(new NoopTranslator());
+        NDManager manager = NDManager.newBaseManager("PyTorch")) {
+      NDList result = predictor.predict(new NDList(input(manager)));
+      for (NDArray array : result) {
+        System.out.println("torchscript output " + array.getShape() + " sha256: "
+            + digest(array.toFloatArray()));
+      }
+    }
+  }
+
+  /** The TorchScript fixture, loaded by DJL's PyTorch engine from the test resources. */
+  static Model torchScript() throws Exception {
+    java.net.URL url = DjlTransformerApp.class.getResource(
+        "/" + TORCHSCRIPT_NAME + "/" + TORCHSCRIPT_NAME + ".pt");
+    if (url == null) {
+      throw new IllegalStateException("TorchScript fixture missing from the class path");
+    }
+    Model model = Model.newInstance(TORCHSCRIPT_NAME, "PyTorch");
+    model.load(java.nio.file.Path.of(url.toURI()).getParent());
+    return model;
   }
 
   /** The encoder: LAYERS DJL transformer blocks, parameters set from a seeded generator. */

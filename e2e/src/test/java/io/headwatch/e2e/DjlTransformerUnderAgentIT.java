@@ -46,7 +46,7 @@ class DjlTransformerUnderAgentIT {
     withoutAgent = ChildJvm.run(DjlChild.jvmArgs(), main, Map.of(), 300);
     receiver = new OtlpReceiver();
     List<String> jvm = new ArrayList<>(DjlChild.jvmArgs());
-    jvm.add("-javaagent:" + ChildJvm.agentJar() + "=sampling.rate=1.0");
+    jvm.add("-javaagent:" + ChildJvm.agentJar() + "=sampling.rate=1.0,overhead.budget=none");
     withAgent = ChildJvm.run(jvm, main, ChildJvm.otlpEnvironment(receiver, "djl-pytorch-e2e"), 300);
     receiver.close();
   }
@@ -57,6 +57,8 @@ class DjlTransformerUnderAgentIT {
     assertEquals(0, withAgent.exitCode, withAgent.toString());
     assertTrue(withoutAgent.stdout.contains("encoder output (2, 7, 16) sha256: "), withoutAgent.stdout);
     assertTrue(withoutAgent.stdout.contains("output (2, 1, 7, 7) sha256: "), withoutAgent.stdout);
+    assertTrue(withoutAgent.stdout.contains("torchscript output (2, 4, 7, 7) sha256: "),
+        withoutAgent.stdout);
     assertEquals(withoutAgent.stdout, withAgent.stdout);
     assertTrue(withAgent.stderr.contains("[headwatch] started"), withAgent.stderr);
     assertFalse(withAgent.stderr.contains("[headwatch] WARN"), withAgent.stderr);
@@ -66,10 +68,11 @@ class DjlTransformerUnderAgentIT {
   @Test
   void onePredictionIsOneSpan() {
     List<Span> spans = receiver.spans();
-    assertEquals(2, spans.size(), "one span per predict call: " + spans);
+    assertEquals(3, spans.size(), "one span per predict call: " + spans);
     assertEquals(List.of("inference " + DjlTransformerApp.ENCODER_NAME,
-        "inference " + DjlTransformerApp.OUTPUTS_NAME),
-        List.of(spans.get(0).getName(), spans.get(1).getName()));
+        "inference " + DjlTransformerApp.OUTPUTS_NAME,
+        "inference " + DjlTransformerApp.TORCHSCRIPT_NAME),
+        List.of(spans.get(0).getName(), spans.get(1).getName(), spans.get(2).getName()));
     for (Span span : spans) {
       assertEquals("true", OtlpReceiver.attribute(span.getAttributesList(), "headwatch.sampled"));
     }
@@ -113,6 +116,45 @@ class DjlTransformerUnderAgentIT {
       double[][] expected = new double[4][1];
       statistics(a, expected, 0);
       compare(snapshot, expected);
+    }
+  }
+
+  @Test
+  void torchScriptAttentionOutputsMatchAnIndependentComputation() throws Exception {
+    List<LogRecord> snapshots = snapshots(DjlTransformerApp.TORCHSCRIPT_NAME);
+    assertEquals(DjlTransformerApp.BATCH, snapshots.size(), "one snapshot per sequence");
+    // The same model and input in this JVM, without the agent: its returned attention tensors.
+    DjlChild.configureThisJvm();
+    int layers = 2;
+    int heads = 4;
+    int s = DjlTransformerApp.LENGTH;
+    double[][][] expected = new double[DjlTransformerApp.BATCH][4][layers * heads];
+    try (Model model = DjlTransformerApp.torchScript();
+        ai.djl.inference.Predictor<NDList, NDList> predictor =
+            model.newPredictor(new ai.djl.translate.NoopTranslator());
+        NDManager manager = NDManager.newBaseManager("PyTorch")) {
+      NDList out = predictor.predict(new NDList(DjlTransformerApp.input(manager)));
+      assertEquals(1 + layers, out.size(), "hidden + one attention per layer, flattened");
+      for (int l = 0; l < layers; l++) {
+        float[] a = out.get(1 + l).toFloatArray();
+        for (int b = 0; b < DjlTransformerApp.BATCH; b++) {
+          for (int h = 0; h < heads; h++) {
+            double[][] rows = new double[s][s];
+            for (int i = 0; i < s; i++) {
+              for (int j = 0; j < s; j++) {
+                rows[i][j] = a[((b * heads + h) * s + i) * s + j];
+              }
+            }
+            statistics(rows, expected[b], l * heads + h);
+          }
+        }
+      }
+    }
+    for (LogRecord snapshot : snapshots) {
+      int b = Integer.parseInt(OtlpReceiver.attribute(snapshot.getAttributesList(), "headwatch.batch.index"));
+      assertEquals("2", OtlpReceiver.attribute(snapshot.getAttributesList(), "headwatch.layers"));
+      assertEquals("4", OtlpReceiver.attribute(snapshot.getAttributesList(), "headwatch.heads"));
+      compare(snapshot, expected[b]);
     }
   }
 

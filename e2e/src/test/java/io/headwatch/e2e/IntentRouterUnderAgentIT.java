@@ -65,7 +65,7 @@ class IntentRouterUnderAgentIT {
     withoutAgent = ChildJvm.run(DjlChild.jvmArgs(), args, Map.of(), 300);
     receiver = new OtlpReceiver();
     List<String> jvm = new ArrayList<>(DjlChild.jvmArgs());
-    jvm.add("-javaagent:" + ChildJvm.agentJar() + "=sampling.rate=1.0,queue.capacity=1000,snapshot.tokens=true");
+    jvm.add("-javaagent:" + ChildJvm.agentJar() + "=sampling.rate=1.0,overhead.budget=none,queue.capacity=1000,snapshot.tokens=true");
     withAgent = ChildJvm.run(jvm, args, ChildJvm.otlpEnvironment(receiver, "intent-router-e2e"), 300);
     receiver.close();
   }

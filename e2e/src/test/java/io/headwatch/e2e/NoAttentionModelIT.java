@@ -45,7 +45,7 @@ class NoAttentionModelIT {
         List.of("-cp", classpath, NoAttentionApp.class.getName(), modelFile.toString());
     withoutAgent = ChildJvm.run(List.of(), main, Map.of(), 120);
     receiver = new OtlpReceiver();
-    withAgent = ChildJvm.run(List.of("-javaagent:" + ChildJvm.agentJar() + "=sampling.rate=1.0"),
+    withAgent = ChildJvm.run(List.of("-javaagent:" + ChildJvm.agentJar() + "=sampling.rate=1.0,overhead.budget=none"),
         main, ChildJvm.otlpEnvironment(receiver, "no-attention-e2e"), 120);
     receiver.close();
   }

@@ -44,7 +44,7 @@ class OldDjlStepsAsideIT {
     withoutAgent = ChildJvm.run(DjlChild.jvmArgs(), main, Map.of(), 180);
     receiver = new OtlpReceiver();
     List<String> jvm = new ArrayList<>(DjlChild.jvmArgs());
-    jvm.add("-javaagent:" + ChildJvm.agentJar() + "=sampling.rate=1.0");
+    jvm.add("-javaagent:" + ChildJvm.agentJar() + "=sampling.rate=1.0,overhead.budget=none");
     withAgent = ChildJvm.run(jvm, main, ChildJvm.otlpEnvironment(receiver, "old-djl-e2e"), 180);
     receiver.close();
   }

@@ -49,7 +49,7 @@ class SemanticSearchUnderAgentIT {
     }
     withoutAgent = ChildJvm.run(List.of(), args, Map.of(), 300);
     receiver = new OtlpReceiver();
-    withAgent = ChildJvm.run(List.of("-javaagent:" + ChildJvm.agentJar() + "=sampling.rate=1.0,queue.capacity=1000"),
+    withAgent = ChildJvm.run(List.of("-javaagent:" + ChildJvm.agentJar() + "=sampling.rate=1.0,overhead.budget=none,queue.capacity=1000"),
         args, ChildJvm.otlpEnvironment(receiver, "semantic-search-e2e"), 300);
     receiver.close();
   }

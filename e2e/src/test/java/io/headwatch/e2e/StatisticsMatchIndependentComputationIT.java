@@ -51,7 +51,7 @@ class StatisticsMatchIndependentComputationIT {
     List<String> main = List.of("-cp", classpath, FixedInputApp.class.getName());
     withoutAgent = ChildJvm.run(List.of(), main, Map.of(), 180);
     receiver = new OtlpReceiver();
-    withAgent = ChildJvm.run(List.of("-javaagent:" + ChildJvm.agentJar() + "=sampling.rate=1.0"),
+    withAgent = ChildJvm.run(List.of("-javaagent:" + ChildJvm.agentJar() + "=sampling.rate=1.0,overhead.budget=none"),
         main, ChildJvm.otlpEnvironment(receiver, "fixed-input-e2e"), 180);
     receiver.close();
     for (LogRecord record : receiver.logRecords()) {

@@ -21,6 +21,8 @@ import java.util.Properties;
 public final class HeadwatchConfig {
   public static final String ENABLED = "headwatch.enabled";
   public static final String SAMPLING_RATE = "headwatch.sampling.rate";
+  public static final String SAMPLING_MAX_PER_SECOND = "headwatch.sampling.max_per_second";
+  public static final String OVERHEAD_BUDGET = "headwatch.overhead.budget";
   public static final String MODEL_NAME = "headwatch.model.name";
   public static final String OPERATION_NAME = "headwatch.operation.name";
   public static final String QUEUE_CAPACITY = "headwatch.queue.capacity";
@@ -39,6 +41,8 @@ public final class HeadwatchConfig {
   static {
     SETTINGS.put(ENABLED, new String[] {"true", "Off switch: false leaves the application untouched."});
     SETTINGS.put(SAMPLING_RATE, new String[] {"0.01", "Share of inferences, in [0, 1], whose attention and activations are captured."});
+    SETTINGS.put(SAMPLING_MAX_PER_SECOND, new String[] {"0", "Captures per second and model at most (0 = no limit)."});
+    SETTINGS.put(OVERHEAD_BUDGET, new String[] {"0.02", "The agent's cost, as a share of the model's inference time, that the sampling rate is lowered to stay within; none = no budget."});
     SETTINGS.put(MODEL_NAME, new String[] {"", "Model name for every model in this JVM (default: from the model file name, else the graph name, else onnx-<hash>)."});
     SETTINGS.put(OPERATION_NAME, new String[] {"", "gen_ai.operation.name (default: embeddings, classification or inference, from the model's output names)."});
     SETTINGS.put(QUEUE_CAPACITY, new String[] {"32", "Sampled inferences waiting for the statistics worker; beyond it they are dropped and counted."});
@@ -54,6 +58,8 @@ public final class HeadwatchConfig {
 
   private final boolean enabled;
   private final double samplingRate;
+  private final double samplingMaxPerSecond;
+  private final double overheadBudget;
   private final String modelName;
   private final String operationName;
   private final int queueCapacity;
@@ -69,6 +75,8 @@ public final class HeadwatchConfig {
   private HeadwatchConfig(Resolver r) {
     this.enabled = r.bool(ENABLED);
     this.samplingRate = r.decimal(SAMPLING_RATE, 0.0, 1.0);
+    this.samplingMaxPerSecond = r.decimal(SAMPLING_MAX_PER_SECOND, 0.0, 1_000_000.0);
+    this.overheadBudget = r.decimalOrNone(OVERHEAD_BUDGET, 0.0, 100.0);
     this.modelName = r.text(MODEL_NAME);
     this.operationName = r.text(OPERATION_NAME);
     this.queueCapacity = (int) r.integer(QUEUE_CAPACITY, 1, 100_000);
@@ -132,6 +140,16 @@ public final class HeadwatchConfig {
 
   public double samplingRate() {
     return samplingRate;
+  }
+
+  /** Captures per second and model at most; 0 for no limit. */
+  public double samplingMaxPerSecond() {
+    return samplingMaxPerSecond;
+  }
+
+  /** The agent's cost budget as a share of inference time; infinite when set to none. */
+  public double overheadBudget() {
+    return overheadBudget;
   }
 
   /** The configured model name, or empty to derive one per model. */
@@ -256,6 +274,26 @@ public final class HeadwatchConfig {
           // reported below
         }
         reject(key, raw, "a number in [" + min + ", " + max + "]");
+      }
+      return Double.parseDouble(defaultOf(key));
+    }
+
+    /** A number in [min, max], or {@code none} for no limit (positive infinity). */
+    double decimalOrNone(String key, double min, double max) {
+      String[] raw = raw(key);
+      if (raw != null && raw[0].trim().equalsIgnoreCase("none")) {
+        return Double.POSITIVE_INFINITY;
+      }
+      if (raw != null) {
+        try {
+          double v = Double.parseDouble(raw[0].trim());
+          if (v >= min && v <= max) {
+            return v;
+          }
+        } catch (NumberFormatException e) {
+          // reported below
+        }
+        reject(key, raw, "a number in [" + min + ", " + max + "] or none");
       }
       return Double.parseDouble(defaultOf(key));
     }

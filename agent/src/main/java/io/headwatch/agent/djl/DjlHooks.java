@@ -54,7 +54,7 @@ public final class DjlHooks {
       long startEpoch = EpochClock.nowEpochNanos();
       ModelTelemetry telemetry = DjlModels.telemetry(runtime, model, translator);
       int batch = inputs instanceof List ? ((List<?>) inputs).size() : 1;
-      boolean sampled = runtime.sampler().sample();
+      boolean sampled = telemetry.sampler().sample();
       Span span = telemetry.startInferenceSpan(startEpoch, batch, sampled);
       int tokenSequences = runtime.config().snapshotTokens()
           ? runtime.config().snapshotMaxSequences() : 0;

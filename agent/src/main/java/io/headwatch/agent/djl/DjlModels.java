@@ -42,7 +42,7 @@ final class DjlModels {
     }
     String finalName = name;
     return TELEMETRY.computeIfAbsent(key,
-        k -> new ModelTelemetry(runtime.telemetry(), finalName, operation));
+        k -> new ModelTelemetry(runtime.telemetry(), finalName, operation, runtime.newSampler()));
   }
 
   /** The configured name, else DJL's model name ({@code Criteria.optModelName}, the file's name). */

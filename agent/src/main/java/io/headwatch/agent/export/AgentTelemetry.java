@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -94,6 +95,47 @@ public final class AgentTelemetry {
     outputEntropy = histogram(meter, "headwatch.inference.output.entropy", "1",
         "Entropy of a classifier's output divided by ln(classes), per input.",
         TelemetryNames.RATIO_BUCKETS);
+    // Sampling state, read from each model's sampler when metrics are collected.
+    meter.gaugeBuilder("headwatch.agent.sampling.effective_rate").setUnit("1")
+        .setDescription("Share of inferences captured now: the configured rate, lowered to keep"
+            + " within the overhead budget.")
+        .buildWithCallback(gauge -> forEachModel(m ->
+            gauge.record(m.sampler().effectiveRate(), m.modelAttributes())));
+    meter.gaugeBuilder("headwatch.agent.cost").setUnit("1")
+        .setDescription("The agent's measured cost as a share of the model's inference time"
+            + " (averaged over the last seconds).")
+        .buildWithCallback(gauge -> forEachModel(m -> {
+          double cost = m.sampler().measuredCost();
+          if (!Double.isNaN(cost)) {
+            gauge.record(cost, m.modelAttributes());
+          }
+        }));
+    meter.gaugeBuilder("headwatch.agent.cost.budget").setUnit("1")
+        .setDescription("The overhead budget the sampling rate keeps to (absent when none).")
+        .buildWithCallback(gauge -> forEachModel(m -> {
+          if (!Double.isInfinite(m.sampler().budget())) {
+            gauge.record(m.sampler().budget(), m.modelAttributes());
+          }
+        }));
+  }
+
+  /** Models whose sampling state is exported; bounded like every other per-model series. */
+  private final List<ModelTelemetry> models = new CopyOnWriteArrayList<>();
+  static final int MAX_MODELS = 256;
+
+  void register(ModelTelemetry model) {
+    if (models.size() < MAX_MODELS) {
+      models.add(model);
+    } else {
+      AgentLog.warnOnce("models-limit", "more than " + MAX_MODELS + " models; the sampling state"
+          + " of further ones is not exported", null);
+    }
+  }
+
+  private void forEachModel(java.util.function.Consumer<ModelTelemetry> action) {
+    for (ModelTelemetry model : models) {
+      action.accept(model);
+    }
   }
 
   /** Instruments over an SDK built elsewhere (tests build one with in-memory exporters). */

@@ -1,5 +1,6 @@
 package io.headwatch.agent.export;
 
+import io.headwatch.agent.sampling.AdaptiveSampler;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.logs.LogRecordBuilder;
 import io.opentelemetry.api.trace.Span;
@@ -25,11 +26,23 @@ public final class ModelTelemetry {
   private final Attributes inferenceThreadPhase;
   private final Attributes statisticsPhase;
   private final Attributes captureRunPhase;
+  private final AdaptiveSampler sampler;
   private volatile Attributes[][] headAttributes = new Attributes[0][0];
   private volatile Attributes[] layerAttributes = new Attributes[0];
 
+  /** A model's telemetry with no sampling budget (every inference sampled); for tests. */
   public ModelTelemetry(AgentTelemetry telemetry, String model, String operation) {
+    this(telemetry, model, operation, new AdaptiveSampler(1.0, Double.POSITIVE_INFINITY, 0));
+  }
+
+  /**
+   * A model's telemetry. The sampler is the model's own: its budget is measured against this
+   * model's inference time, from the costs recorded here.
+   */
+  public ModelTelemetry(AgentTelemetry telemetry, String model, String operation,
+      AdaptiveSampler sampler) {
     this.telemetry = telemetry;
+    this.sampler = sampler;
     this.model = model;
     this.operation = operation;
     this.spanName = operation + " " + model;
@@ -45,10 +58,20 @@ public final class ModelTelemetry {
         Attributes.of(TelemetryNames.MODEL, model, TelemetryNames.PHASE, "statistics");
     this.captureRunPhase =
         Attributes.of(TelemetryNames.MODEL, model, TelemetryNames.PHASE, "capture_run");
+    telemetry.register(this); // last: the metrics thread may read this model from now on
   }
 
   public String model() {
     return model;
+  }
+
+  /** Decides which of this model's inferences are captured. */
+  public AdaptiveSampler sampler() {
+    return sampler;
+  }
+
+  Attributes modelAttributes() {
+    return modelAttributes;
   }
 
   public String operation() {
@@ -112,7 +135,9 @@ public final class ModelTelemetry {
       span.setAttribute("error.type", thrown.getClass().getName());
     }
     span.end(startEpochNanos + durationNanos, TimeUnit.NANOSECONDS);
-    telemetry.inferenceDuration.record(durationNanos / 1e9, modelOperationAttributes);
+    telemetry.inferenceDuration.record(durationNanos / 1e9,
+        thrown == null ? modelOperationAttributes : errorAttributes(thrown));
+    sampler.recordInference(durationNanos);
     telemetry.inferences.add(1, sampled ? sampledAttributes : unsampledAttributes);
   }
 
@@ -135,18 +160,31 @@ public final class ModelTelemetry {
     }
   }
 
+  /** Time the agent spent on the inference thread for one inference (counts against the budget). */
   public void recordInferenceThreadOverhead(long nanos) {
     telemetry.overhead.record(nanos / 1e9, inferenceThreadPhase);
+    sampler.recordThreadCost(nanos);
   }
 
   /** Time the worker spent running the capture session (off the inference thread). */
   public void recordCaptureRunOverhead(long nanos) {
     telemetry.overhead.record(nanos / 1e9, captureRunPhase);
+    sampler.recordCaptureCost(nanos, false);
   }
 
-  /** Time the worker spent reducing captured tensors to statistics and recording them. */
+  /**
+   * Time the worker spent reducing captured tensors to statistics and recording them; the last
+   * cost of one capture.
+   */
   public void recordStatisticsOverhead(long nanos) {
     telemetry.overhead.record(nanos / 1e9, statisticsPhase);
+    sampler.recordCaptureCost(nanos, true);
+  }
+
+  /** Duration attributes of a failed call: error.type as the OpenTelemetry GenAI conventions have it. */
+  private Attributes errorAttributes(Throwable thrown) {
+    return modelOperationAttributes.toBuilder()
+        .put(TelemetryNames.ERROR_TYPE, thrown.getClass().getName()).build();
   }
 
   /** Records one sequence's statistics of one head. */

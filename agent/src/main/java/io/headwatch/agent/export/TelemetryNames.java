@@ -19,6 +19,7 @@ public final class TelemetryNames {
   public static final AttributeKey<Long> BATCH_SIZE = AttributeKey.longKey("headwatch.batch_size");
   public static final AttributeKey<String> PHASE = AttributeKey.stringKey("headwatch.phase");
   public static final AttributeKey<String> REASON = AttributeKey.stringKey("headwatch.reason");
+  public static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");
 
   // Snapshot log record attributes.
   public static final String SNAPSHOT_EVENT = "headwatch.snapshot";

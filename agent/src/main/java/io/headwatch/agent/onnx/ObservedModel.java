@@ -70,7 +70,8 @@ final class ObservedModel {
     String operation = ModelNaming.operationName(runtime.config().operationName(),
         new ArrayList<>(session.getOutputNames()));
     List<String> inputs = new ArrayList<>(session.getInputNames());
-    ModelTelemetry telemetry = new ModelTelemetry(runtime.telemetry(), name, operation);
+    ModelTelemetry telemetry =
+        new ModelTelemetry(runtime.telemetry(), name, operation, runtime.newSampler());
     ObservedModel model = new ObservedModel(runtime, environment, telemetry,
         findInput(inputs, "attention_mask", "mask"), findInput(inputs, "input_ids", "ids"));
     OnnxModel parsedFinal = parsed;
@@ -186,7 +187,7 @@ final class ObservedModel {
     // Until the capture session is ready, sampled inferences wait for it in the queue; once it is
     // known to be unavailable, nothing is sampled.
     boolean capturable = !capture.isDone() || capture.getNow(null) != null;
-    boolean sampled = thrown == null && capturable && !closed && runtime.sampler().sample();
+    boolean sampled = thrown == null && capturable && !closed && telemetry.sampler().sample();
     CopiedInputs copied = null;
     if (sampled) {
       copied = CopiedInputs.copy(inputs);

@@ -270,8 +270,26 @@ class HeadwatchConfigTest {
   }
 
   @Test
+  void overheadBudgetTakesANumberOrNone() {
+    assertEquals(0.02, load(null, new Properties(), Map.of()).overheadBudget());
+    assertEquals(Double.POSITIVE_INFINITY,
+        load("overhead.budget=none", new Properties(), Map.of()).overheadBudget());
+    assertEquals(Double.POSITIVE_INFINITY,
+        load(null, props("headwatch.overhead.budget", "NONE"), Map.of()).overheadBudget());
+    assertEquals(0.5, load("overhead.budget=0.5", new Properties(), Map.of()).overheadBudget());
+    assertEquals(List.of(), errLines());
+    assertEquals(0.02, load("overhead.budget=lots", new Properties(), Map.of()).overheadBudget());
+    List<String> lines = errLines();
+    assertEquals(1, lines.size(), lines.toString());
+    assertTrue(lines.get(0).contains("headwatch.overhead.budget='lots'")
+        && lines.get(0).contains("or none"), lines.get(0));
+    assertEquals(25.0,
+        load("sampling.max_per_second=25", new Properties(), Map.of()).samplingMaxPerSecond());
+  }
+
+  @Test
   void everySettingHasADefaultThatParses() {
-    assertEquals(13, HeadwatchConfig.SETTINGS.size());
+    assertEquals(15, HeadwatchConfig.SETTINGS.size());
     for (Map.Entry<String, String[]> setting : HeadwatchConfig.SETTINGS.entrySet()) {
       String key = setting.getKey();
       assertTrue(key.startsWith("headwatch."), key);

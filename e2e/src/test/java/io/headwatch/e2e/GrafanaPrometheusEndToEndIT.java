@@ -1,0 +1,441 @@
+package io.headwatch.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.File;
+import java.io.IOException;
+import java.io.Writer;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The dashboards and alert rules against a real Prometheus (Debian's {@code prometheus} package)
+ * scraping the real collector, which receives the real agent's export from three applications:
+ * the semantic-search example as an HTTP service (realistic traffic), the intent-router example
+ * (DJL classifier) whose inputs turn long and meaningless half-way, and {@link AlertTripApp},
+ * whose model turns bad half-way (a collapsed head, a uniform head, Inf activations).
+ *
+ * <p>Prometheus runs on 127.0.0.1 with its data in a temporary directory. Its configuration is the
+ * shipped {@code grafana/prometheus/prometheus.yml} with, mechanically, the scrape target replaced
+ * by the collector's port, the intervals by 1 s and the rule files by test copies; the test copies
+ * are the shipped rule files with their windows and {@code for} durations shortened by the tables
+ * below (see docs/dashboards.md).
+ *
+ * <p>It asserts that every query of every dashboard panel returns data (except those listed in
+ * {@link #EXPECTED_EMPTY}, with the reason), that the expected alerts become pending or firing,
+ * and at the end that the collector alerts fire once the applications, then the collector, stop.
+ */
+class GrafanaPrometheusEndToEndIT {
+  private static final Path PROMETHEUS = Path.of("/usr/bin/prometheus");
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  /** Shipped range and offset durations → test durations. */
+  static final Map<String, String> WINDOWS = Map.of(
+      "5m", "10s", "10m", "15s", "30m", "30s", "6h", "60s");
+  /** Shipped {@code for} durations → test durations. */
+  static final Map<String, String> FOR = Map.of(
+      "0m", "0s", "1m", "2s", "5m", "3s", "10m", "3s", "15m", "3s");
+
+  /** Grafana's variables, as the test evaluates the panels' queries. */
+  static final Map<String, String> VARIABLES = Map.of(
+      "$__rate_interval", "10s", "$__range", "5m", "$__interval", "1s",
+      "$service", ".*", "$model", ".*");
+
+  /** "dashboard uid / panel title / refId" → why it is empty in this workload. */
+  static final Map<String, String> EXPECTED_EMPTY = Map.of(
+      "headwatch-model-overview/Agent capture errors/A",
+          "no capture fails in this workload (the counter has only queue_full drops)",
+      "headwatch-health/Items dropped by the collector/A",
+          "the collector keeps everything it accepts here: no series limit reached, no invalid"
+              + " snapshot, no store error, no forwarding");
+
+  static final List<String> EXPECTED_ALERTS = List.of(
+      "HeadwatchAttentionHeadDrift", "HeadwatchAttentionHeadCollapsed",
+      "HeadwatchAttentionHeadUniform", "HeadwatchActivationNonFinite",
+      "HeadwatchTruncationRising", "HeadwatchConfidenceDrop",
+      "HeadwatchAgentDroppingData", "HeadwatchAgentOverBudget");
+
+  private static final List<String> NORMAL_MESSAGES = List.of(
+      "I still haven't received my order", "please give me my money back",
+      "how do I reset my password", "I'd like to stop paying for the premium plan",
+      "you billed me twice this month", "please ship it to my new address", "get me a human");
+  private static final String GIBBERISH = "zxq vbnm plok wert yuio asdfgh qwerty ".repeat(30).trim();
+
+  private static final int NORMAL_SECONDS = 55;
+  /** At most: the test stops the applications as soon as it has checked the alerts and panels. */
+  private static final int BAD_SECONDS = 150;
+
+  @Test
+  void dashboardsHaveDataAndAlertsFire() throws Exception {
+    if (!Files.isExecutable(PROMETHEUS)) {
+      String message = "prometheus is missing at " + PROMETHEUS
+          + "; install it with: apt-get install prometheus";
+      if ("true".equals(System.getenv("CI"))) {
+        fail(message);
+      }
+      Assumptions.abort(message);
+    }
+    Path grafana = Path.of(System.getProperty("basedir", "."), "..", "grafana").normalize();
+    Path work = Files.createTempDirectory(Path.of(System.getProperty("basedir", "."), "target"),
+        "grafana-e2e");
+    List<Process> children = new ArrayList<>();
+    Process prometheus = null;
+    try (CollectorProcess collector = CollectorProcess.start(work)) {
+      int promPort = freePort();
+      Path config = testConfig(grafana, work, collector.apiPort);
+      prometheus = new ProcessBuilder(PROMETHEUS.toString(),
+          "--config.file=" + config, "--storage.tsdb.path=" + work.resolve("tsdb"),
+          "--web.listen-address=127.0.0.1:" + promPort)
+          .redirectErrorStream(true).redirectOutput(work.resolve("prometheus.log").toFile()).start();
+      String prom = "http://127.0.0.1:" + promPort;
+      CollectorProcess.await(Duration.ofSeconds(60), "Prometheus ready",
+          () -> status(prom + "/-/ready") == 200);
+
+      // The applications, under the agent, exporting every second to the collector.
+      Process search = start(children, work, "semantic-search",
+          List.of("-javaagent:" + ChildJvm.agentJar() + "=sampling.rate=0.5,model.name=all-minilm-l6-v2",
+              "-jar", ChildJvm.requiredProperty("semantic-search.jar"), "--serve", "--port", "0"),
+          collector);
+      List<String> router = new ArrayList<>(DjlChild.jvmArgs());
+      router.addAll(List.of("-javaagent:" + ChildJvm.agentJar() + "=sampling.rate=0.2",
+          "-jar", ChildJvm.requiredProperty("intent-router.jar")));
+      Process intent = start(children, work, "intent-router", router, collector);
+      String classpath = String.join(File.pathSeparator,
+          System.getProperty("basedir", ".") + "/target/test-classes",
+          ChildJvm.requiredProperty("onnxruntime.jar"), protobufJar());
+      start(children, work, "alert-trip",
+          List.of("-javaagent:" + ChildJvm.agentJar() + "=sampling.rate=1.0,overhead.budget=none,queue.capacity=1",
+              "-cp", classpath, AlertTripApp.class.getName(),
+              Integer.toString(NORMAL_SECONDS), Integer.toString(BAD_SECONDS)),
+          collector);
+
+      Path searchOut = work.resolve("semantic-search.out");
+      Pattern listening = Pattern.compile("listening on (http://127\\.0\\.0\\.1:\\d+)");
+      CollectorProcess.await(Duration.ofSeconds(120), "semantic-search listening",
+          () -> listening.matcher(read(searchOut)).find() || !search.isAlive());
+      Matcher m = listening.matcher(read(searchOut));
+      assertTrue(m.find(), "semantic-search did not start: " + read(searchOut)
+          + read(work.resolve("semantic-search.err")));
+      String searchUrl = m.group(1);
+
+      // Traffic: a search every 250 ms; a routed message every 100 ms, normal, then long gibberish.
+      long phaseStart = System.nanoTime();
+      Writer routerIn = new java.io.OutputStreamWriter(intent.getOutputStream(), StandardCharsets.UTF_8);
+      Thread traffic = new Thread(() -> {
+        int i = 0;
+        try {
+          while (!Thread.currentThread().isInterrupted()) {
+            boolean bad = System.nanoTime() - phaseStart > TimeUnit.SECONDS.toNanos(NORMAL_SECONDS);
+            routerIn.write((bad ? GIBBERISH : NORMAL_MESSAGES.get(i % NORMAL_MESSAGES.size())) + "\n");
+            routerIn.flush();
+            if (i % 3 == 0) {
+              HTTP.send(HttpRequest.newBuilder(URI.create(searchUrl + "/search?k=3&q="
+                  + URLEncoder.encode(NORMAL_MESSAGES.get(i % NORMAL_MESSAGES.size()),
+                      StandardCharsets.UTF_8))).build(), HttpResponse.BodyHandlers.discarding());
+            }
+            i++;
+            Thread.sleep(100);
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        } catch (IOException e) {
+          System.err.println("traffic stopped: " + e);
+        }
+      }, "traffic");
+      traffic.setDaemon(true);
+      traffic.start();
+
+      // One malformed export, so that the "refused" panel has a series.
+      HttpResponse<String> refused = HTTP.send(HttpRequest.newBuilder(
+              URI.create(collector.otlpEndpoint() + "/v1/metrics"))
+          .header("Content-Type", "application/x-protobuf")
+          .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[] {(byte) 0xff, 1, 2}))
+          .build(), HttpResponse.BodyHandlers.ofString());
+      assertEquals(400, refused.statusCode(), refused.body());
+
+      // The expected alerts become pending or firing once the bad phase has started.
+      Set<String> seen = new TreeSet<>();
+      long deadline = phaseStart + TimeUnit.SECONDS.toNanos(NORMAL_SECONDS + 90);
+      while (System.nanoTime() < deadline && !seen.containsAll(EXPECTED_ALERTS)) {
+        seen.addAll(activeAlerts(prom).keySet());
+        Thread.sleep(1000);
+      }
+      assertTrue(seen.containsAll(EXPECTED_ALERTS), "expected alerts " + EXPECTED_ALERTS
+          + ", pending or firing: " + seen + "\nrules: " + get(prom + "/api/v1/rules")
+          + children(work));
+      System.out.println("[grafana-e2e] alerts pending or firing: " + seen);
+
+      // Every query of every dashboard panel has data (or is expected to be empty, with reason).
+      List<String> empty = new ArrayList<>();
+      List<String> checked = new ArrayList<>();
+      for (Path dashboard : dashboards(grafana)) {
+        JsonObject board = JsonParser.parseString(Files.readString(dashboard)).getAsJsonObject();
+        String uid = board.get("uid").getAsString();
+        for (JsonElement p : board.getAsJsonArray("panels")) {
+          JsonObject panel = p.getAsJsonObject();
+          if (!panel.has("targets")) {
+            continue;
+          }
+          for (JsonElement t : panel.getAsJsonArray("targets")) {
+            JsonObject target = t.getAsJsonObject();
+            String key = uid + "/" + panel.get("title").getAsString() + "/"
+                + target.get("refId").getAsString();
+            String expr = substitute(target.get("expr").getAsString());
+            int results = query(prom, expr);
+            checked.add(key);
+            if (results == 0 && !EXPECTED_EMPTY.containsKey(key)) {
+              empty.add(key + ": " + expr);
+            }
+          }
+        }
+      }
+      assertTrue(empty.isEmpty(), "panel queries without data:\n" + String.join("\n", empty));
+      assertTrue(checked.containsAll(EXPECTED_EMPTY.keySet()), "stale EXPECTED_EMPTY keys");
+      System.out.println("[grafana-e2e] " + checked.size() + " panel queries checked, expected empty: "
+          + EXPECTED_EMPTY);
+
+      // The dashboards' service and model variables list the applications.
+      String jobs = get(prom + "/api/v1/label/job/values?match[]=headwatch_agent_inferences_total");
+      for (String job : List.of("semantic-search", "intent-router", "alert-trip")) {
+        assertTrue(jobs.contains("\"" + job + "\""), jobs);
+      }
+      String models = get(prom + "/api/v1/label/gen_ai_request_model/values?match[]="
+          + URLEncoder.encode("headwatch_agent_inferences_total{job=~\".*\"}", StandardCharsets.UTF_8));
+      for (String model : List.of("all-minilm-l6-v2", "intent-encoder", AlertTripApp.GRAPH_NAME)) {
+        assertTrue(models.contains("\"" + model + "\""), models);
+      }
+
+      // Nothing reaches the collector once the applications stop: "receives nothing".
+      traffic.interrupt();
+      routerIn.close();
+      for (Process child : children) {
+        child.destroy();
+        child.waitFor(30, TimeUnit.SECONDS);
+      }
+      CollectorProcess.await(Duration.ofSeconds(60), "HeadwatchCollectorReceivesNothing",
+          () -> activeAlerts(prom).containsKey("HeadwatchCollectorReceivesNothing"));
+      // ... and the collector is down once it stops: "down".
+      collector.stop();
+      CollectorProcess.await(Duration.ofSeconds(60), "HeadwatchCollectorDown",
+          () -> activeAlerts(prom).containsKey("HeadwatchCollectorDown"));
+    } finally {
+      for (Process child : children) {
+        child.destroyForcibly();
+      }
+      if (prometheus != null) {
+        prometheus.destroy();
+        if (!prometheus.waitFor(20, TimeUnit.SECONDS)) {
+          prometheus.destroyForcibly();
+        }
+      }
+    }
+  }
+
+  // ---- configuration derived from the shipped files --------------------------------------------
+
+  /**
+   * The shipped prometheus.yml with the target, the intervals and the rule files replaced; each
+   * replacement must match exactly once, so a change to the shipped file cannot go unnoticed.
+   */
+  static Path testConfig(Path grafana, Path work, int collectorPort) throws IOException {
+    Path rules = Files.createDirectories(work.resolve("rules"));
+    List<String> ruleFiles = new ArrayList<>();
+    try (Stream<Path> files = Files.list(grafana.resolve("prometheus/rules"))) {
+      for (Path file : files.sorted().toList()) {
+        Path copy = rules.resolve(file.getFileName());
+        Files.writeString(copy, shortenDurations(Files.readString(file)));
+        ruleFiles.add(copy.toString());
+      }
+    }
+    String config = Files.readString(grafana.resolve("prometheus/prometheus.yml"));
+    config = replaceOnce(config, "\"collector:9464\"", "\"127.0.0.1:" + collectorPort + "\"");
+    config = replaceOnce(config, "scrape_interval: 15s", "scrape_interval: 1s");
+    config = replaceOnce(config, "evaluation_interval: 30s", "evaluation_interval: 1s");
+    config = replaceOnce(config, "  - rules/headwatch-recording.yml\n  - rules/headwatch-alerts.yml\n",
+        "  - " + String.join("\n  - ", ruleFiles) + "\n");
+    Path out = work.resolve("prometheus.yml");
+    Files.writeString(out, config);
+    return out;
+  }
+
+  private static String replaceOnce(String text, String from, String to) {
+    int first = text.indexOf(from);
+    if (first < 0 || text.indexOf(from, first + 1) >= 0) {
+      throw new AssertionError("the shipped prometheus.yml must contain '" + from + "' once");
+    }
+    return text.replace(from, to);
+  }
+
+  /** Replaces every {@code [d]}, {@code offset d} and {@code for: d} by its test duration. */
+  static String shortenDurations(String rules) {
+    StringBuilder out = new StringBuilder();
+    Matcher m = Pattern.compile("\\[(\\w+)\\]|offset (\\w+)|for: (\\w+)").matcher(rules);
+    while (m.find()) {
+      String replacement;
+      if (m.group(3) != null) {
+        replacement = "for: " + mapped(FOR, m.group(3));
+      } else if (m.group(2) != null) {
+        replacement = "offset " + mapped(WINDOWS, m.group(2));
+      } else {
+        replacement = "[" + mapped(WINDOWS, m.group(1)) + "]";
+      }
+      m.appendReplacement(out, Matcher.quoteReplacement(replacement));
+    }
+    m.appendTail(out);
+    return out.toString();
+  }
+
+  private static String mapped(Map<String, String> table, String duration) {
+    String to = table.get(duration);
+    if (to == null) {
+      throw new AssertionError("no test duration for " + duration + " in " + table);
+    }
+    return to;
+  }
+
+  static String substitute(String expr) {
+    String out = expr;
+    for (Map.Entry<String, String> v : VARIABLES.entrySet()) {
+      out = out.replace(v.getKey(), v.getValue());
+    }
+    return out;
+  }
+
+  private static List<Path> dashboards(Path grafana) throws IOException {
+    try (Stream<Path> files = Files.list(grafana.resolve("dashboards"))) {
+      return files.filter(f -> f.toString().endsWith(".json")).sorted().toList();
+    }
+  }
+
+  // ---- processes -------------------------------------------------------------------------------
+
+  private static Process start(List<Process> children, Path work, String service, List<String> args,
+      CollectorProcess collector) throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-Xmx1g");
+    command.addAll(args);
+    ProcessBuilder builder = new ProcessBuilder(command)
+        .redirectOutput(work.resolve(service + ".out").toFile())
+        .redirectError(work.resolve(service + ".err").toFile());
+    Map<String, String> env = builder.environment();
+    env.keySet().removeIf(k -> k.startsWith("OTEL_") || k.startsWith("HEADWATCH_"));
+    env.put("OTEL_EXPORTER_OTLP_ENDPOINT", collector.otlpEndpoint());
+    env.put("OTEL_SERVICE_NAME", service);
+    env.put("OTEL_METRIC_EXPORT_INTERVAL", "1000");
+    env.put("OTEL_BSP_SCHEDULE_DELAY", "200");
+    env.put("OTEL_BLRP_SCHEDULE_DELAY", "200");
+    Process process = builder.start();
+    children.add(process);
+    return process;
+  }
+
+  private static String children(Path work) {
+    StringBuilder out = new StringBuilder();
+    for (String name : List.of("semantic-search", "intent-router", "alert-trip")) {
+      for (String ext : List.of(".out", ".err")) {
+        String text = read(work.resolve(name + ext));
+        out.append("\n--- ").append(name).append(ext).append(":\n")
+            .append(text.length() > 3000 ? text.substring(text.length() - 3000) : text);
+      }
+    }
+    return out.toString();
+  }
+
+  private static String protobufJar() {
+    return com.google.protobuf.UnknownFieldSet.class.getProtectionDomain().getCodeSource()
+        .getLocation().getPath();
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
+  }
+
+  private static String read(Path file) {
+    try {
+      return Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
+  // ---- Prometheus HTTP API ---------------------------------------------------------------------
+
+  private static int status(String url) {
+    try {
+      return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
+          HttpResponse.BodyHandlers.discarding()).statusCode();
+    } catch (IOException e) {
+      return -1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return -1;
+    }
+  }
+
+  private static String get(String url) throws IOException, InterruptedException {
+    HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url))
+        .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+    if (response.statusCode() != 200) {
+      throw new AssertionError("GET " + url + " -> " + response.statusCode() + ": " + response.body());
+    }
+    return response.body();
+  }
+
+  /** Number of series an instant query returns; fails on a query error. */
+  private static int query(String prom, String expr) throws IOException, InterruptedException {
+    String body = get(prom + "/api/v1/query?query=" + URLEncoder.encode(expr, StandardCharsets.UTF_8));
+    JsonObject data = JsonParser.parseString(body).getAsJsonObject().getAsJsonObject("data");
+    JsonElement result = data.get("result");
+    return result.isJsonArray() ? result.getAsJsonArray().size() : 1;
+  }
+
+  /** Alert name → state ("pending" or "firing") of the alerts active now. */
+  private static Map<String, String> activeAlerts(String prom) {
+    Map<String, String> out = new LinkedHashMap<>();
+    try {
+      JsonArray alerts = JsonParser.parseString(get(prom + "/api/v1/alerts")).getAsJsonObject()
+          .getAsJsonObject("data").getAsJsonArray("alerts");
+      for (JsonElement a : alerts) {
+        JsonObject alert = a.getAsJsonObject();
+        out.put(alert.getAsJsonObject("labels").get("alertname").getAsString(),
+            alert.get("state").getAsString());
+      }
+    } catch (IOException | RuntimeException e) {
+      return out;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return out;
+  }
+
+}
