@@ -2,6 +2,7 @@ package io.headwatch.agent;
 
 import io.headwatch.agent.config.HeadwatchConfig;
 import io.headwatch.agent.export.AgentTelemetry;
+import io.headwatch.agent.export.AttentionSeries;
 import io.headwatch.agent.pipeline.StatisticsWorker;
 import io.headwatch.agent.sampling.AdaptiveSampler;
 import io.headwatch.agent.util.AgentLog;
@@ -37,6 +38,12 @@ public final class AgentRuntime {
 
   public HeadwatchConfig config() {
     return config;
+  }
+
+  /** A new per-head series policy for one model, as configured. */
+  public AttentionSeries newAttentionSeries() {
+    return new AttentionSeries(config.attentionAggregation(), config.attentionTopK(),
+        config.attentionMaxHeadSeries());
   }
 
   /** A new sampler for one model, with the configured rate, budget and per-second limit. */

@@ -26,6 +26,9 @@ public final class HeadwatchConfig {
   public static final String MODEL_NAME = "headwatch.model.name";
   public static final String OPERATION_NAME = "headwatch.operation.name";
   public static final String QUEUE_CAPACITY = "headwatch.queue.capacity";
+  public static final String ATTENTION_AGGREGATION = "headwatch.attention.aggregation";
+  public static final String ATTENTION_TOP_K = "headwatch.attention.top_k";
+  public static final String ATTENTION_MAX_HEAD_SERIES = "headwatch.attention.max_head_series";
   public static final String SNAPSHOT_MAX_SEQUENCES = "headwatch.snapshot.max_sequences";
   public static final String ONNXRUNTIME_ENABLED = "headwatch.instrumentation.onnxruntime.enabled";
   public static final String ONNX_MAX_MODEL_BYTES = "headwatch.onnx.max_model_bytes";
@@ -45,6 +48,9 @@ public final class HeadwatchConfig {
     SETTINGS.put(OVERHEAD_BUDGET, new String[] {"0.02", "The agent's cost, as a share of the model's inference time, that the sampling rate is lowered to stay within; none = no budget."});
     SETTINGS.put(MODEL_NAME, new String[] {"", "Model name for every model in this JVM (default: from the model file name, else the graph name, else onnx-<hash>)."});
     SETTINGS.put(OPERATION_NAME, new String[] {"", "gen_ai.operation.name (default: embeddings, classification or inference, from the model's output names)."});
+    SETTINGS.put(ATTENTION_AGGREGATION, new String[] {"auto", "Per-head attention series: head (every head), layer (per-layer distributions only), top_k (per-layer distributions and each sequence's k most unusual heads per layer), auto (head up to max_head_series heads, else top_k)."});
+    SETTINGS.put(ATTENTION_TOP_K, new String[] {"4", "Heads per layer and sampled sequence recorded per head in top_k mode."});
+    SETTINGS.put(ATTENTION_MAX_HEAD_SERIES, new String[] {"1024", "Per-head series per model at most in top_k mode (further heads are dropped and counted), and the auto threshold (layers x heads)."});
     SETTINGS.put(QUEUE_CAPACITY, new String[] {"32", "Sampled inferences waiting for the statistics worker; beyond it they are dropped and counted."});
     SETTINGS.put(SNAPSHOT_MAX_SEQUENCES, new String[] {"4", "Snapshot log records per sampled inference (one per sequence of a batch, at most this many)."});
     SETTINGS.put(ONNXRUNTIME_ENABLED, new String[] {"true", "Instrument ONNX Runtime (ai.onnxruntime)."});
@@ -63,6 +69,9 @@ public final class HeadwatchConfig {
   private final String modelName;
   private final String operationName;
   private final int queueCapacity;
+  private final String attentionAggregation;
+  private final int attentionTopK;
+  private final int attentionMaxHeadSeries;
   private final int snapshotMaxSequences;
   private final boolean onnxRuntimeEnabled;
   private final long onnxMaxModelBytes;
@@ -80,6 +89,9 @@ public final class HeadwatchConfig {
     this.modelName = r.text(MODEL_NAME);
     this.operationName = r.text(OPERATION_NAME);
     this.queueCapacity = (int) r.integer(QUEUE_CAPACITY, 1, 100_000);
+    this.attentionAggregation = r.choice(ATTENTION_AGGREGATION, "auto", "head", "layer", "top_k");
+    this.attentionTopK = (int) r.integer(ATTENTION_TOP_K, 1, 1024);
+    this.attentionMaxHeadSeries = (int) r.integer(ATTENTION_MAX_HEAD_SERIES, 1, 1_000_000);
     this.snapshotMaxSequences = (int) r.integer(SNAPSHOT_MAX_SEQUENCES, 0, 1024);
     this.onnxRuntimeEnabled = r.bool(ONNXRUNTIME_ENABLED);
     this.onnxMaxModelBytes = r.integer(ONNX_MAX_MODEL_BYTES, 0, Integer.MAX_VALUE);
@@ -164,6 +176,19 @@ public final class HeadwatchConfig {
 
   public int queueCapacity() {
     return queueCapacity;
+  }
+
+  /** auto, head, layer or top_k (see AttentionSeries). */
+  public String attentionAggregation() {
+    return attentionAggregation;
+  }
+
+  public int attentionTopK() {
+    return attentionTopK;
+  }
+
+  public int attentionMaxHeadSeries() {
+    return attentionMaxHeadSeries;
   }
 
   public int snapshotMaxSequences() {
@@ -276,6 +301,21 @@ public final class HeadwatchConfig {
         reject(key, raw, "a number in [" + min + ", " + max + "]");
       }
       return Double.parseDouble(defaultOf(key));
+    }
+
+    /** One of the given words (case-insensitive). */
+    String choice(String key, String... allowed) {
+      String[] raw = raw(key);
+      if (raw != null) {
+        String v = raw[0].trim().toLowerCase(Locale.ROOT);
+        for (String a : allowed) {
+          if (a.equals(v)) {
+            return v;
+          }
+        }
+        reject(key, raw, "one of " + String.join(", ", allowed));
+      }
+      return defaultOf(key);
     }
 
     /** A number in [min, max], or {@code none} for no limit (positive infinity). */

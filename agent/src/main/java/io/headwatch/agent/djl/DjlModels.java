@@ -42,7 +42,8 @@ final class DjlModels {
     }
     String finalName = name;
     return TELEMETRY.computeIfAbsent(key,
-        k -> new ModelTelemetry(runtime.telemetry(), finalName, operation, runtime.newSampler()));
+        k -> new ModelTelemetry(runtime.telemetry(), finalName, operation, runtime.newSampler(),
+            runtime.newAttentionSeries()));
   }
 
   /** The configured name, else DJL's model name ({@code Criteria.optModelName}, the file's name). */

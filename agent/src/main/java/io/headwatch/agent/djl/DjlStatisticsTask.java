@@ -63,12 +63,7 @@ final class DjlStatisticsTask implements Runnable {
         if (AttentionStatistics.compute(a.values, offset, a.heads, a.length, valid, out) == 0) {
           continue;
         }
-        for (int h = 0; h < a.heads; h++) {
-          int base = h * AttentionStatistics.COUNT;
-          telemetry.recordHead(a.layer, h, out[base + AttentionStatistics.ENTROPY],
-              out[base + AttentionStatistics.MAX_WEIGHT],
-              out[base + AttentionStatistics.FIRST_TOKEN_MASS]);
-        }
+        telemetry.recordAttentionLayer(layers, a.layer, a.heads, out);
         if (b < builders.length) {
           if (builders[b] == null) {
             builders[b] = new SnapshotBuilder(b, layers);

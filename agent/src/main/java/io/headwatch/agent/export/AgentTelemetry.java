@@ -38,6 +38,9 @@ public final class AgentTelemetry {
   final DoubleHistogram attentionEntropy;
   final DoubleHistogram attentionMaxWeight;
   final DoubleHistogram attentionSinkMass;
+  final DoubleHistogram layerEntropy;
+  final DoubleHistogram layerMaxWeight;
+  final DoubleHistogram layerSinkMass;
   final DoubleHistogram activationAbsMax;
   final DoubleGauge activationMean;
   final DoubleHistogram activationStd;
@@ -71,6 +74,14 @@ public final class AgentTelemetry {
         TelemetryNames.RATIO_BUCKETS);
     attentionSinkMass = histogram(meter, "headwatch.attention.sink_mass", "1",
         "Mean attention weight on the first token, per layer and head.",
+        TelemetryNames.RATIO_BUCKETS);
+    layerEntropy = histogram(meter, "headwatch.attention.layer.entropy", "1",
+        "Normalised attention entropy of every head of a layer, per sequence: the layer's"
+            + " distribution, whatever the per-head series mode.", TelemetryNames.RATIO_BUCKETS);
+    layerMaxWeight = histogram(meter, "headwatch.attention.layer.max_weight", "1",
+        "Max attention weight of every head of a layer, per sequence.", TelemetryNames.RATIO_BUCKETS);
+    layerSinkMass = histogram(meter, "headwatch.attention.layer.sink_mass", "1",
+        "First-token attention mass of every head of a layer, per sequence.",
         TelemetryNames.RATIO_BUCKETS);
     activationAbsMax = histogram(meter, "headwatch.activation.abs_max", "",
         "Largest absolute activation per sequence, layer and site.", TelemetryNames.ABS_MAX_BUCKETS);

@@ -1,6 +1,8 @@
 package io.headwatch.agent.export;
 
 import io.headwatch.agent.sampling.AdaptiveSampler;
+import io.headwatch.agent.stats.AttentionStatistics;
+import io.opentelemetry.api.metrics.DoubleHistogram;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.logs.LogRecordBuilder;
 import io.opentelemetry.api.trace.Span;
@@ -15,6 +17,11 @@ import java.util.concurrent.TimeUnit;
  * recording allocates nothing per value.
  */
 public final class ModelTelemetry {
+  private static final int[] RECORDED_STATISTICS = {AttentionStatistics.ENTROPY,
+      AttentionStatistics.MAX_WEIGHT, AttentionStatistics.FIRST_TOKEN_MASS};
+  private static final Attributes SERIES_LIMIT =
+      Attributes.of(TelemetryNames.REASON, "series_limit");
+
   private final AgentTelemetry telemetry;
   private final String model;
   private final String operation;
@@ -27,12 +34,15 @@ public final class ModelTelemetry {
   private final Attributes statisticsPhase;
   private final Attributes captureRunPhase;
   private final AdaptiveSampler sampler;
+  private final AttentionSeries attentionSeries;
+  private volatile Attributes[] attentionLayerAttributes = new Attributes[0];
   private volatile Attributes[][] headAttributes = new Attributes[0][0];
   private volatile Attributes[] layerAttributes = new Attributes[0];
 
   /** A model's telemetry with no sampling budget (every inference sampled); for tests. */
   public ModelTelemetry(AgentTelemetry telemetry, String model, String operation) {
-    this(telemetry, model, operation, new AdaptiveSampler(1.0, Double.POSITIVE_INFINITY, 0));
+    this(telemetry, model, operation, new AdaptiveSampler(1.0, Double.POSITIVE_INFINITY, 0),
+        new AttentionSeries("auto", 4, 1024));
   }
 
   /**
@@ -40,9 +50,10 @@ public final class ModelTelemetry {
    * model's inference time, from the costs recorded here.
    */
   public ModelTelemetry(AgentTelemetry telemetry, String model, String operation,
-      AdaptiveSampler sampler) {
+      AdaptiveSampler sampler, AttentionSeries attentionSeries) {
     this.telemetry = telemetry;
     this.sampler = sampler;
+    this.attentionSeries = attentionSeries;
     this.model = model;
     this.operation = operation;
     this.spanName = operation + " " + model;
@@ -187,18 +198,53 @@ public final class ModelTelemetry {
         .put(TelemetryNames.ERROR_TYPE, thrown.getClass().getName()).build();
   }
 
-  /** Records one sequence's statistics of one head. */
-  public void recordHead(int layer, int head, double entropy, double maxWeight, double sinkMass) {
-    Attributes attributes = headAttributes(layer, head);
+  /**
+   * Records one sequence's attention statistics of one layer: the layer's distributions
+   * ({@code headwatch.attention.layer.*}, every head's value) and the per-head series that the
+   * model's {@link AttentionSeries} mode selects.
+   *
+   * @param layers the model's layer count (decides the {@code auto} mode)
+   * @param stats {@code heads x AttentionStatistics.COUNT} values, as AttentionStatistics writes them
+   */
+  public void recordAttentionLayer(int layers, int layer, int heads, double[] stats) {
+    boolean[] selected = new boolean[heads];
+    int refused = attentionSeries.select(layers, layer, heads, stats, AttentionStatistics.COUNT,
+        RECORDED_STATISTICS, selected);
+    Attributes layerAttributes = attentionLayerAttributes(layer);
+    for (int h = 0; h < heads; h++) {
+      int base = h * AttentionStatistics.COUNT;
+      double entropy = stats[base + AttentionStatistics.ENTROPY];
+      double maxWeight = stats[base + AttentionStatistics.MAX_WEIGHT];
+      double sinkMass = stats[base + AttentionStatistics.FIRST_TOKEN_MASS];
+      record(telemetry.layerEntropy, telemetry.layerMaxWeight, telemetry.layerSinkMass,
+          layerAttributes, entropy, maxWeight, sinkMass);
+      if (selected[h]) {
+        record(telemetry.attentionEntropy, telemetry.attentionMaxWeight,
+            telemetry.attentionSinkMass, headAttributes(layer, h), entropy, maxWeight, sinkMass);
+      }
+    }
+    if (refused > 0) {
+      telemetry.dropped.add(refused, SERIES_LIMIT);
+    }
+  }
+
+  private static void record(DoubleHistogram entropyHistogram, DoubleHistogram maxWeightHistogram,
+      DoubleHistogram sinkMassHistogram, Attributes attributes, double entropy, double maxWeight,
+      double sinkMass) {
     if (!Double.isNaN(entropy)) {
-      telemetry.attentionEntropy.record(entropy, attributes);
+      entropyHistogram.record(entropy, attributes);
     }
     if (!Double.isNaN(maxWeight)) {
-      telemetry.attentionMaxWeight.record(maxWeight, attributes);
+      maxWeightHistogram.record(maxWeight, attributes);
     }
     if (!Double.isNaN(sinkMass)) {
-      telemetry.attentionSinkMass.record(sinkMass, attributes);
+      sinkMassHistogram.record(sinkMass, attributes);
     }
+  }
+
+  /** Per-head series created so far ({@code top_k} mode), for tests and diagnostics. */
+  public int topKHeadSeries() {
+    return attentionSeries.headSeries();
   }
 
   /** Records one sequence's hidden-state statistics of one layer. */
@@ -255,6 +301,25 @@ public final class ModelTelemetry {
       table = growLayers(layer + 1);
     }
     return table[layer];
+  }
+
+  private Attributes attentionLayerAttributes(int layer) {
+    Attributes[] table = attentionLayerAttributes;
+    if (layer >= table.length) {
+      table = growAttentionLayers(layer + 1);
+    }
+    return table[layer];
+  }
+
+  private synchronized Attributes[] growAttentionLayers(int layers) {
+    Attributes[] old = attentionLayerAttributes;
+    Attributes[] table = new Attributes[Math.max(layers, old.length)];
+    for (int i = 0; i < table.length; i++) {
+      table[i] = i < old.length ? old[i]
+          : Attributes.of(TelemetryNames.MODEL, model, TelemetryNames.LAYER, (long) i);
+    }
+    attentionLayerAttributes = table;
+    return table;
   }
 
   private synchronized Attributes[] growLayers(int layers) {

@@ -124,12 +124,7 @@ final class CaptureTask implements Runnable {
         if (AttentionStatistics.compute(t.values, offset, heads, length, valid, out) == 0) {
           continue;
         }
-        for (int h = 0; h < heads; h++) {
-          int base = h * AttentionStatistics.COUNT;
-          telemetry.recordHead(site.layer(), h, out[base + AttentionStatistics.ENTROPY],
-              out[base + AttentionStatistics.MAX_WEIGHT],
-              out[base + AttentionStatistics.FIRST_TOKEN_MASS]);
-        }
+        telemetry.recordAttentionLayer(layers, site.layer(), heads, out);
         if (b < snapshots) {
           builder(builders, b, layers).attention(site.layer(), heads, out);
         }

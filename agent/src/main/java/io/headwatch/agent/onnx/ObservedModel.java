@@ -71,7 +71,8 @@ final class ObservedModel {
         new ArrayList<>(session.getOutputNames()));
     List<String> inputs = new ArrayList<>(session.getInputNames());
     ModelTelemetry telemetry =
-        new ModelTelemetry(runtime.telemetry(), name, operation, runtime.newSampler());
+        new ModelTelemetry(runtime.telemetry(), name, operation, runtime.newSampler(),
+            runtime.newAttentionSeries());
     ObservedModel model = new ObservedModel(runtime, environment, telemetry,
         findInput(inputs, "attention_mask", "mask"), findInput(inputs, "input_ids", "ids"));
     OnnxModel parsedFinal = parsed;

@@ -240,7 +240,7 @@ public final class AttentionStatistics {
         Arrays.fill(out, o, o + COUNT, Double.NaN);
         continue;
       }
-      out[o + ENTROPY] = entropy * invQ * invLogN;
+      out[o + ENTROPY] = snapToUnitInterval(entropy * invQ * invLogN);
       out[o + MAX_WEIGHT] = max * invQ;
       out[o + FIRST_TOKEN_MASS] = firstMass * invQ;
       out[o + LAST_TOKEN_MASS] = lastMass * invQ;
@@ -251,6 +251,24 @@ public final class AttentionStatistics {
     }
     return n;
   }
+
+  /**
+   * Float probabilities rarely sum to exactly 1, so a uniform row's entropy can come out at
+   * 1 + 1e-8: excursions below {@link #ROUNDING_SLACK} are snapped into [0, 1]. Larger ones are
+   * kept: they mean the rows do not sum to 1 over the valid keys (weight leaked to padding).
+   */
+  static double snapToUnitInterval(double value) {
+    if (value > 1.0 && value <= 1.0 + ROUNDING_SLACK) {
+      return 1.0;
+    }
+    if (value < 0.0 && value >= -ROUNDING_SLACK) {
+      return 0.0;
+    }
+    return value;
+  }
+
+  /** How far outside [0, 1] a normalised entropy may fall from float rounding alone. */
+  static final double ROUNDING_SLACK = 1e-6;
 
   /**
    * Converts an attention mask of 0/1 values (as {@code long}, the ONNX / DJL convention) into the

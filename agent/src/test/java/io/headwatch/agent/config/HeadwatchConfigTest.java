@@ -289,7 +289,7 @@ class HeadwatchConfigTest {
 
   @Test
   void everySettingHasADefaultThatParses() {
-    assertEquals(15, HeadwatchConfig.SETTINGS.size());
+    assertEquals(18, HeadwatchConfig.SETTINGS.size());
     for (Map.Entry<String, String[]> setting : HeadwatchConfig.SETTINGS.entrySet()) {
       String key = setting.getKey();
       assertTrue(key.startsWith("headwatch."), key);

@@ -536,4 +536,14 @@ class AttentionStatisticsTest {
     }
     return out;
   }
+
+  @Test
+  void entropyRoundingAboveOneIsSnappedButRealLeaksAreKept() {
+    // 1 + 4.6e-9 (float rounding of a uniform row) -> 1; 1.01 (weight outside the valid keys) kept.
+    assertEquals(1.0, AttentionStatistics.snapToUnitInterval(1.0 + 4.6e-9));
+    assertEquals(0.0, AttentionStatistics.snapToUnitInterval(-3e-9));
+    assertEquals(1.01, AttentionStatistics.snapToUnitInterval(1.01));
+    assertEquals(-0.5, AttentionStatistics.snapToUnitInterval(-0.5));
+    assertEquals(0.25, AttentionStatistics.snapToUnitInterval(0.25));
+  }
 }
