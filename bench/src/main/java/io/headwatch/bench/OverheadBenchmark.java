@@ -47,7 +47,8 @@ public final class OverheadBenchmark {
     String agentJar = options.getOrDefault("agent", "agent/target/headwatch-agent.jar");
     String classpath = System.getProperty("java.class.path");
 
-    HttpServer sink = discardingOtlpSink();
+    AgentCostSink costs = new AgentCostSink();
+    HttpServer sink = costs.server();
     String endpoint = "http://127.0.0.1:" + sink.getAddress().getPort();
     List<Worker> workers = new ArrayList<>();
     workers.add(Worker.start("no agent", null, classpath, endpoint));
@@ -69,54 +70,53 @@ public final class OverheadBenchmark {
           w.run(t, batch); // warm-up at this length, not measured
         }
         Map<Worker, List<Double>> ratios = new LinkedHashMap<>();
+        Map<Worker, List<Double>> cpuRatios = new LinkedHashMap<>();
         Map<Worker, List<Double>> means = new LinkedHashMap<>();
         for (int r = 0; r < rounds; r++) {
           List<Worker> order = new ArrayList<>(workers);
           Collections.shuffle(order, shuffle);
-          Map<Worker, Double> mean = new LinkedHashMap<>();
+          Map<Worker, long[]> mean = new LinkedHashMap<>();
           for (Worker w : order) {
-            mean.put(w, (double) w.run(t, batch));
+            mean.put(w, w.run(t, batch));
           }
-          double base = mean.get(workers.get(0));
+          long[] base = mean.get(workers.get(0));
           for (Worker w : workers) {
-            means.computeIfAbsent(w, k -> new ArrayList<>()).add(mean.get(w));
+            means.computeIfAbsent(w, k -> new ArrayList<>()).add((double) mean.get(w)[0]);
             if (w != workers.get(0)) {
-              ratios.computeIfAbsent(w, k -> new ArrayList<>()).add(mean.get(w) / base);
+              ratios.computeIfAbsent(w, k -> new ArrayList<>()).add((double) mean.get(w)[0] / base[0]);
+              cpuRatios.computeIfAbsent(w, k -> new ArrayList<>()).add((double) mean.get(w)[1] / base[1]);
             }
           }
         }
         System.out.println();
         System.out.printf(Locale.ROOT, "%d tokens: median latency without the agent %.2f ms%n", t,
             percentile(means.get(workers.get(0)), 50) / 1e6);
-        System.out.println("| sampling rate | median ratio (agent / no agent) | p10 | p90 | median latency (ms) |");
-        System.out.println("|---|---|---|---|---|");
+        System.out.println("| sampling rate | latency ratio, median | p10 | p90 | inference-thread CPU ratio, median | p10 | p90 | median latency (ms) |");
+        System.out.println("|---|---|---|---|---|---|---|---|");
         for (Map.Entry<Worker, List<Double>> e : ratios.entrySet()) {
           List<Double> v = e.getValue();
-          System.out.printf(Locale.ROOT, "| %s | %.4f | %.4f | %.4f | %.2f |%n",
+          List<Double> c = cpuRatios.get(e.getKey());
+          System.out.printf(Locale.ROOT, "| %s | %.4f | %.4f | %.4f | %.4f | %.4f | %.4f | %.2f |%n",
               e.getKey().name.replace("agent @ ", ""), percentile(v, 50), percentile(v, 10),
-              percentile(v, 90), percentile(means.get(e.getKey()), 50) / 1e6);
+              percentile(v, 90), percentile(c, 50), percentile(c, 10), percentile(c, 90),
+              percentile(means.get(e.getKey()), 50) / 1e6);
         }
       }
     } finally {
       for (Worker w : workers) {
-        w.close();
+        w.close(); // the agent flushes its metrics at exit
       }
       sink.stop(0);
     }
+    System.out.println();
+    System.out.println("The agent's own measurements (from its OTLP export, whole run, all token counts):");
+    System.out.println("| sampling rate | mean time on the inference thread (us) | captures | mean capture run (ms) | mean statistics (ms) | effective rate at exit | measured cost at exit |");
+    System.out.println("|---|---|---|---|---|---|---|");
+    for (String rate : rates) {
+      System.out.println(costs.row("rate-" + rate, rate));
+    }
   }
 
-  /** An OTLP/HTTP endpoint on loopback that reads every request and answers 200. */
-  private static HttpServer discardingOtlpSink() throws IOException {
-    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    server.createContext("/", exchange -> {
-      try (exchange) {
-        exchange.getRequestBody().readAllBytes();
-        exchange.sendResponseHeaders(200, -1);
-      }
-    });
-    server.start();
-    return server;
-  }
 
   static double percentile(List<Double> values, double p) {
     List<Double> sorted = new ArrayList<>(values);
@@ -167,6 +167,7 @@ public final class OverheadBenchmark {
       // The agent exports for real (to a sink that discards), so its export work is included.
       builder.environment().put("OTEL_EXPORTER_OTLP_ENDPOINT", otlpEndpoint);
       builder.environment().put("OTEL_METRIC_EXPORT_INTERVAL", "10000");
+      builder.environment().put("OTEL_SERVICE_NAME", name.replace("agent @ ", "rate-"));
       builder.redirectError(ProcessBuilder.Redirect.to(new File("/dev/null")));
       long t0 = System.nanoTime();
       Process process = builder.start();
@@ -180,13 +181,15 @@ public final class OverheadBenchmark {
       return new Worker(name, process, reader, startup);
     }
 
-    long run(int tokens, int count) throws IOException {
+    /** Mean wall time and mean calling-thread CPU time per inference, in nanoseconds. */
+    long[] run(int tokens, int count) throws IOException {
       in.println("run " + tokens + " " + count);
       String line = out.readLine();
       if (line == null || !line.startsWith("mean ")) {
         throw new IllegalStateException(name + " answered " + line);
       }
-      return Long.parseLong(line.substring(5));
+      String[] parts = line.split(" ");
+      return new long[] {Long.parseLong(parts[1]), Long.parseLong(parts[2])};
     }
 
     @Override

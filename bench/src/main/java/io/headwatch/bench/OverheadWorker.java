@@ -15,9 +15,14 @@ import java.util.SplittableRandom;
  * A child JVM of {@link OverheadBenchmark}: an ordinary ONNX Runtime application holding
  * all-MiniLM-L6-v2, started with or without the agent. It answers commands on standard input:
  * {@code run TOKENS COUNT} runs COUNT inferences of one sequence of TOKENS tokens and prints the
- * mean latency in nanoseconds; {@code quit} exits.
+ * mean latency and the mean CPU time of the calling thread per inference, in nanoseconds (the CPU
+ * time is what the agent's work on the inference thread adds to, without the scheduling noise of
+ * wall time on a shared machine); {@code quit} exits.
  */
 public final class OverheadWorker {
+  private static final java.lang.management.ThreadMXBean THREADS =
+      java.lang.management.ManagementFactory.getThreadMXBean();
+
   public static void main(String[] args) throws Exception {
     long start = System.nanoTime();
     byte[] model;
@@ -40,8 +45,10 @@ public final class OverheadWorker {
       int tokens = Integer.parseInt(parts[1]);
       int count = Integer.parseInt(parts[2]);
       long[][] in = inputs(tokens);
+      long cpuBefore = THREADS.getCurrentThreadCpuTime();
       long nanos = run(env, session, in, count);
-      System.out.println("mean " + nanos / count);
+      long cpu = THREADS.getCurrentThreadCpuTime() - cpuBefore;
+      System.out.println("mean " + nanos / count + " " + cpu / count);
     }
     session.close();
   }

@@ -16,6 +16,10 @@ import java.util.concurrent.atomic.LongAdder;
  * effective rate is min(configured, (budget·T − C<sub>u</sub>) / C<sub>s</sub>), clamped to [0, 1].
  * Until a capture has been measured the configured rate applies.
  *
+ * <p>The first {@link #WARM_UP_INFERENCES} inferences and the first capture of a model are not
+ * measured: they pay for class loading and compilation once (tens of milliseconds), which would
+ * otherwise hold the rate down for minutes at low traffic.
+ *
  * <p>Recording is lock-free (adders); the averages are folded in by whichever thread first sees
  * that the period has passed.
  */
@@ -23,6 +27,7 @@ public final class AdaptiveSampler {
   static final long UPDATE_PERIOD_NANOS = 250_000_000L;
   // Weight of the newest period in the averages: about 4 s of memory at one update per 250 ms.
   private static final double NEW_WEIGHT = 0.06;
+  static final int WARM_UP_INFERENCES = 50;
 
   private final double configuredRate;
   private final double budget;
@@ -34,6 +39,10 @@ public final class AdaptiveSampler {
   private final LongAdder captureNanos = new LongAdder();
   private final LongAdder captures = new LongAdder();
   private final AtomicLong nextUpdate;
+  private final AtomicLong warmUpInferencesLeft;
+  private final AtomicLong warmUpCapturesLeft;
+  private volatile boolean inferencesWarm;
+  private volatile boolean capturesWarm;
 
   private volatile double effectiveRate;
   private volatile double averageInference = Double.NaN;
@@ -47,6 +56,15 @@ public final class AdaptiveSampler {
    * @param maxPerSecond captures per second at most; 0 for no limit
    */
   public AdaptiveSampler(double configuredRate, double budget, double maxPerSecond) {
+    this(configuredRate, budget, maxPerSecond, WARM_UP_INFERENCES, 1);
+  }
+
+  AdaptiveSampler(double configuredRate, double budget, double maxPerSecond,
+      int warmUpInferences, int warmUpCaptures) {
+    this.warmUpInferencesLeft = new AtomicLong(warmUpInferences);
+    this.warmUpCapturesLeft = new AtomicLong(warmUpCaptures);
+    this.inferencesWarm = warmUpInferences == 0;
+    this.capturesWarm = warmUpCaptures == 0;
     this.configuredRate = configuredRate;
     this.budget = budget;
     this.limiter = maxPerSecond > 0 ? new RateLimiter(maxPerSecond) : null;
@@ -68,6 +86,12 @@ public final class AdaptiveSampler {
 
   /** Records one inference's duration. */
   public void recordInference(long durationNanos) {
+    if (!inferencesWarm) {
+      if (warmUpInferencesLeft.getAndDecrement() > 0) {
+        return;
+      }
+      inferencesWarm = true;
+    }
     inferenceNanos.add(durationNanos);
     inferences.increment();
     maybeUpdate();
@@ -75,6 +99,9 @@ public final class AdaptiveSampler {
 
   /** Records what the agent spent on an inference's thread. */
   public void recordThreadCost(long agentNanos) {
+    if (!inferencesWarm) {
+      return;
+    }
     threadNanos.add(agentNanos);
   }
 
@@ -83,6 +110,12 @@ public final class AdaptiveSampler {
    * cost completes one capture (a capture may be recorded in parts: the run, the statistics).
    */
   public void recordCaptureCost(long agentNanos, boolean lastPart) {
+    if (!capturesWarm) {
+      if (lastPart && warmUpCapturesLeft.decrementAndGet() <= 0) {
+        capturesWarm = true;
+      }
+      return;
+    }
     captureNanos.add(agentNanos);
     if (lastPart) {
       captures.increment();

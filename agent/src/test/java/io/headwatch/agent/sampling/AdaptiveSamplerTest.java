@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 class AdaptiveSamplerTest {
   @Test
   void withoutBudgetTheConfiguredRateApplies() {
-    AdaptiveSampler sampler = new AdaptiveSampler(0.3, Double.POSITIVE_INFINITY, 0);
+    AdaptiveSampler sampler = new AdaptiveSampler(0.3, Double.POSITIVE_INFINITY, 0, 0, 0);
     sampler.recordInference(10_000_000);
     sampler.recordThreadCost(10_000);
     sampler.recordCaptureCost(50_000_000, true);
@@ -19,7 +19,7 @@ class AdaptiveSamplerTest {
 
   @Test
   void configuredRateAppliesUntilACaptureWasMeasured() {
-    AdaptiveSampler sampler = new AdaptiveSampler(0.1, 0.02, 0);
+    AdaptiveSampler sampler = new AdaptiveSampler(0.1, 0.02, 0, 0, 0);
     sampler.recordInference(10_000_000);
     sampler.recordThreadCost(10_000);
     sampler.update();
@@ -30,7 +30,7 @@ class AdaptiveSamplerTest {
   void budgetLowersTheRate() {
     // T = 10 ms per inference, 10 us on the inference thread, 20 ms per capture, budget 2 %:
     // r = (0.02 * 10 ms - 0.01 ms) / 20 ms = 0.19 / 20 = 0.0095.
-    AdaptiveSampler sampler = new AdaptiveSampler(0.1, 0.02, 0);
+    AdaptiveSampler sampler = new AdaptiveSampler(0.1, 0.02, 0, 0, 0);
     sampler.recordInference(10_000_000);
     sampler.recordThreadCost(10_000);
     sampler.recordCaptureCost(20_000_000, true);
@@ -43,7 +43,7 @@ class AdaptiveSamplerTest {
   @Test
   void budgetNeverRaisesTheRateAboveTheConfiguredOne() {
     // Allowed: (0.02 * 10 ms - 0) / 0.1 ms = 2 -> capped at the configured 0.05.
-    AdaptiveSampler sampler = new AdaptiveSampler(0.05, 0.02, 0);
+    AdaptiveSampler sampler = new AdaptiveSampler(0.05, 0.02, 0, 0, 0);
     sampler.recordInference(10_000_000);
     sampler.recordThreadCost(0);
     sampler.recordCaptureCost(100_000, true);
@@ -54,7 +54,7 @@ class AdaptiveSamplerTest {
   @Test
   void threadCostAboveTheBudgetStopsCapture() {
     // 0.3 ms on the inference thread of a 10 ms inference is 3 % > 2 %: nothing is left for captures.
-    AdaptiveSampler sampler = new AdaptiveSampler(1.0, 0.02, 0);
+    AdaptiveSampler sampler = new AdaptiveSampler(1.0, 0.02, 0, 0, 0);
     sampler.recordInference(10_000_000);
     sampler.recordThreadCost(300_000);
     sampler.recordCaptureCost(1_000_000, true);
@@ -65,7 +65,7 @@ class AdaptiveSamplerTest {
 
   @Test
   void averagesMoveGraduallyTowardsNewMeasurements() {
-    AdaptiveSampler sampler = new AdaptiveSampler(1.0, 0.02, 0);
+    AdaptiveSampler sampler = new AdaptiveSampler(1.0, 0.02, 0, 0, 0);
     sampler.recordInference(10_000_000);
     sampler.recordThreadCost(0);
     sampler.recordCaptureCost(20_000_000, true);
@@ -80,7 +80,7 @@ class AdaptiveSamplerTest {
   @Test
   void aCaptureRecordedInPartsCountsOnce() {
     // 15 ms capture run + 5 ms statistics = one 20 ms capture: the same rate as one 20 ms record.
-    AdaptiveSampler sampler = new AdaptiveSampler(0.1, 0.02, 0);
+    AdaptiveSampler sampler = new AdaptiveSampler(0.1, 0.02, 0, 0, 0);
     sampler.recordInference(10_000_000);
     sampler.recordThreadCost(10_000);
     sampler.recordCaptureCost(15_000_000, false);
@@ -90,9 +90,29 @@ class AdaptiveSamplerTest {
   }
 
   @Test
+  void warmUpIsNotMeasured() {
+    // The public constructor skips the first 50 inferences and the first capture: a 100 ms first
+    // call (class loading) must not count; the 51st inference and the second capture do.
+    AdaptiveSampler sampler = new AdaptiveSampler(0.1, 0.02, 0);
+    for (int i = 0; i < AdaptiveSampler.WARM_UP_INFERENCES; i++) {
+      sampler.recordInference(10_000_000);
+      sampler.recordThreadCost(i == 0 ? 100_000_000 : 10_000);
+    }
+    sampler.recordCaptureCost(500_000_000, true);
+    sampler.update();
+    assertEquals(0.1, sampler.effectiveRate(), "nothing measured yet: the configured rate");
+    assertTrue(Double.isNaN(sampler.measuredCost()));
+    sampler.recordInference(10_000_000);
+    sampler.recordThreadCost(10_000);
+    sampler.recordCaptureCost(20_000_000, true);
+    sampler.update();
+    assertEquals(0.0095, sampler.effectiveRate(), 1e-12);
+  }
+
+  @Test
   void rateZeroAndOneNeedNoRandomness() {
-    AdaptiveSampler never = new AdaptiveSampler(0.0, Double.POSITIVE_INFINITY, 0);
-    AdaptiveSampler always = new AdaptiveSampler(1.0, Double.POSITIVE_INFINITY, 0);
+    AdaptiveSampler never = new AdaptiveSampler(0.0, Double.POSITIVE_INFINITY, 0, 0, 0);
+    AdaptiveSampler always = new AdaptiveSampler(1.0, Double.POSITIVE_INFINITY, 0, 0, 0);
     for (int i = 0; i < 1000; i++) {
       assertFalse(never.sample());
       assertTrue(always.sample());
@@ -101,7 +121,7 @@ class AdaptiveSamplerTest {
 
   @Test
   void rateIsHonouredOnAverage() {
-    AdaptiveSampler sampler = new AdaptiveSampler(0.25, Double.POSITIVE_INFINITY, 0);
+    AdaptiveSampler sampler = new AdaptiveSampler(0.25, Double.POSITIVE_INFINITY, 0, 0, 0);
     int n = 200_000;
     int hits = 0;
     for (int i = 0; i < n; i++) {
@@ -113,7 +133,7 @@ class AdaptiveSamplerTest {
 
   @Test
   void perSecondLimitCapsBursts() {
-    AdaptiveSampler sampler = new AdaptiveSampler(1.0, Double.POSITIVE_INFINITY, 10);
+    AdaptiveSampler sampler = new AdaptiveSampler(1.0, Double.POSITIVE_INFINITY, 10, 0, 0);
     int accepted = 0;
     long start = System.nanoTime();
     for (int i = 0; i < 10_000; i++) {
