@@ -98,14 +98,14 @@ class IntentRouterUnderAgentIT {
     }
     assertEquals(MESSAGES.size(), classification);
     // Durations: one per prediction, none under the ONNX file's name.
-    Map<String, HistogramDataPoint> duration = lastPoints("headwatch.inference.duration");
+    Map<String, HistogramDataPoint> duration = receiver.lastHistogramPoints("headwatch.inference.duration");
     long count = 0;
     for (HistogramDataPoint p : duration.values()) {
       assertEquals(MODEL, OtlpReceiver.attribute(p.getAttributesList(), "gen_ai.request.model"));
       count += p.getCount();
     }
     assertEquals(TRAINING_PREDICTIONS + MESSAGES.size(), count);
-    for (NumberDataPoint p : lastSumPoints("headwatch.agent.inferences").values()) {
+    for (NumberDataPoint p : receiver.lastSumPoints("headwatch.agent.inferences").values()) {
       assertEquals(MODEL, OtlpReceiver.attribute(p.getAttributesList(), "gen_ai.request.model"));
     }
   }
@@ -154,7 +154,7 @@ class IntentRouterUnderAgentIT {
     List<String> shortestTexts = strings(snapshotOf(shortest), "headwatch.tokens");
     assertEquals(shortestTokens, Integer.toString(shortestTexts.size()), shortestTexts.toString());
     assertEquals("[SEP]", shortestTexts.get(shortestTexts.size() - 1));
-    NumberDataPoint truncated = lastSumPoints("headwatch.inference.input.truncated").values()
+    NumberDataPoint truncated = receiver.lastSumPoints("headwatch.inference.input.truncated").values()
         .iterator().next();
     assertEquals(1, truncated.getAsInt());
     HistogramDataPoint unknown = single("headwatch.inference.input.unknown_tokens");
@@ -181,7 +181,7 @@ class IntentRouterUnderAgentIT {
     for (String name : List.of("headwatch.attention.entropy", "headwatch.attention.max_weight",
         "headwatch.attention.sink_mass")) {
       Set<String> heads = new HashSet<>();
-      for (HistogramDataPoint p : lastPoints(name).values()) {
+      for (HistogramDataPoint p : receiver.lastHistogramPoints(name).values()) {
         assertEquals(MODEL, OtlpReceiver.attribute(p.getAttributesList(), "gen_ai.request.model"));
         assertTrue(p.getMin() >= 0.0 && p.getMax() <= 1.0 + 1e-6, name + " range");
         heads.add(OtlpReceiver.attribute(p.getAttributesList(), "headwatch.layer") + "/"
@@ -249,34 +249,10 @@ class IntentRouterUnderAgentIT {
   }
 
   private static HistogramDataPoint single(String name) {
-    Map<String, HistogramDataPoint> points = lastPoints(name);
+    Map<String, HistogramDataPoint> points = receiver.lastHistogramPoints(name);
     assertEquals(1, points.size(), name + " " + points.keySet());
     HistogramDataPoint p = points.values().iterator().next();
     assertEquals(MODEL, OtlpReceiver.attribute(p.getAttributesList(), "gen_ai.request.model"));
     return p;
-  }
-
-  private static Map<String, HistogramDataPoint> lastPoints(String name) {
-    List<Metric> metrics = receiver.metricsNamed(name);
-    assertFalse(metrics.isEmpty(), "no metric " + name);
-    Map<String, HistogramDataPoint> last = new HashMap<>();
-    for (Metric metric : metrics) {
-      for (HistogramDataPoint p : metric.getHistogram().getDataPointsList()) {
-        last.put(p.getAttributesList().toString(), p);
-      }
-    }
-    return last;
-  }
-
-  private static Map<String, NumberDataPoint> lastSumPoints(String name) {
-    List<Metric> metrics = receiver.metricsNamed(name);
-    assertFalse(metrics.isEmpty(), "no metric " + name);
-    Map<String, NumberDataPoint> last = new HashMap<>();
-    for (Metric metric : metrics) {
-      for (NumberDataPoint p : metric.getSum().getDataPointsList()) {
-        last.put(p.getAttributesList().toString(), p);
-      }
-    }
-    return last;
   }
 }

@@ -11,13 +11,17 @@ import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.logs.v1.LogRecord;
+import io.opentelemetry.proto.metrics.v1.HistogramDataPoint;
 import io.opentelemetry.proto.metrics.v1.Metric;
+import io.opentelemetry.proto.metrics.v1.NumberDataPoint;
 import io.opentelemetry.proto.trace.v1.Span;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.zip.GZIPInputStream;
@@ -96,6 +100,42 @@ final class OtlpReceiver implements AutoCloseable {
               .forEach(out::add)));
     }
     return out;
+  }
+
+  /** The last exported (cumulative) point of a histogram, per attribute set; fails if absent. */
+  Map<String, HistogramDataPoint> lastHistogramPoints(String name) {
+    List<Metric> found = metricsNamed(name);
+    if (found.isEmpty()) {
+      throw new AssertionError("no metric " + name);
+    }
+    Map<String, HistogramDataPoint> last = new HashMap<>();
+    for (Metric metric : found) {
+      if (!metric.hasHistogram()) {
+        throw new AssertionError(name + " is not a histogram");
+      }
+      for (HistogramDataPoint p : metric.getHistogram().getDataPointsList()) {
+        last.put(p.getAttributesList().toString(), p);
+      }
+    }
+    return last;
+  }
+
+  /** The last exported point of a monotonic sum (a counter), per attribute set; fails if absent. */
+  Map<String, NumberDataPoint> lastSumPoints(String name) {
+    List<Metric> found = metricsNamed(name);
+    if (found.isEmpty()) {
+      throw new AssertionError("no metric " + name);
+    }
+    Map<String, NumberDataPoint> last = new HashMap<>();
+    for (Metric metric : found) {
+      if (!metric.hasSum() || !metric.getSum().getIsMonotonic()) {
+        throw new AssertionError(name + " is not a counter");
+      }
+      for (NumberDataPoint p : metric.getSum().getDataPointsList()) {
+        last.put(p.getAttributesList().toString(), p);
+      }
+    }
+    return last;
   }
 
   List<Span> spans() {

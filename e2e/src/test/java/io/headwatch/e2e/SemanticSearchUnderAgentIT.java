@@ -80,7 +80,7 @@ class SemanticSearchUnderAgentIT {
   void attentionStatisticsCoverEveryHeadAndLieInRange() {
     for (String name : List.of("headwatch.attention.entropy", "headwatch.attention.max_weight",
         "headwatch.attention.sink_mass")) {
-      Map<String, HistogramDataPoint> points = lastPoints(name);
+      Map<String, HistogramDataPoint> points = receiver.lastHistogramPoints(name);
       Set<String> heads = new HashSet<>();
       for (Map.Entry<String, HistogramDataPoint> entry : points.entrySet()) {
         HistogramDataPoint p = entry.getValue();
@@ -108,23 +108,23 @@ class SemanticSearchUnderAgentIT {
 
   @Test
   void activationAndInferenceMetricsArePresent() {
-    Map<String, HistogramDataPoint> absMax = lastPoints("headwatch.activation.abs_max");
+    Map<String, HistogramDataPoint> absMax = receiver.lastHistogramPoints("headwatch.activation.abs_max");
     assertEquals(LAYERS, absMax.size(), absMax.keySet().toString());
     for (HistogramDataPoint p : absMax.values()) {
       assertTrue(p.getMin() > 0.0 && p.getMax() < 1e4, "abs max " + p);
       assertEquals("hidden_state", OtlpReceiver.attribute(p.getAttributesList(), "headwatch.site"));
     }
-    for (NumberDataPoint p : lastSumPoints("headwatch.activation.nonfinite").values()) {
+    for (NumberDataPoint p : receiver.lastSumPoints("headwatch.activation.nonfinite").values()) {
       assertEquals(0, p.getAsInt(), "a healthy model has no NaN/Inf activations");
     }
-    Map<String, HistogramDataPoint> duration = lastPoints("headwatch.inference.duration");
+    Map<String, HistogramDataPoint> duration = receiver.lastHistogramPoints("headwatch.inference.duration");
     assertEquals(1, duration.size());
     HistogramDataPoint d = duration.values().iterator().next();
     // Every corpus sentence and every query is one inference.
     assertTrue(d.getCount() >= 300 + QUERIES.size(), "inferences " + d.getCount());
     assertTrue(d.getMin() > 0 && d.getMax() < 60, "duration range");
     assertEquals("s", unitOf("headwatch.inference.duration"));
-    HistogramDataPoint tokens = lastPoints("headwatch.inference.input.tokens").values().iterator().next();
+    HistogramDataPoint tokens = receiver.lastHistogramPoints("headwatch.inference.input.tokens").values().iterator().next();
     assertEquals(d.getCount(), tokens.getCount(), "one token count per sequence");
     // The one-letter query "a" is [CLS] a [SEP]: 3 tokens, the smallest input.
     assertEquals(3.0, tokens.getMin());
@@ -168,32 +168,5 @@ class SemanticSearchUnderAgentIT {
     List<Metric> metrics = receiver.metricsNamed(name);
     assertFalse(metrics.isEmpty(), "no metric " + name);
     return metrics.get(0).getUnit();
-  }
-
-  /** The last exported (cumulative) histogram point per attribute set. */
-  private static Map<String, HistogramDataPoint> lastPoints(String name) {
-    List<Metric> metrics = receiver.metricsNamed(name);
-    assertFalse(metrics.isEmpty(), "no metric " + name);
-    Map<String, HistogramDataPoint> last = new HashMap<>();
-    for (Metric metric : metrics) {
-      assertTrue(metric.hasHistogram(), name + " is a histogram");
-      for (HistogramDataPoint p : metric.getHistogram().getDataPointsList()) {
-        last.put(p.getAttributesList().toString(), p);
-      }
-    }
-    return last;
-  }
-
-  private static Map<String, NumberDataPoint> lastSumPoints(String name) {
-    List<Metric> metrics = receiver.metricsNamed(name);
-    assertFalse(metrics.isEmpty(), "no metric " + name);
-    Map<String, NumberDataPoint> last = new HashMap<>();
-    for (Metric metric : metrics) {
-      assertTrue(metric.hasSum() && metric.getSum().getIsMonotonic(), name + " is a counter");
-      for (NumberDataPoint p : metric.getSum().getDataPointsList()) {
-        last.put(p.getAttributesList().toString(), p);
-      }
-    }
-    return last;
   }
 }

@@ -288,17 +288,30 @@ public final class HeadwatchConfig {
     }
 
     double decimal(String key, double min, double max) {
+      return decimal(key, min, max, false);
+    }
+
+    /** A number in [min, max], or {@code none} for no limit (positive infinity). */
+    double decimalOrNone(String key, double min, double max) {
+      return decimal(key, min, max, true);
+    }
+
+    private double decimal(String key, double min, double max, boolean noneAllowed) {
       String[] raw = raw(key);
       if (raw != null) {
+        String v = raw[0].trim();
+        if (noneAllowed && v.equalsIgnoreCase("none")) {
+          return Double.POSITIVE_INFINITY;
+        }
         try {
-          double v = Double.parseDouble(raw[0].trim());
-          if (v >= min && v <= max) {
-            return v;
+          double d = Double.parseDouble(v);
+          if (d >= min && d <= max) {
+            return d;
           }
         } catch (NumberFormatException e) {
           // reported below
         }
-        reject(key, raw, "a number in [" + min + ", " + max + "]");
+        reject(key, raw, "a number in [" + min + ", " + max + "]" + (noneAllowed ? " or none" : ""));
       }
       return Double.parseDouble(defaultOf(key));
     }
@@ -316,26 +329,6 @@ public final class HeadwatchConfig {
         reject(key, raw, "one of " + String.join(", ", allowed));
       }
       return defaultOf(key);
-    }
-
-    /** A number in [min, max], or {@code none} for no limit (positive infinity). */
-    double decimalOrNone(String key, double min, double max) {
-      String[] raw = raw(key);
-      if (raw != null && raw[0].trim().equalsIgnoreCase("none")) {
-        return Double.POSITIVE_INFINITY;
-      }
-      if (raw != null) {
-        try {
-          double v = Double.parseDouble(raw[0].trim());
-          if (v >= min && v <= max) {
-            return v;
-          }
-        } catch (NumberFormatException e) {
-          // reported below
-        }
-        reject(key, raw, "a number in [" + min + ", " + max + "] or none");
-      }
-      return Double.parseDouble(defaultOf(key));
     }
 
     long integer(String key, long min, long max) {

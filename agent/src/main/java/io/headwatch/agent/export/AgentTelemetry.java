@@ -45,6 +45,8 @@ public final class AgentTelemetry {
   final DoubleGauge activationMean;
   final DoubleHistogram activationStd;
   final LongCounter activationNonFinite;
+  final DoubleHistogram activationOutlierFraction;
+  final LongCounter activationMassive;
   final LongCounter inputTruncated;
   final DoubleHistogram unknownTokens;
   final DoubleHistogram outputConfidence;
@@ -93,6 +95,12 @@ public final class AgentTelemetry {
         "Standard deviation of activations per sequence, layer and site.", TelemetryNames.STD_BUCKETS);
     activationNonFinite = meter.counterBuilder("headwatch.activation.nonfinite").setUnit("{value}")
         .setDescription("NaN and infinite activation values, per layer and site.").build();
+    activationOutlierFraction = histogram(meter, "headwatch.activation.outlier_fraction", "1",
+        "Share of a sequence's activations with absolute value >= 6 (LLM.int8() outlier features),"
+            + " per layer and site.", TelemetryNames.OUTLIER_FRACTION_BUCKETS);
+    activationMassive = meter.counterBuilder("headwatch.activation.massive").setUnit("{value}")
+        .setDescription("Massive activations (abs > 100 and >= 1000 x the median abs of the hidden"
+            + " state), per layer and site.").build();
     inputTruncated = meter.counterBuilder("headwatch.inference.input.truncated")
         .setUnit("{inference}")
         .setDescription("Input sequences the tokenizer cut at the model's maximum length.").build();

@@ -1,6 +1,7 @@
 package io.headwatch.agent.export;
 
 import io.headwatch.agent.sampling.AdaptiveSampler;
+import io.headwatch.agent.stats.ActivationSummary;
 import io.headwatch.agent.stats.AttentionStatistics;
 import io.opentelemetry.api.metrics.DoubleHistogram;
 import io.opentelemetry.api.common.Attributes;
@@ -248,19 +249,23 @@ public final class ModelTelemetry {
   }
 
   /** Records one sequence's hidden-state statistics of one layer. */
-  public void recordActivation(int layer, double mean, double std, double absMax, long nonFinite) {
+  public void recordActivation(int layer, ActivationSummary summary) {
     Attributes attributes = layerAttributes(layer);
-    if (!Double.isNaN(absMax)) {
-      telemetry.activationAbsMax.record(absMax, attributes);
+    if (!Double.isNaN(summary.absMax())) {
+      telemetry.activationAbsMax.record(summary.absMax(), attributes);
     }
-    if (!Double.isNaN(mean)) {
-      telemetry.activationMean.set(mean, attributes);
+    if (!Double.isNaN(summary.mean())) {
+      telemetry.activationMean.set(summary.mean(), attributes);
     }
-    if (!Double.isNaN(std)) {
-      telemetry.activationStd.record(std, attributes);
+    if (!Double.isNaN(summary.std())) {
+      telemetry.activationStd.record(summary.std(), attributes);
     }
-    // Always add, even 0, so that the series exists and alerts can use rate() from the start.
-    telemetry.activationNonFinite.add(nonFinite, attributes);
+    if (!Double.isNaN(summary.outlierFraction())) {
+      telemetry.activationOutlierFraction.record(summary.outlierFraction(), attributes);
+    }
+    // Counters: always add, even 0, so that the series exist and alerts can use rate() at once.
+    telemetry.activationNonFinite.add(summary.nonFiniteCount(), attributes);
+    telemetry.activationMassive.add(summary.massiveCount(), attributes);
   }
 
   /** Starts a snapshot log record attached to the inference span. */

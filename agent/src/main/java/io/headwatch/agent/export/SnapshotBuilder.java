@@ -21,6 +21,12 @@ public final class SnapshotBuilder {
       AttributeKey.doubleArrayKey("headwatch.activation.std");
   private static final AttributeKey<List<Double>> ACT_ABS_MAX =
       AttributeKey.doubleArrayKey("headwatch.activation.abs_max");
+  private static final AttributeKey<List<Double>> ACT_ZERO_FRACTION =
+      AttributeKey.doubleArrayKey("headwatch.activation.zero_fraction");
+  private static final AttributeKey<List<Double>> ACT_OUTLIER_FRACTION =
+      AttributeKey.doubleArrayKey("headwatch.activation.outlier_fraction");
+  private static final AttributeKey<List<Double>> ACT_MASSIVE =
+      AttributeKey.doubleArrayKey("headwatch.activation.massive");
   private static final AttributeKey<List<Double>> ACT_NONFINITE =
       AttributeKey.doubleArrayKey("headwatch.activation.nonfinite");
 
@@ -32,6 +38,9 @@ public final class SnapshotBuilder {
   private final double[] std;
   private final double[] absMax;
   private final double[] nonFinite;
+  private final double[] zeroFraction;
+  private final double[] outlierFraction;
+  private final double[] massive;
   private List<String> tokens;
   private io.opentelemetry.api.common.Attributes extra;
 
@@ -42,6 +51,9 @@ public final class SnapshotBuilder {
     this.std = nanArray(layers);
     this.absMax = nanArray(layers);
     this.nonFinite = nanArray(layers);
+    this.zeroFraction = nanArray(layers);
+    this.outlierFraction = nanArray(layers);
+    this.massive = nanArray(layers);
   }
 
   @SuppressWarnings("unchecked")
@@ -96,6 +108,9 @@ public final class SnapshotBuilder {
     std[layer] = summary.std();
     absMax[layer] = summary.absMax();
     nonFinite[layer] = summary.nonFiniteCount();
+    zeroFraction[layer] = summary.zeroFraction();
+    outlierFraction[layer] = summary.outlierFraction();
+    massive[layer] = summary.massiveCount();
   }
 
   /** Sets the attributes on {@code record} and emits it. */
@@ -122,6 +137,9 @@ public final class SnapshotBuilder {
     record.setAttribute(ACT_STD, boxed(std));
     record.setAttribute(ACT_ABS_MAX, boxed(absMax));
     record.setAttribute(ACT_NONFINITE, boxed(nonFinite));
+    record.setAttribute(ACT_ZERO_FRACTION, boxed(zeroFraction));
+    record.setAttribute(ACT_OUTLIER_FRACTION, boxed(outlierFraction));
+    record.setAttribute(ACT_MASSIVE, boxed(massive));
     record.emit();
   }
 

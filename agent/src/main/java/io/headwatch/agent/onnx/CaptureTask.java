@@ -149,8 +149,7 @@ final class CaptureTask implements Runnable {
         if (summary.count() == 0 && summary.nonFiniteCount() == 0) {
           continue;
         }
-        telemetry.recordActivation(site.layer(), summary.mean(), summary.std(), summary.absMax(),
-            summary.nonFiniteCount());
+        telemetry.recordActivation(site.layer(), summary);
         if (b < snapshots) {
           builder(builders, b, layers).activation(site.layer(), summary);
         }
