@@ -240,7 +240,7 @@ def heads():
 
 def activations():
     b = Board("headwatch-activations", "Headwatch / Activations",
-              "Hidden-state statistics per layer of sampled inferences: absolute maximum, outliers, spread, mean and non-finite values.",
+              "Hidden-state statistics per layer of sampled inferences: absolute maximum, outliers, massive activations, spread, mean and non-finite values.",
               ["activations"])
     by = "job, gen_ai_request_model, headwatch_layer"
     leg = "{{gen_ai_request_model}} layer {{headwatch_layer}}"
@@ -250,11 +250,12 @@ def activations():
     ts(b, "Absolute maximum per layer (mean)",
        "Mean over sampled sequences of the largest absolute hidden-state value, per layer.",
        "short", [(mean("headwatch_activation_abs_max", by, SEL), leg)])
-    ts(b, "Sequences with an outlier (abs-max > 6)",
-       "Share of sampled sequences whose largest |activation| exceeds 6 (LLM.int8 outlier threshold), per layer.",
-       "percentunit",
-       [(f'1 - (\n  sum by ({by}) (rate(headwatch_activation_abs_max_bucket{{{SEL}, le=~"6|6\\\\.0"}}[{RI}]))\n  /\n'
-         f"  sum by ({by}) (rate(headwatch_activation_abs_max_count{{{SEL}}}[{RI}]))\n)", leg)])
+    ts(b, "Outlier fraction per layer (mean)",
+       "Mean over sampled sequences of the share of hidden-state values with |x| >= 6 (LLM.int8() outlier features), per layer.",
+       "percentunit", [(mean("headwatch_activation_outlier_fraction", by, SEL), leg)])
+    ts(b, "Massive activations per layer",
+       "Values with |x| > 100 and >= 1000 x the median |x| of their hidden state (Sun et al. 2024), counted in sampled sequences, per layer.",
+       "short", [(f"sum by ({by}) (increase(headwatch_activation_massive_total{{{SEL}}}[{RI}]))", leg)])
     ts(b, "Non-finite values per layer",
        "NaN and infinite hidden-state values counted in sampled sequences, per layer (any is a defect).",
        "short", [(f"sum by ({by}, headwatch_site) (increase(headwatch_activation_nonfinite_total{{{SEL}}}[{RI}]))", leg)],
@@ -288,6 +289,16 @@ def health():
        defaults={"thresholds": {"mode": "absolute", "steps": [{"color": "green", "value": None},
                                                                {"color": "red", "value": 0.02}]},
                  "custom": {"thresholdsStyle": {"mode": "line"}}})
+    ts(b, "Sampling rate in force",
+       "The rate the agent samples at now, per service and model: the configured rate, lowered by the agent to keep its measured cost within its overhead budget.",
+       "percentunit", [(f"max by ({MODEL_BY}) (headwatch_agent_sampling_effective_rate_ratio{{{SEL}}})",
+                        "{{job}} {{gen_ai_request_model}}")], w=8)
+    ts(b, "Agent cost against its budget",
+       "The agent's measured cost (inference thread, capture re-runs, statistics) as a share of inference time, averaged over seconds, and the budget it keeps to.",
+       "percentunit", [(f"max by ({MODEL_BY}) (headwatch_agent_cost_ratio{{{SEL}}})",
+                        "{{job}} {{gen_ai_request_model}} cost"),
+                       (f"max by ({MODEL_BY}) (headwatch_agent_cost_budget_ratio{{{SEL}}})",
+                        "{{job}} {{gen_ai_request_model}} budget")], w=8)
     ts(b, "Agent time per inference, by phase",
        "Mean agent time per recorded operation: inference thread, capture re-run and statistics (the last two off the application's threads).",
        "s", [(f"sum by (job, headwatch_phase) (rate(headwatch_agent_overhead_seconds_sum{{{SEL}}}[{RI}]))\n/\n"
