@@ -6,6 +6,10 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.TraceFlags;
+import io.opentelemetry.api.trace.TraceState;
+import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 import java.io.InputStream;
 import java.nio.FloatBuffer;
@@ -17,7 +21,8 @@ import java.util.Map;
 /**
  * An ordinary ONNX Runtime application, started in a child JVM by the tests: it runs
  * all-MiniLM-L6-v2 once on a fixed, padded batch of two sequences and prints a digest of the output
- * bits. It uses its own (older) OpenTelemetry API, as real applications do.
+ * bits. It uses its own (older) OpenTelemetry API, as real applications do, and runs the model
+ * inside a request's trace (the span context a traceparent header would give).
  */
 public final class FixedInputApp {
   /** Sequence 0 has 9 tokens; sequence 1 has 5, then 4 padding positions. */
@@ -28,9 +33,17 @@ public final class FixedInputApp {
       {1, 1, 1, 1, 1, 1, 1, 1, 1},
       {1, 1, 1, 1, 1, 0, 0, 0, 0}};
 
+  /** The trace of the request this work belongs to, as an incoming traceparent header would set it. */
+  static final String REQUEST_TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e474e";
+  static final String REQUEST_SPAN_ID = "00f067aa0ba902b7";
+
   public static void main(String[] args) throws Exception {
-    Span appSpan = GlobalOpenTelemetry.getTracer("fixed-input-app").spanBuilder("app-work").startSpan();
-    try (Scope ignored = appSpan.makeCurrent()) {
+    // Not sampled, on purpose: the agent keeps its records whatever the application samples.
+    SpanContext request = SpanContext.createFromRemoteParent(REQUEST_TRACE_ID, REQUEST_SPAN_ID,
+        TraceFlags.getDefault(), TraceState.getDefault());
+    Span appSpan = GlobalOpenTelemetry.getTracer("fixed-input-app").spanBuilder("app-work")
+        .setParent(Context.root().with(Span.wrap(request))).startSpan();
+    try (Scope ignored = Span.wrap(request).makeCurrent()) {
       System.out.println("app opentelemetry-api: "
           + GlobalOpenTelemetry.class.getProtectionDomain().getCodeSource().getLocation().getPath()
               .replaceAll(".*/", ""));

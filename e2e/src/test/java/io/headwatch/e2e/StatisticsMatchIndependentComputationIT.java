@@ -82,6 +82,22 @@ class StatisticsMatchIndependentComputationIT {
   }
 
   @Test
+  void inferenceSpansAreChildrenOfTheApplicationsCurrentSpan() {
+    List<io.opentelemetry.proto.trace.v1.Span> spans = receiver.spans();
+    assertEquals(2, spans.size(), "the successful run and the failing one");
+    for (io.opentelemetry.proto.trace.v1.Span span : spans) {
+      assertEquals(FixedInputApp.REQUEST_TRACE_ID,
+          java.util.HexFormat.of().formatHex(span.getTraceId().toByteArray()), span.getName());
+      assertEquals(FixedInputApp.REQUEST_SPAN_ID,
+          java.util.HexFormat.of().formatHex(span.getParentSpanId().toByteArray()), span.getName());
+    }
+    for (LogRecord snapshot : SNAPSHOTS) {
+      assertEquals(FixedInputApp.REQUEST_TRACE_ID,
+          java.util.HexFormat.of().formatHex(snapshot.getTraceId().toByteArray()));
+    }
+  }
+
+  @Test
   void exportedStatisticsAgreeWithIndependentComputation() throws Exception {
     assertTrue(receiver.errors.isEmpty(), receiver.errors.toString());
     assertEquals(2, SNAPSHOTS.size(), "one snapshot per sequence of the batch; child " + withAgent);

@@ -113,7 +113,7 @@ public final class ModelTelemetry {
   public Span startInferenceSpan(long startEpochNanos, int batchSize, boolean sampled) {
     return telemetry.tracer.spanBuilder(spanName)
         .setSpanKind(SpanKind.INTERNAL)
-        .setNoParent()
+        .setParent(parentContext())
         .setStartTimestamp(startEpochNanos, TimeUnit.NANOSECONDS)
         .setAllAttributes(modelOperationAttributes)
         .setAttribute(TelemetryNames.BATCH_SIZE, (long) batchSize)
@@ -151,6 +151,15 @@ public final class ModelTelemetry {
         thrown == null ? modelOperationAttributes : errorAttributes(thrown));
     sampler.recordInference(durationNanos);
     telemetry.inferences.add(1, sampled ? sampledAttributes : unsampledAttributes);
+  }
+
+  /**
+   * The application's current span (read through its own OpenTelemetry API) as the parent, so that
+   * the inference span belongs to the application's trace; a root span when it has none.
+   */
+  private static Context parentContext() {
+    SpanContext parent = ApplicationSpan.current();
+    return parent == null ? Context.root() : Context.root().with(Span.wrap(parent));
   }
 
   /** Records what the tokenizer said about one input sequence. */
