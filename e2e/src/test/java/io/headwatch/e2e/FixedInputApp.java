@@ -25,13 +25,6 @@ import java.util.Map;
  * inside a request's trace (the span context a traceparent header would give).
  */
 public final class FixedInputApp {
-  /** Sequence 0 has 9 tokens; sequence 1 has 5, then 4 padding positions. */
-  static final long[][] INPUT_IDS = {
-      {101, 2129, 2079, 1045, 2131, 2026, 2769, 2067, 102},
-      {101, 7592, 2088, 999, 102, 0, 0, 0, 0}};
-  static final long[][] ATTENTION_MASK = {
-      {1, 1, 1, 1, 1, 1, 1, 1, 1},
-      {1, 1, 1, 1, 1, 0, 0, 0, 0}};
 
   /** The trace of the request this work belongs to, as an incoming traceparent header would set it. */
   static final String REQUEST_TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e474e";
@@ -55,9 +48,9 @@ public final class FixedInputApp {
       OrtEnvironment env = OrtEnvironment.getEnvironment();
       try (OrtSession session = env.createSession(model, new OrtSession.SessionOptions())) {
         System.out.println("outputs: " + session.getOutputNames());
-        try (OnnxTensor ids = tensor(env, INPUT_IDS);
-            OnnxTensor mask = tensor(env, ATTENTION_MASK);
-            OnnxTensor types = tensor(env, new long[2][INPUT_IDS[0].length]);
+        try (OnnxTensor ids = tensor(env, FixedInputs.INPUT_IDS);
+            OnnxTensor mask = tensor(env, FixedInputs.ATTENTION_MASK);
+            OnnxTensor types = tensor(env, new long[2][FixedInputs.INPUT_IDS[0].length]);
             OrtSession.Result result = session.run(
                 Map.of("input_ids", ids, "attention_mask", mask, "token_type_ids", types))) {
           System.out.println("result size: " + result.size());
@@ -65,7 +58,7 @@ public final class FixedInputApp {
           System.out.println("last_hidden_state sha256: " + digest(hidden));
         }
         // A failing call must fail exactly as it does without the agent.
-        try (OnnxTensor ids = tensor(env, INPUT_IDS)) {
+        try (OnnxTensor ids = tensor(env, FixedInputs.INPUT_IDS)) {
           session.run(Map.of("no_such_input", ids));
           System.out.println("unexpected: no exception");
         } catch (OrtException e) {

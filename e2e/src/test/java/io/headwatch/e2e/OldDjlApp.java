@@ -38,11 +38,11 @@ public final class OldDjlApp {
       try (ZooModel<NDList, NDList> model = criteria.loadModel();
           Predictor<NDList, NDList> predictor = model.newPredictor();
           NDManager manager = NDManager.newBaseManager("OnnxRuntime")) {
-        NDArray ids = manager.create(FixedInputApp.INPUT_IDS);
+        NDArray ids = manager.create(FixedInputs.INPUT_IDS);
         ids.setName("input_ids");
-        NDArray mask = manager.create(FixedInputApp.ATTENTION_MASK);
+        NDArray mask = manager.create(FixedInputs.ATTENTION_MASK);
         mask.setName("attention_mask");
-        NDArray types = manager.create(new long[2][FixedInputApp.INPUT_IDS[0].length]);
+        NDArray types = manager.create(new long[2][FixedInputs.INPUT_IDS[0].length]);
         types.setName("token_type_ids");
         NDList out = predictor.predict(new NDList(ids, mask, types));
         System.out.println("output " + out.head().getShape() + " sha256: "

@@ -104,7 +104,7 @@ class StatisticsMatchIndependentComputationIT {
     Reference reference = Reference.compute();
     for (LogRecord snapshot : SNAPSHOTS) {
       int b = Integer.parseInt(OtlpReceiver.attribute(snapshot.getAttributesList(), "headwatch.batch.index"));
-      int validTokens = (int) java.util.Arrays.stream(FixedInputApp.ATTENTION_MASK[b]).sum();
+      int validTokens = (int) java.util.Arrays.stream(FixedInputs.ATTENTION_MASK[b]).sum();
       assertEquals(Integer.toString(validTokens),
           OtlpReceiver.attribute(snapshot.getAttributesList(), "gen_ai.usage.input_tokens"));
       assertEquals("12", OtlpReceiver.attribute(snapshot.getAttributesList(), "headwatch.heads"));
@@ -155,9 +155,9 @@ class StatisticsMatchIndependentComputationIT {
       OrtEnvironment env = OrtEnvironment.getEnvironment();
       Reference r = new Reference();
       try (OrtSession session = env.createSession(model, new OrtSession.SessionOptions());
-          OnnxTensor ids = FixedInputApp.tensor(env, FixedInputApp.INPUT_IDS);
-          OnnxTensor mask = FixedInputApp.tensor(env, FixedInputApp.ATTENTION_MASK);
-          OnnxTensor types = FixedInputApp.tensor(env, new long[2][FixedInputApp.INPUT_IDS[0].length]);
+          OnnxTensor ids = FixedInputApp.tensor(env, FixedInputs.INPUT_IDS);
+          OnnxTensor mask = FixedInputApp.tensor(env, FixedInputs.ATTENTION_MASK);
+          OnnxTensor types = FixedInputApp.tensor(env, new long[2][FixedInputs.INPUT_IDS[0].length]);
           OrtSession.Result result = session.run(
               Map.of("input_ids", ids, "attention_mask", mask, "token_type_ids", types), outputs)) {
         for (int b = 0; b < 2; b++) {
@@ -183,7 +183,7 @@ class StatisticsMatchIndependentComputationIT {
 
     /** Per head: mean over valid queries of normalised entropy, max weight and weight on key 0. */
     private static void attentionReference(float[] a, int b, int layer, Reference r) {
-      long[] mask = FixedInputApp.ATTENTION_MASK[b];
+      long[] mask = FixedInputs.ATTENTION_MASK[b];
       int len = mask.length;
       int n = 0;
       for (long m : mask) {
@@ -223,7 +223,7 @@ class StatisticsMatchIndependentComputationIT {
 
     /** Mean, population standard deviation and absolute max over valid positions. */
     private static void activationReference(float[] x, int b, int layer, Reference r) {
-      long[] mask = FixedInputApp.ATTENTION_MASK[b];
+      long[] mask = FixedInputs.ATTENTION_MASK[b];
       int len = mask.length;
       int width = x.length / (2 * len);
       double sum = 0;
