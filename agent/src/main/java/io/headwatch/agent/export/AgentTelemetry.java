@@ -52,6 +52,8 @@ public final class AgentTelemetry {
   final DoubleHistogram outputConfidence;
   final DoubleHistogram outputMargin;
   final DoubleHistogram outputEntropy;
+  final DoubleHistogram outputNorm;
+  final LongCounter outputNonFinite;
 
   AgentTelemetry(OpenTelemetrySdk sdk) {
     this.sdk = sdk;
@@ -114,6 +116,12 @@ public final class AgentTelemetry {
     outputEntropy = histogram(meter, "headwatch.inference.output.entropy", "1",
         "Entropy of a classifier's output divided by ln(classes), per input.",
         TelemetryNames.RATIO_BUCKETS);
+    outputNorm = histogram(meter, "headwatch.inference.output.norm", "",
+        "L2 norm of each output embedding of an embedding model (first 2-D float output).",
+        TelemetryNames.NORM_BUCKETS);
+    outputNonFinite = meter.counterBuilder("headwatch.inference.output.nonfinite")
+        .setUnit("{value}")
+        .setDescription("NaN and infinite values in output embeddings.").build();
     // Sampling state, read from each model's sampler when metrics are collected.
     meter.gaugeBuilder("headwatch.agent.sampling.effective_rate").setUnit("1")
         .setDescription("Share of inferences captured now: the configured rate, lowered to keep"

@@ -162,6 +162,14 @@ public final class ModelTelemetry {
     return parent == null ? Context.root() : Context.root().with(Span.wrap(parent));
   }
 
+  /** Records one output embedding: its L2 norm and its non-finite values. */
+  public void recordEmbedding(double norm, int nonFinite) {
+    if (!Double.isNaN(norm)) {
+      telemetry.outputNorm.record(norm, modelAttributes);
+    }
+    telemetry.outputNonFinite.add(nonFinite, modelAttributes);
+  }
+
   /** Records what the tokenizer said about one input sequence. */
   public void recordTokenizerSequence(boolean truncated, int unknownTokens) {
     telemetry.inputTruncated.add(truncated ? 1 : 0, modelAttributes);

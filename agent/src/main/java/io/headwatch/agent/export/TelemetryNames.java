@@ -52,6 +52,8 @@ public final class TelemetryNames {
       32.0, 64.0, 100.0, 256.0, 1000.0, 10000.0);
   public static final List<Double> OUTLIER_FRACTION_BUCKETS = List.of(0.0001, 0.0005, 0.001,
       0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0);
+  public static final List<Double> NORM_BUCKETS = List.of(0.25, 0.5, 0.9, 0.99, 0.999, 1.001,
+      1.01, 1.1, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0);
   public static final List<Double> STD_BUCKETS = List.of(0.01, 0.05, 0.1, 0.25, 0.5, 0.75, 1.0,
       1.5, 2.0, 4.0, 8.0, 16.0);
   public static final List<Double> UNKNOWN_TOKEN_BUCKETS = List.of(0.0, 1.0, 2.0, 4.0, 8.0, 16.0,

@@ -7,6 +7,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import io.headwatch.agent.AgentRuntime;
 import io.headwatch.agent.export.ModelTelemetry;
+import io.headwatch.agent.stats.OutputStatistics;
 import io.headwatch.agent.onnx.graph.AttentionGraphAnalyzer;
 import io.headwatch.agent.onnx.graph.CapturePlan;
 import io.headwatch.agent.onnx.graph.ModelRewriter;
@@ -38,6 +39,7 @@ final class ObservedModel {
   private final ModelTelemetry telemetry;
   private final String maskInput;
   private final String idsInput;
+  private final boolean embeddings;
   // Completes with the capture session, or with null when this model cannot be captured.
   private final CompletableFuture<CaptureSession> capture = new CompletableFuture<>();
   // Set when the application closes its session: nothing new is sampled, and the capture session
@@ -52,6 +54,7 @@ final class ObservedModel {
     this.telemetry = telemetry;
     this.maskInput = maskInput;
     this.idsInput = idsInput;
+    this.embeddings = "embeddings".equals(telemetry.operation());
   }
 
   /**
@@ -182,9 +185,12 @@ final class ObservedModel {
 
   /** On the application's thread, after its {@code run} returned or threw. */
   void onInference(long startNanos, long startEpochNanos, long endNanos, Map<?, ?> inputs,
-      Throwable thrown) {
+      Object result, Throwable thrown) {
     long overheadStart = System.nanoTime();
     int[] tokens = tokensPerSequence(inputs);
+    if (thrown == null && embeddings && result instanceof OrtSession.Result) {
+      recordEmbeddings((OrtSession.Result) result);
+    }
     // Until the capture session is ready, sampled inferences wait for it in the queue; once it is
     // known to be unavailable, nothing is sampled.
     boolean capturable = !capture.isDone() || capture.getNow(null) != null;
@@ -249,6 +255,35 @@ final class ObservedModel {
     }
     // Counted once per prediction, with the framework's own share, when the prediction ends.
     scope.addOverhead(System.nanoTime() - overheadStart);
+  }
+
+  /**
+   * For an embedding model: the L2 norm and the non-finite values of each row of its first 2-D
+   * float output ([batch, dimension], the sentence embeddings). Models that output only token-level
+   * states ([batch, sequence, hidden]: the pooling happens in the application, as langchain4j does)
+   * have no such output and record nothing. The application's tensor is read, never changed.
+   */
+  private void recordEmbeddings(OrtSession.Result result) {
+    for (int i = 0; i < result.size(); i++) {
+      OnnxValue value = result.get(i);
+      if (!(value instanceof OnnxTensor)) {
+        continue;
+      }
+      OnnxTensor tensor = (OnnxTensor) value;
+      long[] shape = tensor.getInfo().getShape();
+      if (shape.length != 2 || tensor.getInfo().type != ai.onnxruntime.OnnxJavaType.FLOAT) {
+        continue;
+      }
+      java.nio.FloatBuffer buffer = tensor.getFloatBuffer();
+      float[] values = new float[buffer.remaining()];
+      buffer.get(values);
+      int width = (int) shape[1];
+      for (int row = 0; row + width <= values.length && width > 0; row += width) {
+        telemetry.recordEmbedding(OutputStatistics.l2Norm(values, row, width),
+            OutputStatistics.nonFiniteCount(values, row, width));
+      }
+      return;
+    }
   }
 
   /** Valid tokens per sequence: the attention mask's sum per row, else the ids' row length. */

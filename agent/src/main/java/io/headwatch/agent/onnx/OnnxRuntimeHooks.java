@@ -73,7 +73,7 @@ public final class OnnxRuntimeHooks {
     }
   }
 
-  public static void onRunExit(Object scope, Object inputs, Throwable thrown) {
+  public static void onRunExit(Object scope, Object inputs, Object result, Throwable thrown) {
     if (scope == null) {
       return;
     }
@@ -89,7 +89,8 @@ public final class OnnxRuntimeHooks {
         // Inside a framework's prediction (DJL): contribute to its record, make none of our own.
         run.model.onInferenceInScope(outer, (Map<?, ?>) inputs, thrown);
       } else {
-        run.model.onInference(run.startNanos, run.startEpochNanos, end, (Map<?, ?>) inputs, thrown);
+        run.model.onInference(run.startNanos, run.startEpochNanos, end, (Map<?, ?>) inputs, result,
+          thrown);
       }
     } catch (Throwable t) {
       AgentLog.warnOnce("onnx-run-exit", "ONNX Runtime run observation failed", t);

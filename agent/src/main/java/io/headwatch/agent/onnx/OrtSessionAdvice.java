@@ -26,8 +26,8 @@ final class OrtSessionAdvice {
 
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
     static void exit(@Advice.Enter Object scope, @Advice.Argument(0) Object inputs,
-        @Advice.Thrown Throwable thrown) {
-      OnnxRuntimeHooks.onRunExit(scope, inputs, thrown);
+        @Advice.Return Object result, @Advice.Thrown Throwable thrown) {
+      OnnxRuntimeHooks.onRunExit(scope, inputs, result, thrown);
     }
   }
 
