@@ -108,6 +108,18 @@ public final class DjlHooks {
       span.setAttribute(TelemetryNames.UNKNOWN_TOKENS, unknown);
     }
 
+    // Embedding outputs (float[] per input, as DJL's text-embedding translators return them).
+    if (thrown == null) {
+      double[][] embeddings = embeddingOutputs(result);
+      if (embeddings != null) {
+        for (double[] e : embeddings) {
+          if (e != null) {
+            telemetry.recordEmbedding(e[0], (int) e[1]);
+          }
+        }
+      }
+    }
+
     // Classifier outputs, per input.
     double[][] classifier = thrown == null ? classifierOutputs(result) : null;
     if (classifier != null) {
@@ -151,6 +163,30 @@ public final class DjlHooks {
     }
     telemetry.recordInferenceThreadOverhead(System.nanoTime() - overheadStart
         + scope.overheadNanos());
+  }
+
+  /**
+   * Per input of the result, when it is an embedding ({@code float[]}): its L2 norm and its
+   * non-finite value count; null when no input's result is one.
+   */
+  static double[][] embeddingOutputs(Object result) {
+    if (!(result instanceof List)) {
+      return null;
+    }
+    List<?> items = (List<?>) result;
+    double[][] out = null;
+    int n = Math.min(items.size(), InferenceScope.MAX_SEQUENCES);
+    for (int i = 0; i < n; i++) {
+      if (items.get(i) instanceof float[]) {
+        float[] v = (float[]) items.get(i);
+        if (out == null) {
+          out = new double[n][];
+        }
+        out[i] = new double[] {OutputStatistics.l2Norm(v, 0, v.length),
+            OutputStatistics.nonFiniteCount(v, 0, v.length)};
+      }
+    }
+    return out;
   }
 
   /** Per input of the result: classifier statistics when it is DJL {@code Classifications}. */

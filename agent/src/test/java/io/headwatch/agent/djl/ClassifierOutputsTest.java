@@ -41,4 +41,17 @@ class ClassifierOutputsTest {
     assertEquals(1.0, mixed[1][OutputStatistics.TOP1]);
     assertEquals(1.0, mixed[1][OutputStatistics.MARGIN], "one class: top-2 is 0");
   }
+
+  @Test
+  void embeddingsGiveTheirNormAndNonFiniteCount() {
+    // (3, 4) has norm 5; (NaN, 1) has one non-finite value.
+    double[][] out = DjlHooks.embeddingOutputs(Arrays.asList(new float[] {3f, 4f}, "not one",
+        new float[] {Float.NaN, 1f}));
+    assertEquals(5.0, out[0][0], 1e-12);
+    assertEquals(0.0, out[0][1]);
+    assertNull(out[1]);
+    assertEquals(1.0, out[2][1]);
+    assertNull(DjlHooks.embeddingOutputs(List.of(new Classifications(List.of("x"), List.of(1.0)))));
+    assertNull(DjlHooks.embeddingOutputs("not a list"));
+  }
 }
