@@ -170,6 +170,22 @@ public final class DjlHooks {
    * non-finite value count; null when no input's result is one.
    */
   static double[][] embeddingOutputs(Object result) {
+    return perInput(result, item -> {
+      if (!(item instanceof float[])) {
+        return null;
+      }
+      float[] v = (float[]) item;
+      return new double[] {OutputStatistics.l2Norm(v, 0, v.length),
+          OutputStatistics.nonFiniteCount(v, 0, v.length)};
+    });
+  }
+
+  /**
+   * Applies {@code reduce} to each input's result of a batch (at most
+   * {@link InferenceScope#MAX_SEQUENCES}); null when the result is not a list or no item reduced.
+   */
+  private static double[][] perInput(Object result,
+      java.util.function.Function<Object, double[]> reduce) {
     if (!(result instanceof List)) {
       return null;
     }
@@ -177,35 +193,28 @@ public final class DjlHooks {
     double[][] out = null;
     int n = Math.min(items.size(), InferenceScope.MAX_SEQUENCES);
     for (int i = 0; i < n; i++) {
-      if (items.get(i) instanceof float[]) {
-        float[] v = (float[]) items.get(i);
+      double[] reduced = reduce.apply(items.get(i));
+      if (reduced != null) {
         if (out == null) {
           out = new double[n][];
         }
-        out[i] = new double[] {OutputStatistics.l2Norm(v, 0, v.length),
-            OutputStatistics.nonFiniteCount(v, 0, v.length)};
+        out[i] = reduced;
       }
     }
     return out;
   }
 
+
   /** Per input of the result: classifier statistics when it is DJL {@code Classifications}. */
   static double[][] classifierOutputs(Object result) {
-    if (!(result instanceof List)) {
-      return null;
-    }
-    List<?> items = (List<?>) result;
-    double[][] out = null;
-    int n = Math.min(items.size(), InferenceScope.MAX_SEQUENCES);
-    for (int i = 0; i < n; i++) {
-      Object item = items.get(i);
+    return perInput(result, item -> {
       // Exactly Classifications: subclasses (detected objects, ...) are not one distribution.
       if (item == null || item.getClass() != Classifications.class) {
-        continue;
+        return null;
       }
       List<Double> probabilities = ((Classifications) item).getProbabilities();
       if (probabilities == null || probabilities.isEmpty() || probabilities.size() > 1_000_000) {
-        continue;
+        return null;
       }
       float[] p = new float[probabilities.size()];
       for (int c = 0; c < p.length; c++) {
@@ -214,13 +223,10 @@ public final class DjlHooks {
       }
       double[] stats = new double[OutputStatistics.COUNT];
       OutputStatistics.fromProbabilities(p, 0, p.length, stats, 0);
-      if (out == null) {
-        out = new double[n][];
-      }
-      out[i] = stats;
-    }
-    return out;
+      return stats;
+    });
   }
+
 
   private static Attributes[] snapshotExtras(double[][] classifier, InferenceScope scope) {
     int n = Math.max(classifier == null ? 0 : classifier.length, scope.tokenizedSequences());
