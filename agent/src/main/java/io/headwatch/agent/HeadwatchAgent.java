@@ -5,7 +5,9 @@ import io.headwatch.agent.djl.DjlInstrumentation;
 import io.headwatch.agent.onnx.OnnxRuntimeInstrumentation;
 import io.headwatch.agent.util.AgentLog;
 import java.lang.instrument.Instrumentation;
+import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.dynamic.scaffold.MethodGraph;
 import net.bytebuddy.matcher.ElementMatchers;
 
 /**
@@ -39,12 +41,16 @@ public final class HeadwatchAgent {
       }
       AgentRuntime runtime = new AgentRuntime(config);
       AgentRuntime.install(runtime);
-      AgentBuilder builder = new AgentBuilder.Default()
+      // Only declared methods are woven, so the method graph of declared methods is enough; a
+      // full graph would resolve every interface, including ones another agent (the
+      // OpenTelemetry Java agent) adds to a class and defines only later.
+      AgentBuilder builder = new AgentBuilder.Default(
+              new ByteBuddy().with(MethodGraph.Compiler.ForDeclaredMethods.INSTANCE))
           .disableClassFormatChanges()
           .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
           .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
-          .with(AgentBuilder.TypeStrategy.Default.REDEFINE)
-          .with(new TransformationErrorListener())
+          .with(AgentBuilder.TypeStrategy.Default.DECORATE)
+          .with(new TransformationListener())
           .ignore(ElementMatchers.nameStartsWith("net.bytebuddy.")
               .or(ElementMatchers.nameStartsWith("io.headwatch.agent."))
               .or(ElementMatchers.nameStartsWith("java."))
@@ -68,8 +74,18 @@ public final class HeadwatchAgent {
     }
   }
 
-  /** Logs (once per type) a transformation that failed, instead of failing silently. */
-  private static final class TransformationErrorListener extends AgentBuilder.Listener.Adapter {
+  /**
+   * Logs (once per type) a transformation that failed, instead of failing silently, and tells the
+   * ONNX Runtime instrumentation whether its shutdown guard is in place.
+   */
+  private static final class TransformationListener extends AgentBuilder.Listener.Adapter {
+    @Override
+    public void onTransformation(net.bytebuddy.description.type.TypeDescription type,
+        ClassLoader classLoader, net.bytebuddy.utility.JavaModule module, boolean loaded,
+        net.bytebuddy.dynamic.DynamicType dynamicType) {
+      OnnxRuntimeInstrumentation.transformed(type.getName());
+    }
+
     @Override
     public void onError(String typeName, ClassLoader classLoader,
         net.bytebuddy.utility.JavaModule module, boolean loaded, Throwable throwable) {

@@ -78,6 +78,14 @@ final class ObservedModel {
             runtime.newAttentionSeries());
     ObservedModel model = new ObservedModel(runtime, environment, telemetry,
         findInput(inputs, "attention_mask", "mask"), findInput(inputs, "input_ids", "ids"));
+    if (!OnnxRuntimeInstrumentation.shutdownGuarded()) {
+      // The environment closer was loaded without the agent's guard (another agent's
+      // transformation failed ours, or this ONNX Runtime has no such class): step aside.
+      AgentLog.warnOnce("onnx-unguarded", "ONNX Runtime's shutdown hook could not be guarded;"
+          + " attention capture is off, inference-level telemetry only", null);
+      model.capture.complete(null);
+      return model;
+    }
     OnnxModel parsedFinal = parsed;
     runtime.worker().setup(() -> model.prepareCapture(source, parsedFinal));
     return model;

@@ -25,7 +25,26 @@ public final class OnnxRuntimeInstrumentation {
   static final String ENVIRONMENT_CLOSER = "ai.onnxruntime.OrtEnvironment$OrtEnvCloser";
   private static final String ADVICE = "io.headwatch.agent.onnx.OrtSessionAdvice";
 
+  // Set once Byte Buddy has woven the shutdown guard into ONNX Runtime's environment closer.
+  private static volatile boolean shutdownGuarded;
+
   private OnnxRuntimeInstrumentation() {}
+
+  /** Called for every type the agent transformed. */
+  public static void transformed(String typeName) {
+    if (ENVIRONMENT_CLOSER.equals(typeName)) {
+      shutdownGuarded = true;
+    }
+  }
+
+  /**
+   * Whether ONNX Runtime's shutdown hook waits for the agent's own native calls. Without it, a
+   * capture running on an agent thread at exit could use a released environment and crash the
+   * JVM, so the agent makes no native call of its own (inference-level telemetry only).
+   */
+  static boolean shutdownGuarded() {
+    return shutdownGuarded;
+  }
 
   public static AgentBuilder register(AgentBuilder builder) {
     ClassLoader agentLoader = OnnxRuntimeInstrumentation.class.getClassLoader();
