@@ -42,14 +42,14 @@ public final class AgentRuntime {
 
   /** A new per-head series policy for one model, as configured. */
   public AttentionSeries newAttentionSeries() {
-    return new AttentionSeries(config.attentionAggregation(), config.attentionTopK(),
-        config.attentionMaxHeadSeries());
+    return new AttentionSeries(
+        config.attentionAggregation(), config.attentionTopK(), config.attentionMaxHeadSeries());
   }
 
   /** A new sampler for one model, with the configured rate, budget and per-second limit. */
   public AdaptiveSampler newSampler() {
-    return new AdaptiveSampler(config.samplingRate(), config.overheadBudget(),
-        config.samplingMaxPerSecond());
+    return new AdaptiveSampler(
+        config.samplingRate(), config.overheadBudget(), config.samplingMaxPerSecond());
   }
 
   public StatisticsWorker worker() {

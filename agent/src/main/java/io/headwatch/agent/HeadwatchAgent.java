@@ -44,18 +44,20 @@ public final class HeadwatchAgent {
       // Only declared methods are woven, so the method graph of declared methods is enough; a
       // full graph would resolve every interface, including ones another agent (the
       // OpenTelemetry Java agent) adds to a class and defines only later.
-      AgentBuilder builder = new AgentBuilder.Default(
-              new ByteBuddy().with(MethodGraph.Compiler.ForDeclaredMethods.INSTANCE))
-          .disableClassFormatChanges()
-          .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
-          .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
-          .with(AgentBuilder.TypeStrategy.Default.DECORATE)
-          .with(new TransformationListener())
-          .ignore(ElementMatchers.nameStartsWith("net.bytebuddy.")
-              .or(ElementMatchers.nameStartsWith("io.headwatch.agent."))
-              .or(ElementMatchers.nameStartsWith("java."))
-              .or(ElementMatchers.nameStartsWith("jdk."))
-              .or(ElementMatchers.nameStartsWith("sun.")));
+      AgentBuilder builder =
+          new AgentBuilder.Default(
+                  new ByteBuddy().with(MethodGraph.Compiler.ForDeclaredMethods.INSTANCE))
+              .disableClassFormatChanges()
+              .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
+              .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
+              .with(AgentBuilder.TypeStrategy.Default.DECORATE)
+              .with(new TransformationListener())
+              .ignore(
+                  ElementMatchers.nameStartsWith("net.bytebuddy.")
+                      .or(ElementMatchers.nameStartsWith("io.headwatch.agent."))
+                      .or(ElementMatchers.nameStartsWith("java."))
+                      .or(ElementMatchers.nameStartsWith("jdk."))
+                      .or(ElementMatchers.nameStartsWith("sun.")));
       int instrumentations = 0;
       if (config.onnxRuntimeEnabled()) {
         builder = OnnxRuntimeInstrumentation.register(builder);
@@ -66,8 +68,12 @@ public final class HeadwatchAgent {
         instrumentations++;
       }
       builder.installOn(instrumentation);
-      AgentLog.info("started: sampling rate " + config.samplingRate() + ", " + instrumentations
-          + " instrumentation(s)");
+      AgentLog.info(
+          "started: sampling rate "
+              + config.samplingRate()
+              + ", "
+              + instrumentations
+              + " instrumentation(s)");
     } catch (Throwable t) {
       // The application must start whatever happens to the agent.
       AgentLog.warnOnce("start", "agent failed to start; the application runs without it", t);
@@ -80,17 +86,26 @@ public final class HeadwatchAgent {
    */
   private static final class TransformationListener extends AgentBuilder.Listener.Adapter {
     @Override
-    public void onTransformation(net.bytebuddy.description.type.TypeDescription type,
-        ClassLoader classLoader, net.bytebuddy.utility.JavaModule module, boolean loaded,
+    public void onTransformation(
+        net.bytebuddy.description.type.TypeDescription type,
+        ClassLoader classLoader,
+        net.bytebuddy.utility.JavaModule module,
+        boolean loaded,
         net.bytebuddy.dynamic.DynamicType dynamicType) {
       OnnxRuntimeInstrumentation.transformed(type.getName());
     }
 
     @Override
-    public void onError(String typeName, ClassLoader classLoader,
-        net.bytebuddy.utility.JavaModule module, boolean loaded, Throwable throwable) {
-      AgentLog.warnOnce("transform-" + typeName, "could not instrument " + typeName
-          + "; it runs unobserved", throwable);
+    public void onError(
+        String typeName,
+        ClassLoader classLoader,
+        net.bytebuddy.utility.JavaModule module,
+        boolean loaded,
+        Throwable throwable) {
+      AgentLog.warnOnce(
+          "transform-" + typeName,
+          "could not instrument " + typeName + "; it runs unobserved",
+          throwable);
     }
   }
 }

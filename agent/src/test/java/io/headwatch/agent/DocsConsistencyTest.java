@@ -25,7 +25,12 @@ class DocsConsistencyTest {
     for (Map.Entry<String, String[]> setting : HeadwatchConfig.SETTINGS.entrySet()) {
       String key = setting.getKey();
       String defaultValue = setting.getValue()[0];
-      String expectedRow = "| `" + key + "` | " + (defaultValue.isEmpty() ? "(derived)" : "`" + defaultValue + "`") + " |";
+      String expectedRow =
+          "| `"
+              + key
+              + "` | "
+              + (defaultValue.isEmpty() ? "(derived)" : "`" + defaultValue + "`")
+              + " |";
       if (!doc.contains(expectedRow)) {
         missing.add("docs/configuration.md row " + expectedRow);
       }
@@ -38,8 +43,8 @@ class DocsConsistencyTest {
 
   @Test
   void telemetryDocListsEveryMetricTheAgentCreates() throws IOException {
-    String source = Files.readString(
-        Path.of("src/main/java/io/headwatch/agent/export/AgentTelemetry.java"));
+    String source =
+        Files.readString(Path.of("src/main/java/io/headwatch/agent/export/AgentTelemetry.java"));
     String doc = Files.readString(DOCS.resolve("telemetry.md"));
     Matcher m = Pattern.compile("\"(headwatch\\.[a-z_.]+)\"").matcher(source);
     List<String> names = new ArrayList<>();

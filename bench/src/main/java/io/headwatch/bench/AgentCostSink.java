@@ -24,19 +24,22 @@ final class AgentCostSink {
 
   HttpServer server() throws IOException {
     HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    server.createContext("/", exchange -> {
-      try (exchange) {
-        InputStream in = exchange.getRequestBody();
-        if ("gzip".equalsIgnoreCase(exchange.getRequestHeaders().getFirst("Content-Encoding"))) {
-          in = new GZIPInputStream(in);
-        }
-        byte[] body = in.readAllBytes();
-        if (exchange.getRequestURI().getPath().equals("/v1/metrics")) {
-          record(ExportMetricsServiceRequest.parseFrom(body));
-        }
-        exchange.sendResponseHeaders(200, -1);
-      }
-    });
+    server.createContext(
+        "/",
+        exchange -> {
+          try (exchange) {
+            InputStream in = exchange.getRequestBody();
+            if ("gzip"
+                .equalsIgnoreCase(exchange.getRequestHeaders().getFirst("Content-Encoding"))) {
+              in = new GZIPInputStream(in);
+            }
+            byte[] body = in.readAllBytes();
+            if (exchange.getRequestURI().getPath().equals("/v1/metrics")) {
+              record(ExportMetricsServiceRequest.parseFrom(body));
+            }
+            exchange.sendResponseHeaders(200, -1);
+          }
+        });
     server.start();
     return server;
   }
@@ -69,8 +72,12 @@ final class AgentCostSink {
     double runSum = values.getOrDefault(service + "/capture_run/sum", 0.0);
     double captures = values.getOrDefault(service + "/statistics/count", 0.0);
     double statisticsSum = values.getOrDefault(service + "/statistics/sum", 0.0);
-    return String.format(Locale.ROOT, "| %s | %.1f | %.0f | %s | %s | %s | %s |", rate,
-        threadSum / threadCount * 1e6, captures,
+    return String.format(
+        Locale.ROOT,
+        "| %s | %.1f | %.0f | %s | %s | %s | %s |",
+        rate,
+        threadSum / threadCount * 1e6,
+        captures,
         captures > 0 ? String.format(Locale.ROOT, "%.1f", runSum / captures * 1e3) : "—",
         captures > 0 ? String.format(Locale.ROOT, "%.2f", statisticsSum / captures * 1e3) : "—",
         format(values.get(service + "/headwatch.agent.sampling.effective_rate")),

@@ -20,8 +20,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * Throughput of the per-head attention statistics, in attention weights per second on one thread
  * (JMH's "ops/s" here are weights: each method declares how many weights one call reduces).
  *
- * <p>Inputs are softmax rows of random scores (seeded), 12 heads as in BERT-base/MiniLM, at 16,
- * 128 and 512 tokens, all positions valid; a separate case has half the positions padded.
+ * <p>Inputs are softmax rows of random scores (seeded), 12 heads as in BERT-base/MiniLM, at 16, 128
+ * and 512 tokens, all positions valid; a separate case has half the positions padded.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -97,7 +97,9 @@ public class AttentionStatisticsBenchmark {
     return out;
   }
 
-  /** Weights counted are the valid ones only (64 x 64 per head): padding is skipped, not reduced. */
+  /**
+   * Weights counted are the valid ones only (64 x 64 per head): padding is skipped, not reduced.
+   */
   @Benchmark
   @OperationsPerInvocation(HEADS * 64 * 64)
   public double[] tokens128HalfPadded() {

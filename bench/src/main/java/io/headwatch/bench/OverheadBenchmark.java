@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,15 +23,15 @@ import java.util.concurrent.TimeUnit;
  * The agent's overhead on all-MiniLM-L6-v2, as paired ratios measured in one run.
  *
  * <p>Starts one {@link OverheadWorker} JVM without the agent and one per sampling rate with it, all
- * alive at once. Each round asks every worker, in a shuffled order, for the mean latency of a
- * batch of inferences (one at a time: the others wait), and divides each agent worker's mean by
- * the no-agent worker's mean of the same round. The report gives, per token count and rate, the
- * median ratio and the spread (10th–90th percentile) over rounds, and each JVM's start-up time to
- * its first inference.
+ * alive at once. Each round asks every worker, in a shuffled order, for the mean latency of a batch
+ * of inferences (one at a time: the others wait), and divides each agent worker's mean by the
+ * no-agent worker's mean of the same round. The report gives, per token count and rate, the median
+ * ratio and the spread (10th–90th percentile) over rounds, and each JVM's start-up time to its
+ * first inference.
  *
  * <p>Usage (from the repository root, after {@code mvn -Pbench -pl bench -am package -DskipTests}):
- * {@code java -cp bench/target/benchmarks.jar io.headwatch.bench.OverheadBenchmark
- * [--rounds 15] [--batch 40] [--tokens 16,128,256] [--rates 0,0.01,0.1,1.0]}
+ * {@code java -cp bench/target/benchmarks.jar io.headwatch.bench.OverheadBenchmark [--rounds 15]
+ * [--batch 40] [--tokens 16,128,256] [--rates 0,0.01,0.1,1.0]}
  */
 public final class OverheadBenchmark {
   private OverheadBenchmark() {}
@@ -41,8 +40,10 @@ public final class OverheadBenchmark {
     Map<String, String> options = parse(args);
     int rounds = Integer.parseInt(options.getOrDefault("rounds", "15"));
     int batch = Integer.parseInt(options.getOrDefault("batch", "40"));
-    int[] tokens = Arrays.stream(options.getOrDefault("tokens", "16,128,256").split(","))
-        .mapToInt(Integer::parseInt).toArray();
+    int[] tokens =
+        Arrays.stream(options.getOrDefault("tokens", "16,128,256").split(","))
+            .mapToInt(Integer::parseInt)
+            .toArray();
     String[] rates = options.getOrDefault("rates", "0,0.01,0.1,1.0").split(",");
     String agentJar = options.getOrDefault("agent", "agent/target/headwatch-agent.jar");
     String classpath = System.getProperty("java.class.path");
@@ -53,12 +54,21 @@ public final class OverheadBenchmark {
     List<Worker> workers = new ArrayList<>();
     workers.add(Worker.start("no agent", null, classpath, endpoint));
     for (String rate : rates) {
-      workers.add(Worker.start("agent @ " + rate, "-javaagent:" + agentJar + "=sampling.rate=" + rate,
-          classpath, endpoint));
+      workers.add(
+          Worker.start(
+              "agent @ " + rate,
+              "-javaagent:" + agentJar + "=sampling.rate=" + rate,
+              classpath,
+              endpoint));
     }
     try {
-      System.out.println("# Headwatch overhead on all-MiniLM-L6-v2 (ONNX Runtime, one sequence per inference)");
-      System.out.printf(Locale.ROOT, "# %d rounds x %d inferences per worker and token count, interleaved in shuffled order%n", rounds, batch);
+      System.out.println(
+          "# Headwatch overhead on all-MiniLM-L6-v2 (ONNX Runtime, one sequence per inference)");
+      System.out.printf(
+          Locale.ROOT,
+          "# %d rounds x %d inferences per worker and token count, interleaved in shuffled order%n",
+          rounds,
+          batch);
       System.out.println();
       System.out.println("Start-up to the first inference done (ms):");
       for (Worker w : workers) {
@@ -83,22 +93,37 @@ public final class OverheadBenchmark {
           for (Worker w : workers) {
             means.computeIfAbsent(w, k -> new ArrayList<>()).add((double) mean.get(w)[0]);
             if (w != workers.get(0)) {
-              ratios.computeIfAbsent(w, k -> new ArrayList<>()).add((double) mean.get(w)[0] / base[0]);
-              cpuRatios.computeIfAbsent(w, k -> new ArrayList<>()).add((double) mean.get(w)[1] / base[1]);
+              ratios
+                  .computeIfAbsent(w, k -> new ArrayList<>())
+                  .add((double) mean.get(w)[0] / base[0]);
+              cpuRatios
+                  .computeIfAbsent(w, k -> new ArrayList<>())
+                  .add((double) mean.get(w)[1] / base[1]);
             }
           }
         }
         System.out.println();
-        System.out.printf(Locale.ROOT, "%d tokens: median latency without the agent %.2f ms%n", t,
+        System.out.printf(
+            Locale.ROOT,
+            "%d tokens: median latency without the agent %.2f ms%n",
+            t,
             percentile(means.get(workers.get(0)), 50) / 1e6);
-        System.out.println("| sampling rate | latency ratio, median | p10 | p90 | inference-thread CPU ratio, median | p10 | p90 | median latency (ms) |");
+        System.out.println(
+            "| sampling rate | latency ratio, median | p10 | p90 | inference-thread CPU ratio, median | p10 | p90 | median latency (ms) |");
         System.out.println("|---|---|---|---|---|---|---|---|");
         for (Map.Entry<Worker, List<Double>> e : ratios.entrySet()) {
           List<Double> v = e.getValue();
           List<Double> c = cpuRatios.get(e.getKey());
-          System.out.printf(Locale.ROOT, "| %s | %.4f | %.4f | %.4f | %.4f | %.4f | %.4f | %.2f |%n",
-              e.getKey().name.replace("agent @ ", ""), percentile(v, 50), percentile(v, 10),
-              percentile(v, 90), percentile(c, 50), percentile(c, 10), percentile(c, 90),
+          System.out.printf(
+              Locale.ROOT,
+              "| %s | %.4f | %.4f | %.4f | %.4f | %.4f | %.4f | %.2f |%n",
+              e.getKey().name.replace("agent @ ", ""),
+              percentile(v, 50),
+              percentile(v, 10),
+              percentile(v, 90),
+              percentile(c, 50),
+              percentile(c, 10),
+              percentile(c, 90),
               percentile(means.get(e.getKey()), 50) / 1e6);
         }
       }
@@ -109,14 +134,15 @@ public final class OverheadBenchmark {
       sink.stop(0);
     }
     System.out.println();
-    System.out.println("The agent's own measurements (from its OTLP export, whole run, all token counts):");
-    System.out.println("| sampling rate | mean time on the inference thread (us) | captures | mean capture run (ms) | mean statistics (ms) | effective rate at exit | measured cost at exit |");
+    System.out.println(
+        "The agent's own measurements (from its OTLP export, whole run, all token counts):");
+    System.out.println(
+        "| sampling rate | mean time on the inference thread (us) | captures | mean capture run (ms) | mean statistics (ms) | effective rate at exit | measured cost at exit |");
     System.out.println("|---|---|---|---|---|---|---|");
     for (String rate : rates) {
       System.out.println(costs.row("rate-" + rate, rate));
     }
   }
-
 
   static double percentile(List<Double> values, double p) {
     List<Double> sorted = new ArrayList<>(values);
@@ -150,7 +176,9 @@ public final class OverheadBenchmark {
       this.name = name;
       this.process = process;
       this.out = out;
-      this.in = new PrintWriter(new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8), true);
+      this.in =
+          new PrintWriter(
+              new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8), true);
       this.startupNanos = startupNanos;
     }
 
@@ -171,7 +199,9 @@ public final class OverheadBenchmark {
       builder.redirectError(ProcessBuilder.Redirect.to(new File("/dev/null")));
       long t0 = System.nanoTime();
       Process process = builder.start();
-      BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+      BufferedReader reader =
+          new BufferedReader(
+              new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
       String ready = reader.readLine();
       long startup = System.nanoTime() - t0;
       if (ready == null || !ready.startsWith("ready")) {

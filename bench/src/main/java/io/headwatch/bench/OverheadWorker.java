@@ -26,8 +26,8 @@ public final class OverheadWorker {
   public static void main(String[] args) throws Exception {
     long start = System.nanoTime();
     byte[] model;
-    try (InputStream in = OverheadWorker.class.getClassLoader()
-        .getResourceAsStream("all-minilm-l6-v2.onnx")) {
+    try (InputStream in =
+        OverheadWorker.class.getClassLoader().getResourceAsStream("all-minilm-l6-v2.onnx")) {
       model = in.readAllBytes();
     }
     OrtEnvironment env = OrtEnvironment.getEnvironment();
@@ -35,7 +35,8 @@ public final class OverheadWorker {
     // First inference: part of start-up, as an application's first request would be.
     run(env, session, inputs(16), 1);
     System.out.println("ready " + (System.nanoTime() - start));
-    BufferedReader commands = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    BufferedReader commands =
+        new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     String line;
     while ((line = commands.readLine()) != null) {
       String[] parts = line.trim().split("\\s+");
@@ -75,8 +76,9 @@ public final class OverheadWorker {
           OnnxTensor mask = tensor(env, in[1]);
           OnnxTensor types = tensor(env, in[2])) {
         long t0 = System.nanoTime();
-        try (OrtSession.Result ignored = session.run(
-            Map.of("input_ids", ids, "attention_mask", mask, "token_type_ids", types))) {
+        try (OrtSession.Result ignored =
+            session.run(
+                Map.of("input_ids", ids, "attention_mask", mask, "token_type_ids", types))) {
           total += System.nanoTime() - t0;
         }
       }

@@ -27,6 +27,7 @@ import org.slf4j.LoggerFactory;
 public final class HeadwatchCollector implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(HeadwatchCollector.class);
   private static final long DRAIN_MILLIS = 10_000;
+
   /** Bounds request bodies held at once: threads x max-body-bytes (x2 with gzip). */
   private static final int OTLP_THREADS = 16;
 
@@ -37,8 +38,13 @@ public final class HeadwatchCollector implements AutoCloseable {
   private final Server otlpServer;
   private final Server apiServer;
 
-  private HeadwatchCollector(PredictionStore store, IngestWorker worker, OtlpForwarder forwarder,
-      ScheduledExecutorService housekeeping, Server otlpServer, Server apiServer) {
+  private HeadwatchCollector(
+      PredictionStore store,
+      IngestWorker worker,
+      OtlpForwarder forwarder,
+      ScheduledExecutorService housekeeping,
+      Server otlpServer,
+      Server apiServer) {
     this.store = store;
     this.worker = worker;
     this.forwarder = forwarder;
@@ -53,56 +59,92 @@ public final class HeadwatchCollector implements AutoCloseable {
     try {
       CollectorRegistry registry = new CollectorRegistry();
       SelfMetrics self = new SelfMetrics(registry);
-      SeriesRegistry series = new SeriesRegistry(
-          config.maxSeries(), config.seriesTtl().toMillis(), System::currentTimeMillis, self);
+      SeriesRegistry series =
+          new SeriesRegistry(
+              config.maxSeries(), config.seriesTtl().toMillis(), System::currentTimeMillis, self);
       registry.register(series);
       IngestQueue queue = new IngestQueue(config.ingestQueue(), config.ingestQueueBytes());
-      self.registerGauges(registry, store::totalBytes, store::fileBytes, store::predictionCount,
-          series::seriesCount, queue::size);
+      self.registerGauges(
+          registry,
+          store::totalBytes,
+          store::fileBytes,
+          store::predictionCount,
+          series::seriesCount,
+          queue::size);
 
-      BaselineTracker baselines = new BaselineTracker(
-          config.baselineWindow(), config.baselineRecent(), config.baselineMin());
+      BaselineTracker baselines =
+          new BaselineTracker(
+              config.baselineWindow(), config.baselineRecent(), config.baselineMin());
       try {
         IngestWorker.refillBaselines(store, baselines, config.baselineWindow() * 10);
       } catch (java.sql.SQLException e) {
         // Refilling is a head start, not a requirement: after a crash H2 has been seen to report
         // an index entry without its row ("Row not found in primary index") on this read. The
         // collector serves and stores anyway; baselines fill again from new snapshots.
-        LOG.warn("could not refill baselines from the store ({}); they start empty",
-            e.getMessage());
+        LOG.warn(
+            "could not refill baselines from the store ({}); they start empty", e.getMessage());
       }
-      IngestWorker worker = new IngestWorker(
-          queue, new OtlpMetricsTranslator(series), store, baselines, self);
+      IngestWorker worker =
+          new IngestWorker(queue, new OtlpMetricsTranslator(series), store, baselines, self);
       worker.start();
 
-      OtlpForwarder forwarder = config.forwardEndpoint()
-          .map(url -> new OtlpForwarder(url, config.forwardQueue(), config.forwardQueueBytes(),
-              config.forwardTimeout(), self))
-          .orElse(null);
+      OtlpForwarder forwarder =
+          config
+              .forwardEndpoint()
+              .map(
+                  url ->
+                      new OtlpForwarder(
+                          url,
+                          config.forwardQueue(),
+                          config.forwardQueueBytes(),
+                          config.forwardTimeout(),
+                          self))
+              .orElse(null);
 
-      ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "headwatch-retention");
-        t.setDaemon(true);
-        return t;
-      });
+      ScheduledExecutorService housekeeping =
+          Executors.newSingleThreadScheduledExecutor(
+              r -> {
+                Thread t = new Thread(r, "headwatch-retention");
+                t.setDaemon(true);
+                return t;
+              });
       long every = config.retentionInterval().toMillis();
-      housekeeping.scheduleWithFixedDelay(() -> {
-        try {
-          long deleted = store.enforceRetention(System.currentTimeMillis(),
-              config.retentionAge().toMillis(), config.retentionBytes());
-          if (deleted > 0) {
-            LOG.info("retention deleted {} predictions", deleted);
-          }
-          series.expire();
-        } catch (Exception e) {
-          LOG.warn("retention run failed", e);
-        }
-      }, 0, every, TimeUnit.MILLISECONDS);
+      housekeeping.scheduleWithFixedDelay(
+          () -> {
+            try {
+              long deleted =
+                  store.enforceRetention(
+                      System.currentTimeMillis(),
+                      config.retentionAge().toMillis(),
+                      config.retentionBytes());
+              if (deleted > 0) {
+                LOG.info("retention deleted {} predictions", deleted);
+              }
+              series.expire();
+            } catch (Exception e) {
+              LOG.warn("retention run failed", e);
+            }
+          },
+          0,
+          every,
+          TimeUnit.MILLISECONDS);
 
-      Server api = HttpServerFactory.create("headwatch-api", config.host(), config.httpPort(), 16,
-          new ApiHandler(registry, store, baselines, config.baselineWindow(), config.baselineRecent()));
-      Server otlp = HttpServerFactory.create("headwatch-otlp", config.host(), config.otlpPort(), OTLP_THREADS,
-          new OtlpHttpHandler(config.maxBodyBytes(), queue, forwarder, self, System::currentTimeMillis));
+      Server api =
+          HttpServerFactory.create(
+              "headwatch-api",
+              config.host(),
+              config.httpPort(),
+              16,
+              new ApiHandler(
+                  registry, store, baselines, config.baselineWindow(), config.baselineRecent()));
+      Server otlp =
+          HttpServerFactory.create(
+              "headwatch-otlp",
+              config.host(),
+              config.otlpPort(),
+              OTLP_THREADS,
+              new OtlpHttpHandler(
+                  config.maxBodyBytes(), queue, forwarder, self, System::currentTimeMillis));
       HeadwatchCollector collector =
           new HeadwatchCollector(store, worker, forwarder, housekeeping, otlp, api);
       try {

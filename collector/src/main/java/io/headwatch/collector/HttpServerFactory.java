@@ -20,8 +20,8 @@ final class HttpServerFactory {
     HttpConfiguration http = new HttpConfiguration();
     http.setSendServerVersion(false);
     // Model names such as "org/model" arrive as one path segment encoded with %2F.
-    http.setUriCompliance(UriCompliance.DEFAULT.with("headwatch",
-        UriCompliance.Violation.AMBIGUOUS_PATH_SEPARATOR));
+    http.setUriCompliance(
+        UriCompliance.DEFAULT.with("headwatch", UriCompliance.Violation.AMBIGUOUS_PATH_SEPARATOR));
     ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
     connector.setHost(host);
     connector.setPort(port);

@@ -38,13 +38,25 @@ public final class Main {
       System.exit(1);
       return;
     }
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      collector.close();
-      System.out.println("headwatch-collector: stopped, store closed");
-    }, "headwatch-shutdown"));
-    System.out.println("headwatch-collector: OTLP/HTTP on " + config.host() + ":"
-        + collector.otlpPort() + ", API and /metrics on " + config.host() + ":"
-        + collector.httpPort() + ", data in " + config.dataDir().toAbsolutePath());
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  collector.close();
+                  System.out.println("headwatch-collector: stopped, store closed");
+                },
+                "headwatch-shutdown"));
+    System.out.println(
+        "headwatch-collector: OTLP/HTTP on "
+            + config.host()
+            + ":"
+            + collector.otlpPort()
+            + ", API and /metrics on "
+            + config.host()
+            + ":"
+            + collector.httpPort()
+            + ", data in "
+            + config.dataDir().toAbsolutePath());
     System.out.flush();
     try {
       // Servers run on daemon threads: the main thread keeps the JVM up until a signal.

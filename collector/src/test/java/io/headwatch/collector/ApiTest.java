@@ -19,8 +19,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * The REST API over a model "org/bert" (2 layers x 2 heads): 20 ordinary snapshots, then one
- * whose head (1, 1) entropy jumps from 0.3 to 0.9.
+ * The REST API over a model "org/bert" (2 layers x 2 heads): 20 ordinary snapshots, then one whose
+ * head (1, 1) entropy jumps from 0.3 to 0.9.
  */
 class ApiTest {
   private static final String MODEL = "org/bert";
@@ -32,29 +32,51 @@ class ApiTest {
 
   @BeforeAll
   static void seed() throws Exception {
-    c = TestCollector.start(dir, "baseline-window", "50", "baseline-recent", "5", "baseline-min", "5");
+    c =
+        TestCollector.start(
+            dir, "baseline-window", "50", "baseline-recent", "5", "baseline-min", "5");
     for (int i = 0; i <= NORMAL; i++) {
       double[] entropy = {0.50 + 0.01 * (i % 5), 0.3, 0.3, i == NORMAL ? 0.9 : 0.3};
       double[] sink = new double[4];
       Arrays.fill(sink, 0.2);
       String trace = Fixtures.traceId(i);
-      c.post("/v1/logs", "application/x-protobuf", null, Fixtures.snapshot(trace, Fixtures.spanId(i),
-          MODEL, T0 + i * SECOND, 2, 2, Map.of("entropy", entropy, "sink_mass", sink)).toByteArray());
-      c.post("/v1/traces", "application/x-protobuf", null,
-          Fixtures.span(trace, Fixtures.spanId(i), MODEL, T0 + i * SECOND, 1_000_000L * (i + 1), 10 + i)
+      c.post(
+          "/v1/logs",
+          "application/x-protobuf",
+          null,
+          Fixtures.snapshot(
+                  trace,
+                  Fixtures.spanId(i),
+                  MODEL,
+                  T0 + i * SECOND,
+                  2,
+                  2,
+                  Map.of("entropy", entropy, "sink_mass", sink))
+              .toByteArray());
+      c.post(
+          "/v1/traces",
+          "application/x-protobuf",
+          null,
+          Fixtures.span(
+                  trace, Fixtures.spanId(i), MODEL, T0 + i * SECOND, 1_000_000L * (i + 1), 10 + i)
               .toByteArray());
     }
-    TestCollector.await(Duration.ofSeconds(20), "all predictions stored", () -> {
-      try {
-        JsonArray models = c.getJson("/api/models").getAsJsonObject().getAsJsonArray("models");
-        return models.size() == 1
-            && models.get(0).getAsJsonObject().get("predictions").getAsInt() == NORMAL + 1
-            && c.getJson("/api/predictions/" + Fixtures.traceId(NORMAL)).getAsJsonObject()
-                .get("has_span").getAsBoolean();
-      } catch (Exception e) {
-        return false;
-      }
-    });
+    TestCollector.await(
+        Duration.ofSeconds(20),
+        "all predictions stored",
+        () -> {
+          try {
+            JsonArray models = c.getJson("/api/models").getAsJsonObject().getAsJsonArray("models");
+            return models.size() == 1
+                && models.get(0).getAsJsonObject().get("predictions").getAsInt() == NORMAL + 1
+                && c.getJson("/api/predictions/" + Fixtures.traceId(NORMAL))
+                    .getAsJsonObject()
+                    .get("has_span")
+                    .getAsBoolean();
+          } catch (Exception e) {
+            return false;
+          }
+        });
   }
 
   @AfterAll
@@ -64,8 +86,12 @@ class ApiTest {
 
   @Test
   void models() throws Exception {
-    JsonObject m = c.getJson("/api/models").getAsJsonObject().getAsJsonArray("models").get(0)
-        .getAsJsonObject();
+    JsonObject m =
+        c.getJson("/api/models")
+            .getAsJsonObject()
+            .getAsJsonArray("models")
+            .get(0)
+            .getAsJsonObject();
     assertEquals(MODEL, m.get("name").getAsString());
     assertEquals("[\"svc\"]", m.get("services").toString());
     assertEquals(2, m.get("layers").getAsInt());
@@ -95,23 +121,35 @@ class ApiTest {
 
   @Test
   void filtersAndTimeOrder() throws Exception {
-    JsonArray list = c.getJson("/api/predictions?order=time&limit=2").getAsJsonObject()
-        .getAsJsonArray("predictions");
-    assertEquals(Fixtures.traceId(NORMAL), list.get(0).getAsJsonObject().get("trace_id").getAsString());
-    assertEquals(Fixtures.traceId(NORMAL - 1), list.get(1).getAsJsonObject().get("trace_id").getAsString());
+    JsonArray list =
+        c.getJson("/api/predictions?order=time&limit=2")
+            .getAsJsonObject()
+            .getAsJsonArray("predictions");
+    assertEquals(
+        Fixtures.traceId(NORMAL), list.get(0).getAsJsonObject().get("trace_id").getAsString());
+    assertEquals(
+        Fixtures.traceId(NORMAL - 1), list.get(1).getAsJsonObject().get("trace_id").getAsString());
 
     long fromMillis = (T0 + 5 * SECOND) / 1_000_000;
     long toMillis = (T0 + 8 * SECOND) / 1_000_000;
-    list = c.getJson("/api/predictions?order=time&from=" + fromMillis + "&to=" + toMillis)
-        .getAsJsonObject().getAsJsonArray("predictions");
+    list =
+        c.getJson("/api/predictions?order=time&from=" + fromMillis + "&to=" + toMillis)
+            .getAsJsonObject()
+            .getAsJsonArray("predictions");
     assertEquals(3, list.size(), list.toString());
-    list = c.getJson("/api/predictions?from=2023-11-14T22:13:25Z&to=2023-11-14T22:13:28Z&model=org/bert")
-        .getAsJsonObject().getAsJsonArray("predictions");
+    list =
+        c.getJson(
+                "/api/predictions?from=2023-11-14T22:13:25Z&to=2023-11-14T22:13:28Z&model=org/bert")
+            .getAsJsonObject()
+            .getAsJsonArray("predictions");
     assertEquals(3, list.size());
-    list = c.getJson("/api/predictions?model=other").getAsJsonObject().getAsJsonArray("predictions");
+    list =
+        c.getJson("/api/predictions?model=other").getAsJsonObject().getAsJsonArray("predictions");
     assertEquals(0, list.size());
-    list = c.getJson("/api/predictions?trace_id=" + Fixtures.traceId(7).toUpperCase())
-        .getAsJsonObject().getAsJsonArray("predictions");
+    list =
+        c.getJson("/api/predictions?trace_id=" + Fixtures.traceId(7).toUpperCase())
+            .getAsJsonObject()
+            .getAsJsonArray("predictions");
     assertEquals(1, list.size());
     assertEquals(17, list.get(0).getAsJsonObject().get("input_tokens").getAsInt());
   }
@@ -135,7 +173,8 @@ class ApiTest {
     JsonObject h = null;
     for (var e : r.getAsJsonArray("heads")) {
       JsonObject o = e.getAsJsonObject();
-      if (o.get("layer").getAsInt() == 0 && o.get("head").getAsInt() == 0
+      if (o.get("layer").getAsInt() == 0
+          && o.get("head").getAsInt() == 0
           && o.get("statistic").getAsString().equals("entropy")) {
         h = o;
       }
@@ -162,14 +201,17 @@ class ApiTest {
     HttpResponse<String> r = c.get("/api/predictions?" + query);
     assertEquals(400, r.statusCode());
     assertEquals("application/json", r.headers().firstValue("Content-Type").orElse(""));
-    assertEquals(parameter, JsonParser.parseString(r.body()).getAsJsonObject().get("parameter").getAsString());
+    assertEquals(
+        parameter,
+        JsonParser.parseString(r.body()).getAsJsonObject().get("parameter").getAsString());
   }
 
   @Test
   void badPredictionKeyIs400() throws Exception {
     HttpResponse<String> r = c.get("/api/predictions/not-an-id");
     assertEquals(400, r.statusCode());
-    assertEquals("id", JsonParser.parseString(r.body()).getAsJsonObject().get("parameter").getAsString());
+    assertEquals(
+        "id", JsonParser.parseString(r.body()).getAsJsonObject().get("parameter").getAsString());
     assertEquals(404, c.get("/api/nothing").statusCode());
   }
 }

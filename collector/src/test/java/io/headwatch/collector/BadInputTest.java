@@ -32,10 +32,13 @@ class BadInputTest {
   @BeforeAll
   static void start() throws Exception {
     c = TestCollector.start(dir, "max-body-bytes", "1MiB");
-    byte[] span = Fixtures.span(TRACE, Fixtures.spanId(1), "m", 1_700_000_000_000_000_000L, 5_000_000, 4)
-        .toByteArray();
+    byte[] span =
+        Fixtures.span(TRACE, Fixtures.spanId(1), "m", 1_700_000_000_000_000_000L, 5_000_000, 4)
+            .toByteArray();
     assertEquals(200, c.post("/v1/traces", PROTO, null, span).statusCode());
-    TestCollector.await(Duration.ofSeconds(10), "stored prediction",
+    TestCollector.await(
+        Duration.ofSeconds(10),
+        "stored prediction",
         () -> status("/api/predictions/" + TRACE) == 200);
   }
 
@@ -62,24 +65,42 @@ class BadInputTest {
 
   @Test
   void truncatedBodyIs400() throws Exception {
-    byte[] whole = Fixtures.span(Fixtures.traceId(2), Fixtures.spanId(2), "m", 1L, 1L, 1).toByteArray();
+    byte[] whole =
+        Fixtures.span(Fixtures.traceId(2), Fixtures.spanId(2), "m", 1L, 1L, 1).toByteArray();
     byte[] half = Arrays.copyOf(whole, whole.length / 2);
     assertEquals(400, c.post("/v1/traces", PROTO, null, half).statusCode());
     byte[] gz = TestCollector.gzip(whole);
-    assertEquals(400, c.post("/v1/traces", PROTO, "gzip", Arrays.copyOf(gz, gz.length - 12))
-        .statusCode(), "truncated gzip stream");
+    assertEquals(
+        400,
+        c.post("/v1/traces", PROTO, "gzip", Arrays.copyOf(gz, gz.length - 12)).statusCode(),
+        "truncated gzip stream");
   }
 
   @Test
   void invalidJsonIs400InJson() throws Exception {
-    HttpResponse<byte[]> r = c.post("/v1/logs", JSON, null, "{\"resourceLogs\": [".getBytes(StandardCharsets.UTF_8));
+    HttpResponse<byte[]> r =
+        c.post("/v1/logs", JSON, null, "{\"resourceLogs\": [".getBytes(StandardCharsets.UTF_8));
     assertEquals(400, r.statusCode());
-    assertEquals(3, JsonParser.parseString(new String(r.body(), StandardCharsets.UTF_8))
-        .getAsJsonObject().get("code").getAsInt());
-    assertEquals(400, c.post("/v1/logs", JSON, null, "{\"resourceLogs\": 5}".getBytes(StandardCharsets.UTF_8)).statusCode());
-    assertEquals(400, c.post("/v1/traces", JSON, null,
-        "{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[{\"traceId\":\"xyz\"}]}]}]}".getBytes(StandardCharsets.UTF_8))
-        .statusCode(), "trace id that is not hex");
+    assertEquals(
+        3,
+        JsonParser.parseString(new String(r.body(), StandardCharsets.UTF_8))
+            .getAsJsonObject()
+            .get("code")
+            .getAsInt());
+    assertEquals(
+        400,
+        c.post("/v1/logs", JSON, null, "{\"resourceLogs\": 5}".getBytes(StandardCharsets.UTF_8))
+            .statusCode());
+    assertEquals(
+        400,
+        c.post(
+                "/v1/traces",
+                JSON,
+                null,
+                "{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[{\"traceId\":\"xyz\"}]}]}]}"
+                    .getBytes(StandardCharsets.UTF_8))
+            .statusCode(),
+        "trace id that is not hex");
   }
 
   @Test
@@ -90,8 +111,10 @@ class BadInputTest {
 
   @Test
   void wrongMethodAndPath() throws Exception {
-    HttpResponse<String> r = TestCollector.HTTP.send(HttpRequest.newBuilder(URI.create(c.otlp("/v1/metrics")))
-        .GET().build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r =
+        TestCollector.HTTP.send(
+            HttpRequest.newBuilder(URI.create(c.otlp("/v1/metrics"))).GET().build(),
+            HttpResponse.BodyHandlers.ofString());
     assertEquals(405, r.statusCode());
     assertEquals(404, c.post("/v1/profiles", PROTO, null, new byte[0]).statusCode());
   }
@@ -101,11 +124,13 @@ class BadInputTest {
     byte[] big = new byte[2 << 20];
     assertEquals(413, c.post("/v1/metrics", PROTO, null, big).statusCode());
     // No Content-Length: a chunked body is stopped while it is read.
-    HttpRequest chunked = HttpRequest.newBuilder(URI.create(c.otlp("/v1/metrics")))
-        .header("Content-Type", PROTO)
-        .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(big)))
-        .build();
-    assertEquals(413, TestCollector.HTTP.send(chunked, HttpResponse.BodyHandlers.ofString()).statusCode());
+    HttpRequest chunked =
+        HttpRequest.newBuilder(URI.create(c.otlp("/v1/metrics")))
+            .header("Content-Type", PROTO)
+            .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(big)))
+            .build();
+    assertEquals(
+        413, TestCollector.HTTP.send(chunked, HttpResponse.BodyHandlers.ofString()).statusCode());
   }
 
   /** 1 GiB of zeros, gzip-compressed to about 1 MiB; made once, it takes a few seconds. */
@@ -141,12 +166,20 @@ class BadInputTest {
     gzipBombIsStoppedWhileInflating();
     assertEquals(200, status("/api/predictions/" + TRACE));
     String trace = Fixtures.traceId(3);
-    assertEquals(200, c.post("/v1/traces", PROTO, null,
-        Fixtures.span(trace, Fixtures.spanId(3), "m", 2L, 1L, 1).toByteArray()).statusCode());
-    TestCollector.await(Duration.ofSeconds(10), "new prediction",
-        () -> status("/api/predictions/" + trace) == 200);
+    assertEquals(
+        200,
+        c.post(
+                "/v1/traces",
+                PROTO,
+                null,
+                Fixtures.span(trace, Fixtures.spanId(3), "m", 2L, 1L, 1).toByteArray())
+            .statusCode());
+    TestCollector.await(
+        Duration.ofSeconds(10), "new prediction", () -> status("/api/predictions/" + trace) == 200);
     Map<String, Double> m = c.metrics();
-    assertTrue(m.get("headwatch_collector_rejected_total{signal=\"metrics\",reason=\"malformed\"}") >= 1);
-    assertTrue(m.get("headwatch_collector_rejected_total{signal=\"metrics\",reason=\"too_large\"}") >= 1);
+    assertTrue(
+        m.get("headwatch_collector_rejected_total{signal=\"metrics\",reason=\"malformed\"}") >= 1);
+    assertTrue(
+        m.get("headwatch_collector_rejected_total{signal=\"metrics\",reason=\"too_large\"}") >= 1);
   }
 }

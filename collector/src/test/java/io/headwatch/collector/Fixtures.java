@@ -27,47 +27,76 @@ final class Fixtures {
         .build();
   }
 
-  static ExportTraceServiceRequest span(String traceId, String spanId, String model,
-      long startNanos, long durationNanos, long inputTokens) {
-    Span span = Span.newBuilder()
-        .setTraceId(id(traceId))
-        .setSpanId(id(spanId))
-        .setName("embeddings " + model)
-        .setStartTimeUnixNano(startNanos)
-        .setEndTimeUnixNano(startNanos + durationNanos)
-        .addAttributes(kv("gen_ai.request.model", str(model)))
-        .addAttributes(kv("gen_ai.operation.name", str("embeddings")))
-        .addAttributes(kv("gen_ai.usage.input_tokens", AnyValue.newBuilder().setIntValue(inputTokens).build()))
-        .addAttributes(kv("headwatch.sampled", AnyValue.newBuilder().setBoolValue(true).build()))
-        .addAttributes(kv("headwatch.batch_size", AnyValue.newBuilder().setIntValue(1).build()))
-        .build();
+  static ExportTraceServiceRequest span(
+      String traceId,
+      String spanId,
+      String model,
+      long startNanos,
+      long durationNanos,
+      long inputTokens) {
+    Span span =
+        Span.newBuilder()
+            .setTraceId(id(traceId))
+            .setSpanId(id(spanId))
+            .setName("embeddings " + model)
+            .setStartTimeUnixNano(startNanos)
+            .setEndTimeUnixNano(startNanos + durationNanos)
+            .addAttributes(kv("gen_ai.request.model", str(model)))
+            .addAttributes(kv("gen_ai.operation.name", str("embeddings")))
+            .addAttributes(
+                kv(
+                    "gen_ai.usage.input_tokens",
+                    AnyValue.newBuilder().setIntValue(inputTokens).build()))
+            .addAttributes(
+                kv("headwatch.sampled", AnyValue.newBuilder().setBoolValue(true).build()))
+            .addAttributes(kv("headwatch.batch_size", AnyValue.newBuilder().setIntValue(1).build()))
+            .build();
     return ExportTraceServiceRequest.newBuilder()
-        .addResourceSpans(ResourceSpans.newBuilder().setResource(resource("svc", "i-1"))
-            .addScopeSpans(ScopeSpans.newBuilder().addSpans(span)))
+        .addResourceSpans(
+            ResourceSpans.newBuilder()
+                .setResource(resource("svc", "i-1"))
+                .addScopeSpans(ScopeSpans.newBuilder().addSpans(span)))
         .build();
   }
 
   /** A snapshot of a layers x heads model; stats maps statistic short name → values. */
-  static ExportLogsServiceRequest snapshot(String traceId, String spanId, String model,
-      long timeNanos, int layers, int heads, Map<String, double[]> stats) {
-    LogRecord.Builder log = LogRecord.newBuilder()
-        .setTraceId(id(traceId))
-        .setSpanId(id(spanId))
-        .setTimeUnixNano(timeNanos)
-        .setEventName("headwatch.snapshot")
-        .addAttributes(kv("gen_ai.request.model", str(model)))
-        .addAttributes(kv("gen_ai.operation.name", str("embeddings")))
-        .addAttributes(kv("gen_ai.usage.input_tokens", AnyValue.newBuilder().setIntValue(7).build()))
-        .addAttributes(kv("headwatch.batch.index", AnyValue.newBuilder().setIntValue(0).build()))
-        .addAttributes(kv("headwatch.layers", AnyValue.newBuilder().setIntValue(layers).build()))
-        .addAttributes(kv("headwatch.heads", AnyValue.newBuilder().setIntValue(heads).build()))
-        .addAttributes(kv("headwatch.activation.site", str("hidden_state")));
-    stats.forEach((name, values) -> log.addAttributes(kv(
-        name.startsWith("activation.") ? "headwatch." + name : "headwatch.attention." + name,
-        doubles(values))));
+  static ExportLogsServiceRequest snapshot(
+      String traceId,
+      String spanId,
+      String model,
+      long timeNanos,
+      int layers,
+      int heads,
+      Map<String, double[]> stats) {
+    LogRecord.Builder log =
+        LogRecord.newBuilder()
+            .setTraceId(id(traceId))
+            .setSpanId(id(spanId))
+            .setTimeUnixNano(timeNanos)
+            .setEventName("headwatch.snapshot")
+            .addAttributes(kv("gen_ai.request.model", str(model)))
+            .addAttributes(kv("gen_ai.operation.name", str("embeddings")))
+            .addAttributes(
+                kv("gen_ai.usage.input_tokens", AnyValue.newBuilder().setIntValue(7).build()))
+            .addAttributes(
+                kv("headwatch.batch.index", AnyValue.newBuilder().setIntValue(0).build()))
+            .addAttributes(
+                kv("headwatch.layers", AnyValue.newBuilder().setIntValue(layers).build()))
+            .addAttributes(kv("headwatch.heads", AnyValue.newBuilder().setIntValue(heads).build()))
+            .addAttributes(kv("headwatch.activation.site", str("hidden_state")));
+    stats.forEach(
+        (name, values) ->
+            log.addAttributes(
+                kv(
+                    name.startsWith("activation.")
+                        ? "headwatch." + name
+                        : "headwatch.attention." + name,
+                    doubles(values))));
     return ExportLogsServiceRequest.newBuilder()
-        .addResourceLogs(ResourceLogs.newBuilder().setResource(resource("svc", "i-1"))
-            .addScopeLogs(ScopeLogs.newBuilder().addLogRecords(log)))
+        .addResourceLogs(
+            ResourceLogs.newBuilder()
+                .setResource(resource("svc", "i-1"))
+                .addScopeLogs(ScopeLogs.newBuilder().addLogRecords(log)))
         .build();
   }
 

@@ -15,16 +15,21 @@ class MainTest {
   private record Result(int exit, String out, String err) {}
 
   private static Result run(String... args) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                Main.class.getName()));
     cmd.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(cmd);
     pb.environment().keySet().removeIf(k -> k.startsWith("HEADWATCH_COLLECTOR_"));
     pb.environment().put("HEADWATCH_COLLECTOR_MAX_SERIES", "lots");
     Process p = pb.start();
     assertTrue(p.waitFor(30, TimeUnit.SECONDS));
-    return new Result(p.exitValue(),
+    return new Result(
+        p.exitValue(),
         new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8),
         new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
   }
@@ -33,13 +38,17 @@ class MainTest {
   void badSettingExitsWith2AndOneLine() throws Exception {
     Result r = run("--otlp-port", "abc");
     assertEquals(2, r.exit());
-    assertEquals("headwatch-collector: invalid setting otlp-port (from --otlp-port): 'abc'; expected"
-        + " a TCP port 0-65535 (0 = any free port)\n", r.err());
+    assertEquals(
+        "headwatch-collector: invalid setting otlp-port (from --otlp-port): 'abc'; expected"
+            + " a TCP port 0-65535 (0 = any free port)\n",
+        r.err());
     // Flags are checked first, then the environment (set to a bad value in run()).
     r = run("--otlp-port", "0", "--http-port", "0");
     assertEquals(2, r.exit());
-    assertTrue(r.err().startsWith(
-        "headwatch-collector: invalid setting max-series (from HEADWATCH_COLLECTOR_MAX_SERIES): 'lots'"),
+    assertTrue(
+        r.err()
+            .startsWith(
+                "headwatch-collector: invalid setting max-series (from HEADWATCH_COLLECTOR_MAX_SERIES): 'lots'"),
         r.err());
   }
 

@@ -19,21 +19,34 @@ class OverloadTest {
     CollectorRegistry registry = new CollectorRegistry();
     SelfMetrics self = new SelfMetrics(registry);
     IngestQueue queue = new IngestQueue(1, 1 << 20); // no worker drains it
-    Server server = HttpServerFactory.create("test-otlp", "127.0.0.1", 0, 8,
-        new OtlpHttpHandler(1 << 20, queue, null, self, System::currentTimeMillis));
+    Server server =
+        HttpServerFactory.create(
+            "test-otlp",
+            "127.0.0.1",
+            0,
+            8,
+            new OtlpHttpHandler(1 << 20, queue, null, self, System::currentTimeMillis));
     server.start();
     try {
-      byte[] body = Fixtures.span(Fixtures.traceId(1), Fixtures.spanId(1), "m", 1, 1, 1).toByteArray();
-      HttpRequest req = HttpRequest.newBuilder(URI.create(
-              "http://127.0.0.1:" + HttpServerFactory.port(server) + "/v1/traces"))
-          .header("Content-Type", "application/x-protobuf")
-          .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
-      assertEquals(200, TestCollector.HTTP.send(req, HttpResponse.BodyHandlers.discarding()).statusCode());
+      byte[] body =
+          Fixtures.span(Fixtures.traceId(1), Fixtures.spanId(1), "m", 1, 1, 1).toByteArray();
+      HttpRequest req =
+          HttpRequest.newBuilder(
+                  URI.create("http://127.0.0.1:" + HttpServerFactory.port(server) + "/v1/traces"))
+              .header("Content-Type", "application/x-protobuf")
+              .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+              .build();
+      assertEquals(
+          200, TestCollector.HTTP.send(req, HttpResponse.BodyHandlers.discarding()).statusCode());
       HttpResponse<Void> r = TestCollector.HTTP.send(req, HttpResponse.BodyHandlers.discarding());
       assertEquals(503, r.statusCode());
       assertEquals("1", r.headers().firstValue("Retry-After").orElse(""));
-      assertEquals(1.0, registry.getSampleValue("headwatch_collector_rejected_total",
-          new String[] {"signal", "reason"}, new String[] {"traces", "overloaded"}));
+      assertEquals(
+          1.0,
+          registry.getSampleValue(
+              "headwatch_collector_rejected_total",
+              new String[] {"signal", "reason"},
+              new String[] {"traces", "overloaded"}));
     } finally {
       server.stop();
     }

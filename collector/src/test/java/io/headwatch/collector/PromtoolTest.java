@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.metrics.Meter;
 import io.opentelemetry.exporter.otlp.http.metrics.OtlpHttpMetricExporter;
 import io.opentelemetry.sdk.metrics.SdkMeterProvider;
@@ -31,44 +31,88 @@ class PromtoolTest {
   @Test
   void promtoolAcceptsTheExposition() throws Exception {
     if (!Files.isExecutable(PROMTOOL)) {
-      String message = "promtool is missing at " + PROMTOOL
-          + "; install it with: apt-get install prometheus";
+      String message =
+          "promtool is missing at " + PROMTOOL + "; install it with: apt-get install prometheus";
       if ("true".equals(System.getenv("CI"))) {
         fail(message);
       }
       Assumptions.abort(message);
     }
     try (TestCollector c = TestCollector.start(dir)) {
-      SdkMeterProvider provider = SdkMeterProvider.builder()
-          .setResource(Resource.create(Attributes.of(AttributeKey.stringKey("service.name"), "svc",
-              AttributeKey.stringKey("service.namespace"), "ns",
-              AttributeKey.stringKey("service.instance.id"), "i-1")))
-          .registerMetricReader(PeriodicMetricReader.builder(OtlpHttpMetricExporter.builder()
-              .setEndpoint(c.otlp("/v1/metrics")).build()).setInterval(Duration.ofHours(1)).build())
-          .build();
+      SdkMeterProvider provider =
+          SdkMeterProvider.builder()
+              .setResource(
+                  Resource.create(
+                      Attributes.of(
+                          AttributeKey.stringKey("service.name"),
+                          "svc",
+                          AttributeKey.stringKey("service.namespace"),
+                          "ns",
+                          AttributeKey.stringKey("service.instance.id"),
+                          "i-1")))
+              .registerMetricReader(
+                  PeriodicMetricReader.builder(
+                          OtlpHttpMetricExporter.builder()
+                              .setEndpoint(c.otlp("/v1/metrics"))
+                              .build())
+                      .setInterval(Duration.ofHours(1))
+                      .build())
+              .build();
       Meter meter = provider.get("io.headwatch.test");
-      Attributes a = Attributes.of(AttributeKey.stringKey("gen_ai.request.model"), "bert",
-          AttributeKey.longKey("headwatch.layer"), 0L, AttributeKey.longKey("headwatch.head"), 1L);
-      meter.histogramBuilder("headwatch.attention.entropy").setUnit("1")
-          .setExplicitBucketBoundariesAdvice(List.of(0.1, 0.5, 0.9)).build().record(0.3, a);
+      Attributes a =
+          Attributes.of(
+              AttributeKey.stringKey("gen_ai.request.model"),
+              "bert",
+              AttributeKey.longKey("headwatch.layer"),
+              0L,
+              AttributeKey.longKey("headwatch.head"),
+              1L);
+      meter
+          .histogramBuilder("headwatch.attention.entropy")
+          .setUnit("1")
+          .setExplicitBucketBoundariesAdvice(List.of(0.1, 0.5, 0.9))
+          .build()
+          .record(0.3, a);
       meter.histogramBuilder("headwatch.inference.duration").setUnit("s").build().record(0.02, a);
       meter.counterBuilder("headwatch.activation.nonfinite").setUnit("{value}").build().add(2, a);
       meter.upDownCounterBuilder("headwatch.queue.depth").setUnit("{item}").build().add(3, a);
       meter.gaugeBuilder("headwatch.memory.used").setUnit("By").build().set(1024, a);
       provider.forceFlush().join(10, TimeUnit.SECONDS);
       provider.shutdown().join(10, TimeUnit.SECONDS);
-      c.post("/v1/logs", "application/x-protobuf", null, Fixtures.snapshot(Fixtures.traceId(1),
-          Fixtures.spanId(1), "bert", 1L, 1, 1, Map.of("entropy", new double[] {0.5})).toByteArray());
+      c.post(
+          "/v1/logs",
+          "application/x-protobuf",
+          null,
+          Fixtures.snapshot(
+                  Fixtures.traceId(1),
+                  Fixtures.spanId(1),
+                  "bert",
+                  1L,
+                  1,
+                  1,
+                  Map.of("entropy", new double[] {0.5}))
+              .toByteArray());
       c.post("/v1/metrics", "application/x-protobuf", null, new byte[] {(byte) 0xff});
-      TestCollector.await(Duration.ofSeconds(10), "all series",
-          () -> has(c, "headwatch_memory_used_bytes") && has(c, "headwatch_collector_store_predictions 1.0"));
+      TestCollector.await(
+          Duration.ofSeconds(10),
+          "all series",
+          () ->
+              has(c, "headwatch_memory_used_bytes")
+                  && has(c, "headwatch_collector_store_predictions 1.0"));
 
       HttpResponse<String> r = c.get("/metrics");
-      assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("text/plain; version=0.0.4"));
+      assertTrue(
+          r.headers()
+              .firstValue("Content-Type")
+              .orElse("")
+              .startsWith("text/plain; version=0.0.4"));
       Path file = dir.resolve("metrics.txt");
       Files.writeString(file, r.body());
-      Process p = new ProcessBuilder(PROMTOOL.toString(), "check", "metrics")
-          .redirectInput(file.toFile()).redirectErrorStream(true).start();
+      Process p =
+          new ProcessBuilder(PROMTOOL.toString(), "check", "metrics")
+              .redirectInput(file.toFile())
+              .redirectErrorStream(true)
+              .start();
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       assertTrue(p.waitFor(30, TimeUnit.SECONDS));
       assertEquals(0, p.exitValue(), "promtool check metrics:\n" + out + "\n---\n" + r.body());

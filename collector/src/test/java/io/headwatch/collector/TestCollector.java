@@ -33,10 +33,11 @@ final class TestCollector implements AutoCloseable {
   }
 
   static CollectorConfig config(Path dataDir, String... overrides) throws Exception {
-    CollectorConfig c = CollectorConfig.defaults()
-        .with(Setting.OTLP_PORT, "0")
-        .with(Setting.HTTP_PORT, "0")
-        .with(Setting.DATA_DIR, dataDir.toString());
+    CollectorConfig c =
+        CollectorConfig.defaults()
+            .with(Setting.OTLP_PORT, "0")
+            .with(Setting.HTTP_PORT, "0")
+            .with(Setting.DATA_DIR, dataDir.toString());
     for (int i = 0; i < overrides.length; i += 2) {
       c = c.with(settingByKey(overrides[i]), overrides[i + 1]);
     }
@@ -66,10 +67,11 @@ final class TestCollector implements AutoCloseable {
 
   HttpResponse<byte[]> post(String path, String contentType, String encoding, byte[] body)
       throws IOException, InterruptedException {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(otlp(path)))
-        .timeout(Duration.ofSeconds(30))
-        .header("Content-Type", contentType)
-        .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(otlp(path)))
+            .timeout(Duration.ofSeconds(30))
+            .header("Content-Type", contentType)
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body));
     if (encoding != null) {
       b.header("Content-Encoding", encoding);
     }
@@ -77,8 +79,9 @@ final class TestCollector implements AutoCloseable {
   }
 
   HttpResponse<String> get(String path) throws IOException, InterruptedException {
-    return HTTP.send(HttpRequest.newBuilder(URI.create(api(path))).timeout(Duration.ofSeconds(30))
-        .GET().build(), HttpResponse.BodyHandlers.ofString());
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create(api(path))).timeout(Duration.ofSeconds(30)).GET().build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   JsonElement getJson(String path) throws IOException, InterruptedException {

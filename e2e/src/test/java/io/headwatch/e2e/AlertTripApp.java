@@ -11,12 +11,12 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * A test-only ONNX Runtime application, started in a child JVM by
- * {@link GrafanaPrometheusEndToEndIT}, whose behaviour changes half-way so that Headwatch's alerts
- * have something to find. Its model, built here with protobuf's schema-less {@link UnknownFieldSet},
- * has two "layers" of scaled-dot-product attention ({@code softmax(scores) · values}, the softmax
- * named {@code /encoder/layer.N/attention/self/Softmax} as Hugging Face exports name it) over
- * 4 heads and 8 tokens; each layer's output, summed over heads, is a [1, 8, 4] hidden state.
+ * A test-only ONNX Runtime application, started in a child JVM by {@link
+ * GrafanaPrometheusEndToEndIT}, whose behaviour changes half-way so that Headwatch's alerts have
+ * something to find. Its model, built here with protobuf's schema-less {@link UnknownFieldSet}, has
+ * two "layers" of scaled-dot-product attention ({@code softmax(scores) · values}, the softmax named
+ * {@code /encoder/layer.N/attention/self/Softmax} as Hugging Face exports name it) over 4 heads and
+ * 8 tokens; each layer's output, summed over heads, is a [1, 8, 4] hidden state.
  *
  * <p>Arguments: normal seconds, then bad seconds. Normal: random scores and values. Bad: layer 1
  * head 0 puts all its weight on token 0 (collapsed), layer 1 head 1 has equal scores (uniform), and
@@ -63,7 +63,8 @@ public final class AlertTripApp {
           try (OnnxTensor s0 = tensor(env, scores0, HEADS, TOKENS, TOKENS);
               OnnxTensor s1 = tensor(env, scores1, HEADS, TOKENS, TOKENS);
               OnnxTensor v = tensor(env, values, HEADS, TOKENS, WIDTH);
-              OrtSession.Result result = session.run(Map.of("scores0", s0, "scores1", s1, "values", v))) {
+              OrtSession.Result result =
+                  session.run(Map.of("scores0", s0, "scores1", s1, "values", v))) {
             inferences++;
           }
         }
@@ -107,23 +108,34 @@ public final class AlertTripApp {
 
   /** AttributeProto: name = 1, i = 3, ints = 8, type = 20 (INT = 2, INTS = 7). */
   private static ByteString intAttribute(String name, long value) {
-    return UnknownFieldSet.newBuilder().addField(1, string(name)).addField(3, varint(value))
-        .addField(20, varint(2)).build().toByteString();
+    return UnknownFieldSet.newBuilder()
+        .addField(1, string(name))
+        .addField(3, varint(value))
+        .addField(20, varint(2))
+        .build()
+        .toByteString();
   }
 
   private static ByteString intsAttribute(String name, long value) {
-    return UnknownFieldSet.newBuilder().addField(1, string(name)).addField(8, varint(value))
-        .addField(20, varint(7)).build().toByteString();
+    return UnknownFieldSet.newBuilder()
+        .addField(1, string(name))
+        .addField(8, varint(value))
+        .addField(20, varint(7))
+        .build()
+        .toByteString();
   }
 
   /** NodeProto: input = 1, output = 2, name = 3, op_type = 4, attribute = 5. */
-  private static ByteString node(String name, String opType, List<String> inputs, String output,
-      ByteString... attributes) {
+  private static ByteString node(
+      String name, String opType, List<String> inputs, String output, ByteString... attributes) {
     UnknownFieldSet.Field.Builder in = UnknownFieldSet.Field.newBuilder();
     inputs.forEach(i -> in.addLengthDelimited(ByteString.copyFromUtf8(i)));
-    UnknownFieldSet.Builder node = UnknownFieldSet.newBuilder()
-        .addField(1, in.build()).addField(2, string(output)).addField(3, string(name))
-        .addField(4, string(opType));
+    UnknownFieldSet.Builder node =
+        UnknownFieldSet.newBuilder()
+            .addField(1, in.build())
+            .addField(2, string(output))
+            .addField(3, string(name))
+            .addField(4, string(opType));
     if (attributes.length > 0) {
       node.addField(5, bytes(List.of(attributes)));
     }
@@ -134,17 +146,24 @@ public final class AlertTripApp {
   private static ByteString floatTensor(String name, long... dims) {
     UnknownFieldSet.Field.Builder dimField = UnknownFieldSet.Field.newBuilder();
     for (long d : dims) {
-      dimField.addLengthDelimited(UnknownFieldSet.newBuilder().addField(1, varint(d)).build()
-          .toByteString());
+      dimField.addLengthDelimited(
+          UnknownFieldSet.newBuilder().addField(1, varint(d)).build().toByteString());
     }
-    ByteString shape = UnknownFieldSet.newBuilder().addField(1, dimField.build()).build()
+    ByteString shape =
+        UnknownFieldSet.newBuilder().addField(1, dimField.build()).build().toByteString();
+    ByteString tensorType =
+        UnknownFieldSet.newBuilder()
+            .addField(1, varint(1))
+            .addField(2, bytes(List.of(shape)))
+            .build()
+            .toByteString();
+    ByteString type =
+        UnknownFieldSet.newBuilder().addField(1, bytes(List.of(tensorType))).build().toByteString();
+    return UnknownFieldSet.newBuilder()
+        .addField(1, string(name))
+        .addField(2, bytes(List.of(type)))
+        .build()
         .toByteString();
-    ByteString tensorType = UnknownFieldSet.newBuilder().addField(1, varint(1))
-        .addField(2, bytes(List.of(shape))).build().toByteString();
-    ByteString type = UnknownFieldSet.newBuilder().addField(1, bytes(List.of(tensorType))).build()
-        .toByteString();
-    return UnknownFieldSet.newBuilder().addField(1, string(name)).addField(2, bytes(List.of(type)))
-        .build().toByteString();
   }
 
   /** ModelProto: ir_version = 1, producer_name = 2, graph = 7, opset_import = 8 (opset 11). */
@@ -152,29 +171,59 @@ public final class AlertTripApp {
     List<ByteString> nodes = new java.util.ArrayList<>();
     for (int layer = 0; layer < 2; layer++) {
       String p = "/encoder/layer." + layer;
-      nodes.add(node(p + "/attention/self/Softmax", "Softmax", List.of("scores" + layer),
-          "probs" + layer, intAttribute("axis", -1)));
-      nodes.add(node(p + "/attention/self/MatMul_1", "MatMul", List.of("probs" + layer, "values"),
-          "context" + layer));
-      nodes.add(node(p + "/output/ReduceSum", "ReduceSum", List.of("context" + layer),
-          "hidden" + layer, intsAttribute("axes", 1), intAttribute("keepdims", 0)));
+      nodes.add(
+          node(
+              p + "/attention/self/Softmax",
+              "Softmax",
+              List.of("scores" + layer),
+              "probs" + layer,
+              intAttribute("axis", -1)));
+      nodes.add(
+          node(
+              p + "/attention/self/MatMul_1",
+              "MatMul",
+              List.of("probs" + layer, "values"),
+              "context" + layer));
+      nodes.add(
+          node(
+              p + "/output/ReduceSum",
+              "ReduceSum",
+              List.of("context" + layer),
+              "hidden" + layer,
+              intsAttribute("axes", 1),
+              intAttribute("keepdims", 0)));
     }
-    ByteString graph = UnknownFieldSet.newBuilder()
-        .addField(1, bytes(nodes))
-        .addField(2, string(GRAPH_NAME))
-        .addField(11, bytes(List.of(floatTensor("scores0", 1, HEADS, TOKENS, TOKENS),
-            floatTensor("scores1", 1, HEADS, TOKENS, TOKENS),
-            floatTensor("values", 1, HEADS, TOKENS, WIDTH))))
-        .addField(12, bytes(List.of(floatTensor("hidden0", 1, TOKENS, WIDTH),
-            floatTensor("hidden1", 1, TOKENS, WIDTH))))
-        .build().toByteString();
-    ByteString opset = UnknownFieldSet.newBuilder().addField(1, string(""))
-        .addField(2, varint(11)).build().toByteString();
+    ByteString graph =
+        UnknownFieldSet.newBuilder()
+            .addField(1, bytes(nodes))
+            .addField(2, string(GRAPH_NAME))
+            .addField(
+                11,
+                bytes(
+                    List.of(
+                        floatTensor("scores0", 1, HEADS, TOKENS, TOKENS),
+                        floatTensor("scores1", 1, HEADS, TOKENS, TOKENS),
+                        floatTensor("values", 1, HEADS, TOKENS, WIDTH))))
+            .addField(
+                12,
+                bytes(
+                    List.of(
+                        floatTensor("hidden0", 1, TOKENS, WIDTH),
+                        floatTensor("hidden1", 1, TOKENS, WIDTH))))
+            .build()
+            .toByteString();
+    ByteString opset =
+        UnknownFieldSet.newBuilder()
+            .addField(1, string(""))
+            .addField(2, varint(11))
+            .build()
+            .toByteString();
     return UnknownFieldSet.newBuilder()
         .addField(1, varint(7))
         .addField(2, string("headwatch-e2e"))
         .addField(7, bytes(List.of(graph)))
         .addField(8, bytes(List.of(opset)))
-        .build().toByteArray();
+        .build()
+        .toByteArray();
   }
 }

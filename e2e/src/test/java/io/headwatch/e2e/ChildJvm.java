@@ -26,12 +26,19 @@ final class ChildJvm {
   static String requiredProperty(String name) {
     String value = System.getProperty(name);
     if (value == null || value.isEmpty()) {
-      throw new IllegalStateException("system property " + name + " is not set: run through Maven"
-          + " (mvn verify), which passes it");
+      throw new IllegalStateException(
+          "system property "
+              + name
+              + " is not set: run through Maven"
+              + " (mvn verify), which passes it");
     }
     if ((name.endsWith(".jar")) && !new File(value).isFile()) {
-      throw new IllegalStateException(name + " points at " + value + ", which does not exist:"
-          + " build the reactor first (mvn verify from the repository root)");
+      throw new IllegalStateException(
+          name
+              + " points at "
+              + value
+              + ", which does not exist:"
+              + " build the reactor first (mvn verify from the repository root)");
     }
     return value;
   }
@@ -40,8 +47,9 @@ final class ChildJvm {
     return requiredProperty("headwatch.agent.jar");
   }
 
-  static ChildJvm run(List<String> jvmArgs, List<String> mainAndArgs, Map<String, String> env,
-      long timeoutSeconds) throws IOException, InterruptedException {
+  static ChildJvm run(
+      List<String> jvmArgs, List<String> mainAndArgs, Map<String, String> env, long timeoutSeconds)
+      throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx1g");
@@ -58,11 +66,19 @@ final class ChildJvm {
     Process process = builder.start();
     if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
       process.destroyForcibly();
-      throw new AssertionError("child JVM did not finish in " + timeoutSeconds + " s: " + command
-          + "\nstderr:\n" + Files.readString(err, StandardCharsets.UTF_8));
+      throw new AssertionError(
+          "child JVM did not finish in "
+              + timeoutSeconds
+              + " s: "
+              + command
+              + "\nstderr:\n"
+              + Files.readString(err, StandardCharsets.UTF_8));
     }
-    ChildJvm result = new ChildJvm(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
-        Files.readString(err, StandardCharsets.UTF_8));
+    ChildJvm result =
+        new ChildJvm(
+            process.exitValue(),
+            Files.readString(out, StandardCharsets.UTF_8),
+            Files.readString(err, StandardCharsets.UTF_8));
     Files.deleteIfExists(out);
     Files.deleteIfExists(err);
     return result;

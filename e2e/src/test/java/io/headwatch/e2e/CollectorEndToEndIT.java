@@ -33,22 +33,34 @@ class CollectorEndToEndIT {
 
   @Test
   void predictionIsFoundByTraceIdWithEveryHead() throws Exception {
-    Path data = Files.createTempDirectory(Path.of(System.getProperty("basedir", "."), "target"), "collector-e2e");
+    Path data =
+        Files.createTempDirectory(
+            Path.of(System.getProperty("basedir", "."), "target"), "collector-e2e");
     try (OtlpReceiver upstream = new OtlpReceiver();
-        CollectorProcess collector = CollectorProcess.start(data,
-            "--forward-endpoint", upstream.endpoint())) {
+        CollectorProcess collector =
+            CollectorProcess.start(data, "--forward-endpoint", upstream.endpoint())) {
       Map<String, String> env = ChildJvm.otlpEnvironment(upstream, "semantic-search-collector-e2e");
       env.put("OTEL_EXPORTER_OTLP_ENDPOINT", collector.otlpEndpoint());
-      ChildJvm app = ChildJvm.run(
-          List.of("-javaagent:" + ChildJvm.agentJar()
-              + "=sampling.rate=1.0,overhead.budget=none,queue.capacity=1000,model.name=all-minilm-l6-v2"),
-          List.of("-jar", ChildJvm.requiredProperty("semantic-search.jar"),
-              "--query", "how do I get my money back"),
-          env, 300);
+      ChildJvm app =
+          ChildJvm.run(
+              List.of(
+                  "-javaagent:"
+                      + ChildJvm.agentJar()
+                      + "=sampling.rate=1.0,overhead.budget=none,queue.capacity=1000,model.name=all-minilm-l6-v2"),
+              List.of(
+                  "-jar",
+                  ChildJvm.requiredProperty("semantic-search.jar"),
+                  "--query",
+                  "how do I get my money back"),
+              env,
+              300);
       assertEquals(0, app.exitCode, app.toString());
 
-      // A sampled inference whose span and snapshot both reached the collector (and were forwarded).
-      CollectorProcess.await(Duration.ofSeconds(30), "forwarded snapshots",
+      // A sampled inference whose span and snapshot both reached the collector (and were
+      // forwarded).
+      CollectorProcess.await(
+          Duration.ofSeconds(30),
+          "forwarded snapshots",
           () -> !snapshotTraceIds(upstream).isEmpty());
       Set<String> snapshotTraces = snapshotTraceIds(upstream);
       String traceId = null;
@@ -61,14 +73,17 @@ class CollectorEndToEndIT {
       assertTrue(traceId != null, "no forwarded span matches a forwarded snapshot");
 
       String path = "/api/predictions/" + traceId;
-      CollectorProcess.await(Duration.ofSeconds(30), "prediction " + traceId, () -> {
-        try {
-          JsonObject p = collector.getJson(path).getAsJsonObject();
-          return p.get("has_span").getAsBoolean() && p.get("snapshot_count").getAsInt() >= 1;
-        } catch (Exception | AssertionError e) {
-          return false;
-        }
-      });
+      CollectorProcess.await(
+          Duration.ofSeconds(30),
+          "prediction " + traceId,
+          () -> {
+            try {
+              JsonObject p = collector.getJson(path).getAsJsonObject();
+              return p.get("has_span").getAsBoolean() && p.get("snapshot_count").getAsInt() >= 1;
+            } catch (Exception | AssertionError e) {
+              return false;
+            }
+          });
       JsonObject prediction = collector.getJson(path).getAsJsonObject();
       assertEquals(traceId, prediction.get("trace_id").getAsString());
       assertEquals("all-minilm-l6-v2", prediction.get("model").getAsString());
@@ -88,12 +103,20 @@ class CollectorEndToEndIT {
           assertTrue(d >= 0 && d <= 1, statistic + " " + d);
         }
       }
-      assertEquals(LAYERS, snapshot.getAsJsonObject("statistics").getAsJsonObject("activation")
-          .getAsJsonArray("abs_max").size());
+      assertEquals(
+          LAYERS,
+          snapshot
+              .getAsJsonObject("statistics")
+              .getAsJsonObject("activation")
+              .getAsJsonArray("abs_max")
+              .size());
 
       // Hundreds of sampled inferences: the baseline is long enough to score deviations.
-      JsonArray ranked = collector.getJson("/api/predictions?model=all-minilm-l6-v2&limit=5")
-          .getAsJsonObject().getAsJsonArray("predictions");
+      JsonArray ranked =
+          collector
+              .getJson("/api/predictions?model=all-minilm-l6-v2&limit=5")
+              .getAsJsonObject()
+              .getAsJsonArray("predictions");
       assertFalse(ranked.isEmpty());
       JsonObject mostDeviant = ranked.get(0).getAsJsonObject();
       assertFalse(mostDeviant.get("max_deviation").isJsonNull(), mostDeviant.toString());
@@ -116,7 +139,8 @@ class CollectorEndToEndIT {
       assertEquals(LAYERS * HEADS, heads.size(), "heads at /metrics: " + heads);
 
       assertEquals(143, collector.stop(), "SIGTERM exit code");
-      assertTrue(String.join("\n", collector.output()).contains("stopped, store closed"),
+      assertTrue(
+          String.join("\n", collector.output()).contains("stopped, store closed"),
           collector.output().toString());
     }
   }

@@ -20,8 +20,9 @@ import java.util.regex.Pattern;
 
 /** The real collector jar in a child JVM, on free loopback ports, with a private data directory. */
 final class CollectorProcess implements AutoCloseable {
-  private static final Pattern READY = Pattern.compile(
-      "OTLP/HTTP on 127\\.0\\.0\\.1:(\\d+), API and /metrics on 127\\.0\\.0\\.1:(\\d+)");
+  private static final Pattern READY =
+      Pattern.compile(
+          "OTLP/HTTP on 127\\.0\\.0\\.1:(\\d+), API and /metrics on 127\\.0\\.0\\.1:(\\d+)");
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -41,26 +42,36 @@ final class CollectorProcess implements AutoCloseable {
 
   static CollectorProcess start(Path dataDir, String... extraArgs)
       throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
-        "-jar", ChildJvm.requiredProperty("collector.jar"),
-        "--otlp-port", "0", "--http-port", "0", "--data-dir", dataDir.toString()));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx512m",
+                "-jar",
+                ChildJvm.requiredProperty("collector.jar"),
+                "--otlp-port",
+                "0",
+                "--http-port",
+                "0",
+                "--data-dir",
+                dataDir.toString()));
     command.addAll(List.of(extraArgs));
     Path log = Files.createTempFile(dataDir, "collector", ".log");
-    Process process = new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(log.toFile()).start();
+    Process process =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (System.nanoTime() < deadline && process.isAlive()) {
       Matcher m = READY.matcher(Files.readString(log, StandardCharsets.UTF_8));
       if (m.find()) {
-        return new CollectorProcess(process, log, Integer.parseInt(m.group(1)),
-            Integer.parseInt(m.group(2)));
+        return new CollectorProcess(
+            process, log, Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)));
       }
       Thread.sleep(100);
     }
     process.destroyForcibly();
-    throw new AssertionError("collector did not report its ports; it printed "
-        + Files.readString(log, StandardCharsets.UTF_8));
+    throw new AssertionError(
+        "collector did not report its ports; it printed "
+            + Files.readString(log, StandardCharsets.UTF_8));
   }
 
   String otlpEndpoint() {
@@ -68,12 +79,15 @@ final class CollectorProcess implements AutoCloseable {
   }
 
   String get(String path) throws IOException, InterruptedException {
-    HttpResponse<String> response = HTTP.send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + apiPort + path))
-            .timeout(Duration.ofSeconds(30)).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + apiPort + path))
+                .timeout(Duration.ofSeconds(30))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     if (response.statusCode() != 200) {
-      throw new AssertionError("GET " + path + " -> " + response.statusCode() + ": " + response.body());
+      throw new AssertionError(
+          "GET " + path + " -> " + response.statusCode() + ": " + response.body());
     }
     return response.body();
   }

@@ -22,15 +22,17 @@ import java.util.Random;
 
 /**
  * An ordinary DJL application on the PyTorch engine, started in a child JVM by the tests:
+ *
  * <ol>
  *   <li>a transformer encoder of {@link #LAYERS} DJL {@code TransformerEncoderBlock}s with seeded
- *       weights runs once on a fixed batch of two sequences;</li>
- *   <li>a model that returns its attention probabilities among its outputs (as TorchScript
- *       models exported with {@code output_attentions} do) runs once on the same input;</li>
- *   <li>a real TorchScript model (2 self-attention layers, 4 heads, made by
- *       {@code src/test/python/make_torchscript_attention.py}) that returns
- *       {@code (hidden, (attention0, attention1))} runs once on the same input.</li>
+ *       weights runs once on a fixed batch of two sequences;
+ *   <li>a model that returns its attention probabilities among its outputs (as TorchScript models
+ *       exported with {@code output_attentions} do) runs once on the same input;
+ *   <li>a real TorchScript model (2 self-attention layers, 4 heads, made by {@code
+ *       src/test/python/make_torchscript_attention.py}) that returns {@code (hidden, (attention0,
+ *       attention1))} runs once on the same input.
  * </ol>
+ *
  * It prints a digest of every output's bits.
  */
 public final class DjlTransformerApp {
@@ -46,19 +48,23 @@ public final class DjlTransformerApp {
   static final String TORCHSCRIPT_NAME = "torchscript-attention";
 
   public static void main(String[] args) throws Exception {
-    try (Model encoder = encoder(); Model outputs = attentionOutputs()) {
+    try (Model encoder = encoder();
+        Model outputs = attentionOutputs()) {
       try (Predictor<NDList, NDList> predictor = encoder.newPredictor(new NoopTranslator());
           NDManager manager = NDManager.newBaseManager("PyTorch")) {
         NDList result = predictor.predict(new NDList(input(manager)));
-        System.out.println("encoder output " + result.head().getShape() + " sha256: "
-            + digest(result.head().toFloatArray()));
+        System.out.println(
+            "encoder output "
+                + result.head().getShape()
+                + " sha256: "
+                + digest(result.head().toFloatArray()));
       }
       try (Predictor<NDList, NDList> predictor = outputs.newPredictor(new NoopTranslator());
           NDManager manager = NDManager.newBaseManager("PyTorch")) {
         NDList result = predictor.predict(new NDList(input(manager)));
         for (NDArray array : result) {
-          System.out.println("output " + array.getShape() + " sha256: "
-              + digest(array.toFloatArray()));
+          System.out.println(
+              "output " + array.getShape() + " sha256: " + digest(array.toFloatArray()));
         }
       }
     }
@@ -67,16 +73,17 @@ public final class DjlTransformerApp {
         NDManager manager = NDManager.newBaseManager("PyTorch")) {
       NDList result = predictor.predict(new NDList(input(manager)));
       for (NDArray array : result) {
-        System.out.println("torchscript output " + array.getShape() + " sha256: "
-            + digest(array.toFloatArray()));
+        System.out.println(
+            "torchscript output " + array.getShape() + " sha256: " + digest(array.toFloatArray()));
       }
     }
   }
 
   /** The TorchScript fixture, loaded by DJL's PyTorch engine from the test resources. */
   static Model torchScript() throws Exception {
-    java.net.URL url = DjlTransformerApp.class.getResource(
-        "/" + TORCHSCRIPT_NAME + "/" + TORCHSCRIPT_NAME + ".pt");
+    java.net.URL url =
+        DjlTransformerApp.class.getResource(
+            "/" + TORCHSCRIPT_NAME + "/" + TORCHSCRIPT_NAME + ".pt");
     if (url == null) {
       throw new IllegalStateException("TorchScript fixture missing from the class path");
     }
@@ -100,12 +107,15 @@ public final class DjlTransformerApp {
 
   /** A model whose outputs are (hidden, attention [batch, 1, length, length]). */
   static Model attentionOutputs() {
-    Block block = new LambdaBlock(list -> {
-      NDArray x = list.head();
-      NDArray scores = x.matMul(x.transpose(0, 2, 1)).div((float) Math.sqrt(EMBEDDING));
-      NDArray probabilities = scores.softmax(2);
-      return new NDList(probabilities.matMul(x), probabilities.expandDims(1));
-    }, "self-attention");
+    Block block =
+        new LambdaBlock(
+            list -> {
+              NDArray x = list.head();
+              NDArray scores = x.matMul(x.transpose(0, 2, 1)).div((float) Math.sqrt(EMBEDDING));
+              NDArray probabilities = scores.softmax(2);
+              return new NDList(probabilities.matMul(x), probabilities.expandDims(1));
+            },
+            "self-attention");
     Model model = Model.newInstance(OUTPUTS_NAME, "PyTorch");
     model.setBlock(block);
     return model;
@@ -152,7 +162,10 @@ public final class DjlTransformerApp {
     MessageDigest sha = MessageDigest.getInstance("SHA-256");
     for (float v : values) {
       int bits = Float.floatToRawIntBits(v);
-      sha.update(new byte[] {(byte) (bits >>> 24), (byte) (bits >>> 16), (byte) (bits >>> 8), (byte) bits});
+      sha.update(
+          new byte[] {
+            (byte) (bits >>> 24), (byte) (bits >>> 16), (byte) (bits >>> 8), (byte) bits
+          });
     }
     return HexFormat.of().formatHex(sha.digest());
   }

@@ -10,8 +10,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
-import ai.djl.nn.core.Linear;
 import ai.djl.nn.Parameter;
+import ai.djl.nn.core.Linear;
 import ai.djl.nn.transformer.ScaledDotProductAttentionBlock;
 import ai.djl.nn.transformer.TransformerEncoderBlock;
 import ai.djl.training.ParameterStore;
@@ -27,10 +27,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A DJL application on the PyTorch engine ({@link DjlTransformerApp}): a transformer built from
- * DJL's own blocks with seeded weights, and a model that returns attention among its outputs.
- * Under the agent its outputs are bit for bit the same, and the exported per-head statistics agree
- * within 1e-4 with statistics computed here, independently, from the blocks' weights: projections,
- * scaled scores and a stable softmax in double precision with plain loops.
+ * DJL's own blocks with seeded weights, and a model that returns attention among its outputs. Under
+ * the agent its outputs are bit for bit the same, and the exported per-head statistics agree within
+ * 1e-4 with statistics computed here, independently, from the blocks' weights: projections, scaled
+ * scores and a stable softmax in double precision with plain loops.
  */
 class DjlTransformerUnderAgentIT {
   private static final double TOLERANCE = 1e-4;
@@ -40,8 +40,11 @@ class DjlTransformerUnderAgentIT {
 
   @BeforeAll
   static void runBoth() throws Exception {
-    String classpath = System.getProperty("basedir", ".") + "/target/test-classes"
-        + File.pathSeparator + ChildJvm.requiredProperty("djl.classpath");
+    String classpath =
+        System.getProperty("basedir", ".")
+            + "/target/test-classes"
+            + File.pathSeparator
+            + ChildJvm.requiredProperty("djl.classpath");
     List<String> main = List.of("-cp", classpath, DjlTransformerApp.class.getName());
     withoutAgent = ChildJvm.run(DjlChild.jvmArgs(), main, Map.of(), 300);
     receiver = new OtlpReceiver();
@@ -55,9 +58,11 @@ class DjlTransformerUnderAgentIT {
   void outputsAreIdenticalWithAndWithoutTheAgent() {
     assertEquals(0, withoutAgent.exitCode, withoutAgent.toString());
     assertEquals(0, withAgent.exitCode, withAgent.toString());
-    assertTrue(withoutAgent.stdout.contains("encoder output (2, 7, 16) sha256: "), withoutAgent.stdout);
+    assertTrue(
+        withoutAgent.stdout.contains("encoder output (2, 7, 16) sha256: "), withoutAgent.stdout);
     assertTrue(withoutAgent.stdout.contains("output (2, 1, 7, 7) sha256: "), withoutAgent.stdout);
-    assertTrue(withoutAgent.stdout.contains("torchscript output (2, 4, 7, 7) sha256: "),
+    assertTrue(
+        withoutAgent.stdout.contains("torchscript output (2, 4, 7, 7) sha256: "),
         withoutAgent.stdout);
     assertEquals(withoutAgent.stdout, withAgent.stdout);
     assertTrue(withAgent.stderr.contains("[headwatch] started"), withAgent.stderr);
@@ -69,9 +74,11 @@ class DjlTransformerUnderAgentIT {
   void onePredictionIsOneSpan() {
     List<Span> spans = receiver.spans();
     assertEquals(3, spans.size(), "one span per predict call: " + spans);
-    assertEquals(List.of("inference " + DjlTransformerApp.ENCODER_NAME,
-        "inference " + DjlTransformerApp.OUTPUTS_NAME,
-        "inference " + DjlTransformerApp.TORCHSCRIPT_NAME),
+    assertEquals(
+        List.of(
+            "inference " + DjlTransformerApp.ENCODER_NAME,
+            "inference " + DjlTransformerApp.OUTPUTS_NAME,
+            "inference " + DjlTransformerApp.TORCHSCRIPT_NAME),
         List.of(spans.get(0).getName(), spans.get(1).getName(), spans.get(2).getName()));
     for (Span span : spans) {
       assertEquals("true", OtlpReceiver.attribute(span.getAttributesList(), "headwatch.sampled"));
@@ -84,10 +91,14 @@ class DjlTransformerUnderAgentIT {
     assertEquals(DjlTransformerApp.BATCH, snapshots.size(), "one snapshot per sequence");
     double[][][] reference = encoderReference(); // [batch][stat][layer * heads + head]
     for (LogRecord snapshot : snapshots) {
-      int b = Integer.parseInt(OtlpReceiver.attribute(snapshot.getAttributesList(), "headwatch.batch.index"));
-      assertEquals(Integer.toString(DjlTransformerApp.LAYERS),
+      int b =
+          Integer.parseInt(
+              OtlpReceiver.attribute(snapshot.getAttributesList(), "headwatch.batch.index"));
+      assertEquals(
+          Integer.toString(DjlTransformerApp.LAYERS),
           OtlpReceiver.attribute(snapshot.getAttributesList(), "headwatch.layers"));
-      assertEquals(Integer.toString(DjlTransformerApp.HEADS),
+      assertEquals(
+          Integer.toString(DjlTransformerApp.HEADS),
           OtlpReceiver.attribute(snapshot.getAttributesList(), "headwatch.heads"));
       compare(snapshot, reference[b]);
     }
@@ -101,7 +112,9 @@ class DjlTransformerUnderAgentIT {
     int s = DjlTransformerApp.LENGTH;
     int e = DjlTransformerApp.EMBEDDING;
     for (LogRecord snapshot : snapshots) {
-      int b = Integer.parseInt(OtlpReceiver.attribute(snapshot.getAttributesList(), "headwatch.batch.index"));
+      int b =
+          Integer.parseInt(
+              OtlpReceiver.attribute(snapshot.getAttributesList(), "headwatch.batch.index"));
       double[][] a = new double[s][s];
       for (int i = 0; i < s; i++) {
         for (int j = 0; j < s; j++) {
@@ -151,7 +164,9 @@ class DjlTransformerUnderAgentIT {
       }
     }
     for (LogRecord snapshot : snapshots) {
-      int b = Integer.parseInt(OtlpReceiver.attribute(snapshot.getAttributesList(), "headwatch.batch.index"));
+      int b =
+          Integer.parseInt(
+              OtlpReceiver.attribute(snapshot.getAttributesList(), "headwatch.batch.index"));
       assertEquals("2", OtlpReceiver.attribute(snapshot.getAttributesList(), "headwatch.layers"));
       assertEquals("4", OtlpReceiver.attribute(snapshot.getAttributesList(), "headwatch.heads"));
       compare(snapshot, expected[b]);
@@ -162,16 +177,20 @@ class DjlTransformerUnderAgentIT {
     List<LogRecord> out = new ArrayList<>();
     for (LogRecord record : receiver.logRecords()) {
       if (record.getEventName().equals("headwatch.snapshot")
-          && model.equals(OtlpReceiver.attribute(record.getAttributesList(), "gen_ai.request.model"))) {
+          && model.equals(
+              OtlpReceiver.attribute(record.getAttributesList(), "gen_ai.request.model"))) {
         out.add(record);
       }
     }
     return out;
   }
 
-  private static final String[] KEYS = {"headwatch.attention.entropy",
-      "headwatch.attention.max_weight", "headwatch.attention.sink_mass",
-      "headwatch.attention.self_mass"};
+  private static final String[] KEYS = {
+    "headwatch.attention.entropy",
+    "headwatch.attention.max_weight",
+    "headwatch.attention.sink_mass",
+    "headwatch.attention.self_mass"
+  };
 
   private static void compare(LogRecord snapshot, double[][] expected) {
     for (int k = 0; k < KEYS.length; k++) {
@@ -179,7 +198,8 @@ class DjlTransformerUnderAgentIT {
       assertNotNull(actual, KEYS[k]);
       assertEquals(expected[k].length, actual.length, KEYS[k]);
       for (int i = 0; i < actual.length; i++) {
-        assertTrue(Math.abs(expected[k][i] - actual[i]) < TOLERANCE,
+        assertTrue(
+            Math.abs(expected[k][i] - actual[i]) < TOLERANCE,
             KEYS[k] + "[" + i + "]: expected " + expected[k][i] + ", exported " + actual[i]);
       }
     }
@@ -195,7 +215,8 @@ class DjlTransformerUnderAgentIT {
     int e = DjlTransformerApp.EMBEDDING;
     int headSize = e / heads;
     double[][][] out = new double[batch][4][layers * heads];
-    try (Model model = DjlTransformerApp.encoder(); NDManager manager = NDManager.newBaseManager("PyTorch")) {
+    try (Model model = DjlTransformerApp.encoder();
+        NDManager manager = NDManager.newBaseManager("PyTorch")) {
       ParameterStore store = new ParameterStore(manager, false);
       NDArray x = DjlTransformerApp.input(manager);
       int l = 0;

@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * An embedding model's outputs: for each output row ([batch, dimension]) the agent records the
- * embedding's L2 norm and its non-finite values, computed here independently from the inputs
- * (the model is y = 2 max(x, 0), see {@link NoAttentionModelIT}).
+ * embedding's L2 norm and its non-finite values, computed here independently from the inputs (the
+ * model is y = 2 max(x, 0), see {@link NoAttentionModelIT}).
  */
 class EmbeddingOutputIT {
   @Test
@@ -23,13 +23,17 @@ class EmbeddingOutputIT {
     Path model = Files.createTempFile("embedding", ".onnx");
     Files.write(model, NoAttentionModelIT.reluAddModel());
     try (OtlpReceiver receiver = new OtlpReceiver()) {
-      String classpath = String.join(File.pathSeparator,
-          System.getProperty("basedir", ".") + "/target/test-classes",
-          ChildJvm.requiredProperty("onnxruntime.jar"));
-      ChildJvm app = ChildJvm.run(
-          List.of("-javaagent:" + ChildJvm.agentJar() + "=operation.name=embeddings"),
-          List.of("-cp", classpath, NoAttentionApp.class.getName(), model.toString()),
-          ChildJvm.otlpEnvironment(receiver, "embedding-e2e"), 120);
+      String classpath =
+          String.join(
+              File.pathSeparator,
+              System.getProperty("basedir", ".") + "/target/test-classes",
+              ChildJvm.requiredProperty("onnxruntime.jar"));
+      ChildJvm app =
+          ChildJvm.run(
+              List.of("-javaagent:" + ChildJvm.agentJar() + "=operation.name=embeddings"),
+              List.of("-cp", classpath, NoAttentionApp.class.getName(), model.toString()),
+              ChildJvm.otlpEnvironment(receiver, "embedding-e2e"),
+              120);
       assertEquals(0, app.exitCode, app.toString());
 
       double expectedSum = 0;
@@ -41,15 +45,18 @@ class EmbeddingOutputIT {
         }
         expectedSum += Math.sqrt(squares);
       }
-      Map<String, HistogramDataPoint> norms = receiver.lastHistogramPoints("headwatch.inference.output.norm");
+      Map<String, HistogramDataPoint> norms =
+          receiver.lastHistogramPoints("headwatch.inference.output.norm");
       assertEquals(1, norms.size());
       HistogramDataPoint p = norms.values().iterator().next();
       assertEquals(NoAttentionApp.RUNS, p.getCount(), "one norm per output row");
       assertEquals(expectedSum, p.getSum(), 1e-4);
-      for (NumberDataPoint n : receiver.lastSumPoints("headwatch.inference.output.nonfinite").values()) {
+      for (NumberDataPoint n :
+          receiver.lastSumPoints("headwatch.inference.output.nonfinite").values()) {
         assertEquals(0, n.getAsInt());
       }
-      assertTrue(receiver.spans().stream().allMatch(s -> s.getName().equals("embeddings relu_add")));
+      assertTrue(
+          receiver.spans().stream().allMatch(s -> s.getName().equals("embeddings relu_add")));
     } finally {
       Files.deleteIfExists(model);
     }

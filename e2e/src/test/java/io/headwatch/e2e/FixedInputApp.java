@@ -26,23 +26,35 @@ import java.util.Map;
  */
 public final class FixedInputApp {
 
-  /** The trace of the request this work belongs to, as an incoming traceparent header would set it. */
+  /**
+   * The trace of the request this work belongs to, as an incoming traceparent header would set it.
+   */
   static final String REQUEST_TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e474e";
+
   static final String REQUEST_SPAN_ID = "00f067aa0ba902b7";
 
   public static void main(String[] args) throws Exception {
     // Not sampled, on purpose: the agent keeps its records whatever the application samples.
-    SpanContext request = SpanContext.createFromRemoteParent(REQUEST_TRACE_ID, REQUEST_SPAN_ID,
-        TraceFlags.getDefault(), TraceState.getDefault());
-    Span appSpan = GlobalOpenTelemetry.getTracer("fixed-input-app").spanBuilder("app-work")
-        .setParent(Context.root().with(Span.wrap(request))).startSpan();
+    SpanContext request =
+        SpanContext.createFromRemoteParent(
+            REQUEST_TRACE_ID, REQUEST_SPAN_ID, TraceFlags.getDefault(), TraceState.getDefault());
+    Span appSpan =
+        GlobalOpenTelemetry.getTracer("fixed-input-app")
+            .spanBuilder("app-work")
+            .setParent(Context.root().with(Span.wrap(request)))
+            .startSpan();
     try (Scope ignored = Span.wrap(request).makeCurrent()) {
-      System.out.println("app opentelemetry-api: "
-          + GlobalOpenTelemetry.class.getProtectionDomain().getCodeSource().getLocation().getPath()
-              .replaceAll(".*/", ""));
+      System.out.println(
+          "app opentelemetry-api: "
+              + GlobalOpenTelemetry.class
+                  .getProtectionDomain()
+                  .getCodeSource()
+                  .getLocation()
+                  .getPath()
+                  .replaceAll(".*/", ""));
       byte[] model;
-      try (InputStream in = FixedInputApp.class.getClassLoader()
-          .getResourceAsStream("all-minilm-l6-v2.onnx")) {
+      try (InputStream in =
+          FixedInputApp.class.getClassLoader().getResourceAsStream("all-minilm-l6-v2.onnx")) {
         model = in.readAllBytes();
       }
       OrtEnvironment env = OrtEnvironment.getEnvironment();
@@ -51,8 +63,9 @@ public final class FixedInputApp {
         try (OnnxTensor ids = tensor(env, FixedInputs.INPUT_IDS);
             OnnxTensor mask = tensor(env, FixedInputs.ATTENTION_MASK);
             OnnxTensor types = tensor(env, new long[2][FixedInputs.INPUT_IDS[0].length]);
-            OrtSession.Result result = session.run(
-                Map.of("input_ids", ids, "attention_mask", mask, "token_type_ids", types))) {
+            OrtSession.Result result =
+                session.run(
+                    Map.of("input_ids", ids, "attention_mask", mask, "token_type_ids", types))) {
           System.out.println("result size: " + result.size());
           FloatBuffer hidden = ((OnnxTensor) result.get(0)).getFloatBuffer();
           System.out.println("last_hidden_state sha256: " + digest(hidden));
@@ -85,7 +98,10 @@ public final class FixedInputApp {
     MessageDigest sha = MessageDigest.getInstance("SHA-256");
     while (values.hasRemaining()) {
       int bits = Float.floatToRawIntBits(values.get());
-      sha.update(new byte[] {(byte) (bits >>> 24), (byte) (bits >>> 16), (byte) (bits >>> 8), (byte) bits});
+      sha.update(
+          new byte[] {
+            (byte) (bits >>> 24), (byte) (bits >>> 16), (byte) (bits >>> 8), (byte) bits
+          });
     }
     return HexFormat.of().formatHex(sha.digest());
   }

@@ -36,10 +36,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The dashboards and alert rules against a real Prometheus (Debian's {@code prometheus} package)
- * scraping the real collector, which receives the real agent's export from three applications:
- * the semantic-search example as an HTTP service (realistic traffic), the intent-router example
- * (DJL classifier) whose inputs turn long and meaningless half-way, and {@link AlertTripApp},
- * whose model turns bad half-way (a collapsed head, a uniform head, Inf activations).
+ * scraping the real collector, which receives the real agent's export from three applications: the
+ * semantic-search example as an HTTP service (realistic traffic), the intent-router example (DJL
+ * classifier) whose inputs turn long and meaningless half-way, and {@link AlertTripApp}, whose
+ * model turns bad half-way (a collapsed head, a uniform head, Inf activations).
  *
  * <p>Prometheus runs on 127.0.0.1 with its data in a temporary directory. Its configuration is the
  * shipped {@code grafana/prometheus/prometheus.yml} with, mechanically, the scrape target replaced
@@ -48,8 +48,8 @@ import org.junit.jupiter.api.Test;
  * below (see docs/dashboards.md).
  *
  * <p>It asserts that every query of every dashboard panel returns data (except those listed in
- * {@link #EXPECTED_EMPTY}, with the reason), that the expected alerts become pending or firing,
- * and at the end that the collector alerts fire once the applications, then the collector, stop.
+ * {@link #EXPECTED_EMPTY}, with the reason), that the expected alerts become pending or firing, and
+ * at the end that the collector alerts fire once the applications, then the collector, stop.
  */
 class GrafanaPrometheusEndToEndIT {
   private static final Path PROMETHEUS = Path.of("/usr/bin/prometheus");
@@ -57,127 +57,200 @@ class GrafanaPrometheusEndToEndIT {
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   /** Shipped range and offset durations → test durations. */
-  static final Map<String, String> WINDOWS = Map.of(
-      "5m", "10s", "10m", "15s", "30m", "30s", "6h", "60s");
+  static final Map<String, String> WINDOWS =
+      Map.of("5m", "10s", "10m", "15s", "30m", "30s", "6h", "60s");
+
   /** Shipped {@code for} durations → test durations. */
-  static final Map<String, String> FOR = Map.of(
-      "0m", "0s", "1m", "2s", "5m", "3s", "10m", "3s", "15m", "3s");
+  static final Map<String, String> FOR =
+      Map.of("0m", "0s", "1m", "2s", "5m", "3s", "10m", "3s", "15m", "3s");
 
   /** Grafana's variables, as the test evaluates the panels' queries. */
-  static final Map<String, String> VARIABLES = Map.of(
-      "$__rate_interval", "10s", "$__range", "5m", "$__interval", "1s",
-      "$service", ".*", "$model", ".*");
+  static final Map<String, String> VARIABLES =
+      Map.of(
+          "$__rate_interval",
+          "10s",
+          "$__range",
+          "5m",
+          "$__interval",
+          "1s",
+          "$service",
+          ".*",
+          "$model",
+          ".*");
 
   /** "dashboard uid / panel title / refId" → why it is empty in this workload. */
-  static final Map<String, String> EXPECTED_EMPTY = Map.of(
-      "headwatch-model-overview/Agent capture errors/A",
+  static final Map<String, String> EXPECTED_EMPTY =
+      Map.of(
+          "headwatch-model-overview/Agent capture errors/A",
           "no capture fails in this workload (the counter has only queue_full drops)",
-      "headwatch-health/Items dropped by the collector/A",
+          "headwatch-health/Items dropped by the collector/A",
           "the collector keeps everything it accepts here: no series limit reached, no invalid"
               + " snapshot, no store error, no forwarding");
 
-  static final List<String> EXPECTED_ALERTS = List.of(
-      "HeadwatchAttentionHeadDrift", "HeadwatchAttentionHeadCollapsed",
-      "HeadwatchAttentionHeadUniform", "HeadwatchActivationNonFinite",
-      "HeadwatchTruncationRising", "HeadwatchConfidenceDrop",
-      "HeadwatchAgentDroppingData", "HeadwatchAgentOverBudget");
+  static final List<String> EXPECTED_ALERTS =
+      List.of(
+          "HeadwatchAttentionHeadDrift", "HeadwatchAttentionHeadCollapsed",
+          "HeadwatchAttentionHeadUniform", "HeadwatchActivationNonFinite",
+          "HeadwatchTruncationRising", "HeadwatchConfidenceDrop",
+          "HeadwatchAgentDroppingData", "HeadwatchAgentOverBudget");
 
-  private static final List<String> NORMAL_MESSAGES = List.of(
-      "I still haven't received my order", "please give me my money back",
-      "how do I reset my password", "I'd like to stop paying for the premium plan",
-      "you billed me twice this month", "please ship it to my new address", "get me a human");
-  private static final String GIBBERISH = "zxq vbnm plok wert yuio asdfgh qwerty ".repeat(30).trim();
+  private static final List<String> NORMAL_MESSAGES =
+      List.of(
+          "I still haven't received my order",
+          "please give me my money back",
+          "how do I reset my password",
+          "I'd like to stop paying for the premium plan",
+          "you billed me twice this month",
+          "please ship it to my new address",
+          "get me a human");
+  private static final String GIBBERISH =
+      "zxq vbnm plok wert yuio asdfgh qwerty ".repeat(30).trim();
 
   private static final int NORMAL_SECONDS = 55;
+
   /** At most: the test stops the applications as soon as it has checked the alerts and panels. */
   private static final int BAD_SECONDS = 150;
 
   @Test
   void dashboardsHaveDataAndAlertsFire() throws Exception {
     if (!Files.isExecutable(PROMETHEUS)) {
-      String message = "prometheus is missing at " + PROMETHEUS
-          + "; install it with: apt-get install prometheus";
+      String message =
+          "prometheus is missing at "
+              + PROMETHEUS
+              + "; install it with: apt-get install prometheus";
       if ("true".equals(System.getenv("CI"))) {
         fail(message);
       }
       Assumptions.abort(message);
     }
     Path grafana = Path.of(System.getProperty("basedir", "."), "..", "grafana").normalize();
-    Path work = Files.createTempDirectory(Path.of(System.getProperty("basedir", "."), "target"),
-        "grafana-e2e");
+    Path work =
+        Files.createTempDirectory(
+            Path.of(System.getProperty("basedir", "."), "target"), "grafana-e2e");
     List<Process> children = new ArrayList<>();
     Process prometheus = null;
     try (CollectorProcess collector = CollectorProcess.start(work)) {
       int promPort = freePort();
       Path config = testConfig(grafana, work, collector.apiPort);
-      prometheus = new ProcessBuilder(PROMETHEUS.toString(),
-          "--config.file=" + config, "--storage.tsdb.path=" + work.resolve("tsdb"),
-          "--web.listen-address=127.0.0.1:" + promPort)
-          .redirectErrorStream(true).redirectOutput(work.resolve("prometheus.log").toFile()).start();
+      prometheus =
+          new ProcessBuilder(
+                  PROMETHEUS.toString(),
+                  "--config.file=" + config,
+                  "--storage.tsdb.path=" + work.resolve("tsdb"),
+                  "--web.listen-address=127.0.0.1:" + promPort)
+              .redirectErrorStream(true)
+              .redirectOutput(work.resolve("prometheus.log").toFile())
+              .start();
       String prom = "http://127.0.0.1:" + promPort;
-      CollectorProcess.await(Duration.ofSeconds(60), "Prometheus ready",
-          () -> status(prom + "/-/ready") == 200);
+      CollectorProcess.await(
+          Duration.ofSeconds(60), "Prometheus ready", () -> status(prom + "/-/ready") == 200);
 
       // The applications, under the agent, exporting every second to the collector.
-      Process search = start(children, work, "semantic-search",
-          List.of("-javaagent:" + ChildJvm.agentJar() + "=sampling.rate=0.5,model.name=all-minilm-l6-v2",
-              "-jar", ChildJvm.requiredProperty("semantic-search.jar"), "--serve", "--port", "0"),
-          collector);
+      Process search =
+          start(
+              children,
+              work,
+              "semantic-search",
+              List.of(
+                  "-javaagent:"
+                      + ChildJvm.agentJar()
+                      + "=sampling.rate=0.5,model.name=all-minilm-l6-v2",
+                  "-jar",
+                  ChildJvm.requiredProperty("semantic-search.jar"),
+                  "--serve",
+                  "--port",
+                  "0"),
+              collector);
       List<String> router = new ArrayList<>(DjlChild.jvmArgs());
-      router.addAll(List.of("-javaagent:" + ChildJvm.agentJar() + "=sampling.rate=0.2",
-          "-jar", ChildJvm.requiredProperty("intent-router.jar")));
+      router.addAll(
+          List.of(
+              "-javaagent:" + ChildJvm.agentJar() + "=sampling.rate=0.2",
+              "-jar",
+              ChildJvm.requiredProperty("intent-router.jar")));
       Process intent = start(children, work, "intent-router", router, collector);
-      String classpath = String.join(File.pathSeparator,
-          System.getProperty("basedir", ".") + "/target/test-classes",
-          ChildJvm.requiredProperty("onnxruntime.jar"), protobufJar());
-      start(children, work, "alert-trip",
-          List.of("-javaagent:" + ChildJvm.agentJar() + "=sampling.rate=1.0,overhead.budget=none,queue.capacity=1",
-              "-cp", classpath, AlertTripApp.class.getName(),
-              Integer.toString(NORMAL_SECONDS), Integer.toString(BAD_SECONDS)),
+      String classpath =
+          String.join(
+              File.pathSeparator,
+              System.getProperty("basedir", ".") + "/target/test-classes",
+              ChildJvm.requiredProperty("onnxruntime.jar"),
+              protobufJar());
+      start(
+          children,
+          work,
+          "alert-trip",
+          List.of(
+              "-javaagent:"
+                  + ChildJvm.agentJar()
+                  + "=sampling.rate=1.0,overhead.budget=none,queue.capacity=1",
+              "-cp",
+              classpath,
+              AlertTripApp.class.getName(),
+              Integer.toString(NORMAL_SECONDS),
+              Integer.toString(BAD_SECONDS)),
           collector);
 
       Path searchOut = work.resolve("semantic-search.out");
       Pattern listening = Pattern.compile("listening on (http://127\\.0\\.0\\.1:\\d+)");
-      CollectorProcess.await(Duration.ofSeconds(120), "semantic-search listening",
+      CollectorProcess.await(
+          Duration.ofSeconds(120),
+          "semantic-search listening",
           () -> listening.matcher(read(searchOut)).find() || !search.isAlive());
       Matcher m = listening.matcher(read(searchOut));
-      assertTrue(m.find(), "semantic-search did not start: " + read(searchOut)
-          + read(work.resolve("semantic-search.err")));
+      assertTrue(
+          m.find(),
+          "semantic-search did not start: "
+              + read(searchOut)
+              + read(work.resolve("semantic-search.err")));
       String searchUrl = m.group(1);
 
       // Traffic: a search every 250 ms; a routed message every 100 ms, normal, then long gibberish.
       long phaseStart = System.nanoTime();
-      Writer routerIn = new java.io.OutputStreamWriter(intent.getOutputStream(), StandardCharsets.UTF_8);
-      Thread traffic = new Thread(() -> {
-        int i = 0;
-        try {
-          while (!Thread.currentThread().isInterrupted()) {
-            boolean bad = System.nanoTime() - phaseStart > TimeUnit.SECONDS.toNanos(NORMAL_SECONDS);
-            routerIn.write((bad ? GIBBERISH : NORMAL_MESSAGES.get(i % NORMAL_MESSAGES.size())) + "\n");
-            routerIn.flush();
-            if (i % 3 == 0) {
-              HTTP.send(HttpRequest.newBuilder(URI.create(searchUrl + "/search?k=3&q="
-                  + URLEncoder.encode(NORMAL_MESSAGES.get(i % NORMAL_MESSAGES.size()),
-                      StandardCharsets.UTF_8))).build(), HttpResponse.BodyHandlers.discarding());
-            }
-            i++;
-            Thread.sleep(100);
-          }
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        } catch (IOException e) {
-          System.err.println("traffic stopped: " + e);
-        }
-      }, "traffic");
+      Writer routerIn =
+          new java.io.OutputStreamWriter(intent.getOutputStream(), StandardCharsets.UTF_8);
+      Thread traffic =
+          new Thread(
+              () -> {
+                int i = 0;
+                try {
+                  while (!Thread.currentThread().isInterrupted()) {
+                    boolean bad =
+                        System.nanoTime() - phaseStart > TimeUnit.SECONDS.toNanos(NORMAL_SECONDS);
+                    routerIn.write(
+                        (bad ? GIBBERISH : NORMAL_MESSAGES.get(i % NORMAL_MESSAGES.size())) + "\n");
+                    routerIn.flush();
+                    if (i % 3 == 0) {
+                      HTTP.send(
+                          HttpRequest.newBuilder(
+                                  URI.create(
+                                      searchUrl
+                                          + "/search?k=3&q="
+                                          + URLEncoder.encode(
+                                              NORMAL_MESSAGES.get(i % NORMAL_MESSAGES.size()),
+                                              StandardCharsets.UTF_8)))
+                              .build(),
+                          HttpResponse.BodyHandlers.discarding());
+                    }
+                    i++;
+                    Thread.sleep(100);
+                  }
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                } catch (IOException e) {
+                  System.err.println("traffic stopped: " + e);
+                }
+              },
+              "traffic");
       traffic.setDaemon(true);
       traffic.start();
 
       // One malformed export, so that the "refused" panel has a series.
-      HttpResponse<String> refused = HTTP.send(HttpRequest.newBuilder(
-              URI.create(collector.otlpEndpoint() + "/v1/metrics"))
-          .header("Content-Type", "application/x-protobuf")
-          .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[] {(byte) 0xff, 1, 2}))
-          .build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> refused =
+          HTTP.send(
+              HttpRequest.newBuilder(URI.create(collector.otlpEndpoint() + "/v1/metrics"))
+                  .header("Content-Type", "application/x-protobuf")
+                  .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[] {(byte) 0xff, 1, 2}))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       assertEquals(400, refused.statusCode(), refused.body());
 
       // The expected alerts become pending or firing once the bad phase has started.
@@ -187,9 +260,15 @@ class GrafanaPrometheusEndToEndIT {
         seen.addAll(activeAlerts(prom).keySet());
         Thread.sleep(1000);
       }
-      assertTrue(seen.containsAll(EXPECTED_ALERTS), "expected alerts " + EXPECTED_ALERTS
-          + ", pending or firing: " + seen + "\nrules: " + get(prom + "/api/v1/rules")
-          + children(work));
+      assertTrue(
+          seen.containsAll(EXPECTED_ALERTS),
+          "expected alerts "
+              + EXPECTED_ALERTS
+              + ", pending or firing: "
+              + seen
+              + "\nrules: "
+              + get(prom + "/api/v1/rules")
+              + children(work));
       System.out.println("[grafana-e2e] alerts pending or firing: " + seen);
 
       // Every query of every dashboard panel has data (or is expected to be empty, with reason).
@@ -205,8 +284,12 @@ class GrafanaPrometheusEndToEndIT {
           }
           for (JsonElement t : panel.getAsJsonArray("targets")) {
             JsonObject target = t.getAsJsonObject();
-            String key = uid + "/" + panel.get("title").getAsString() + "/"
-                + target.get("refId").getAsString();
+            String key =
+                uid
+                    + "/"
+                    + panel.get("title").getAsString()
+                    + "/"
+                    + target.get("refId").getAsString();
             String expr = substitute(target.get("expr").getAsString());
             int results = query(prom, expr);
             checked.add(key);
@@ -218,16 +301,23 @@ class GrafanaPrometheusEndToEndIT {
       }
       assertTrue(empty.isEmpty(), "panel queries without data:\n" + String.join("\n", empty));
       assertTrue(checked.containsAll(EXPECTED_EMPTY.keySet()), "stale EXPECTED_EMPTY keys");
-      System.out.println("[grafana-e2e] " + checked.size() + " panel queries checked, expected empty: "
-          + EXPECTED_EMPTY);
+      System.out.println(
+          "[grafana-e2e] "
+              + checked.size()
+              + " panel queries checked, expected empty: "
+              + EXPECTED_EMPTY);
 
       // The dashboards' service and model variables list the applications.
       String jobs = get(prom + "/api/v1/label/job/values?match[]=headwatch_agent_inferences_total");
       for (String job : List.of("semantic-search", "intent-router", "alert-trip")) {
         assertTrue(jobs.contains("\"" + job + "\""), jobs);
       }
-      String models = get(prom + "/api/v1/label/gen_ai_request_model/values?match[]="
-          + URLEncoder.encode("headwatch_agent_inferences_total{job=~\".*\"}", StandardCharsets.UTF_8));
+      String models =
+          get(
+              prom
+                  + "/api/v1/label/gen_ai_request_model/values?match[]="
+                  + URLEncoder.encode(
+                      "headwatch_agent_inferences_total{job=~\".*\"}", StandardCharsets.UTF_8));
       for (String model : List.of("all-minilm-l6-v2", "intent-encoder", AlertTripApp.GRAPH_NAME)) {
         assertTrue(models.contains("\"" + model + "\""), models);
       }
@@ -239,11 +329,15 @@ class GrafanaPrometheusEndToEndIT {
         child.destroy();
         child.waitFor(30, TimeUnit.SECONDS);
       }
-      CollectorProcess.await(Duration.ofSeconds(60), "HeadwatchCollectorReceivesNothing",
+      CollectorProcess.await(
+          Duration.ofSeconds(60),
+          "HeadwatchCollectorReceivesNothing",
           () -> activeAlerts(prom).containsKey("HeadwatchCollectorReceivesNothing"));
       // ... and the collector is down once it stops: "down".
       collector.stop();
-      CollectorProcess.await(Duration.ofSeconds(60), "HeadwatchCollectorDown",
+      CollectorProcess.await(
+          Duration.ofSeconds(60),
+          "HeadwatchCollectorDown",
           () -> activeAlerts(prom).containsKey("HeadwatchCollectorDown"));
     } finally {
       for (Process child : children) {
@@ -278,8 +372,11 @@ class GrafanaPrometheusEndToEndIT {
     config = replaceOnce(config, "\"collector:9464\"", "\"127.0.0.1:" + collectorPort + "\"");
     config = replaceOnce(config, "scrape_interval: 15s", "scrape_interval: 1s");
     config = replaceOnce(config, "evaluation_interval: 30s", "evaluation_interval: 1s");
-    config = replaceOnce(config, "  - rules/headwatch-recording.yml\n  - rules/headwatch-alerts.yml\n",
-        "  - " + String.join("\n  - ", ruleFiles) + "\n");
+    config =
+        replaceOnce(
+            config,
+            "  - rules/headwatch-recording.yml\n  - rules/headwatch-alerts.yml\n",
+            "  - " + String.join("\n  - ", ruleFiles) + "\n");
     Path out = work.resolve("prometheus.yml");
     Files.writeString(out, config);
     return out;
@@ -336,15 +433,21 @@ class GrafanaPrometheusEndToEndIT {
 
   // ---- processes -------------------------------------------------------------------------------
 
-  private static Process start(List<Process> children, Path work, String service, List<String> args,
-      CollectorProcess collector) throws IOException {
+  private static Process start(
+      List<Process> children,
+      Path work,
+      String service,
+      List<String> args,
+      CollectorProcess collector)
+      throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx1g");
     command.addAll(args);
-    ProcessBuilder builder = new ProcessBuilder(command)
-        .redirectOutput(work.resolve(service + ".out").toFile())
-        .redirectError(work.resolve(service + ".err").toFile());
+    ProcessBuilder builder =
+        new ProcessBuilder(command)
+            .redirectOutput(work.resolve(service + ".out").toFile())
+            .redirectError(work.resolve(service + ".err").toFile());
     Map<String, String> env = builder.environment();
     env.keySet().removeIf(k -> k.startsWith("OTEL_") || k.startsWith("HEADWATCH_"));
     env.put("OTEL_EXPORTER_OTLP_ENDPOINT", collector.otlpEndpoint());
@@ -362,7 +465,10 @@ class GrafanaPrometheusEndToEndIT {
     for (String name : List.of("semantic-search", "intent-router", "alert-trip")) {
       for (String ext : List.of(".out", ".err")) {
         String text = read(work.resolve(name + ext));
-        out.append("\n--- ").append(name).append(ext).append(":\n")
+        out.append("\n--- ")
+            .append(name)
+            .append(ext)
+            .append(":\n")
             .append(text.length() > 3000 ? text.substring(text.length() - 3000) : text);
       }
     }
@@ -370,8 +476,11 @@ class GrafanaPrometheusEndToEndIT {
   }
 
   private static String protobufJar() {
-    return com.google.protobuf.UnknownFieldSet.class.getProtectionDomain().getCodeSource()
-        .getLocation().getPath();
+    return com.google.protobuf.UnknownFieldSet.class
+        .getProtectionDomain()
+        .getCodeSource()
+        .getLocation()
+        .getPath();
   }
 
   private static int freePort() throws IOException {
@@ -392,8 +501,10 @@ class GrafanaPrometheusEndToEndIT {
 
   private static int status(String url) {
     try {
-      return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
-          HttpResponse.BodyHandlers.discarding()).statusCode();
+      return HTTP.send(
+              HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
+              HttpResponse.BodyHandlers.discarding())
+          .statusCode();
     } catch (IOException e) {
       return -1;
     } catch (InterruptedException e) {
@@ -403,17 +514,21 @@ class GrafanaPrometheusEndToEndIT {
   }
 
   private static String get(String url) throws IOException, InterruptedException {
-    HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url))
-        .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).build(),
+            HttpResponse.BodyHandlers.ofString());
     if (response.statusCode() != 200) {
-      throw new AssertionError("GET " + url + " -> " + response.statusCode() + ": " + response.body());
+      throw new AssertionError(
+          "GET " + url + " -> " + response.statusCode() + ": " + response.body());
     }
     return response.body();
   }
 
   /** Number of series an instant query returns; fails on a query error. */
   private static int query(String prom, String expr) throws IOException, InterruptedException {
-    String body = get(prom + "/api/v1/query?query=" + URLEncoder.encode(expr, StandardCharsets.UTF_8));
+    String body =
+        get(prom + "/api/v1/query?query=" + URLEncoder.encode(expr, StandardCharsets.UTF_8));
     JsonObject data = JsonParser.parseString(body).getAsJsonObject().getAsJsonObject("data");
     JsonElement result = data.get("result");
     return result.isJsonArray() ? result.getAsJsonArray().size() : 1;
@@ -423,11 +538,15 @@ class GrafanaPrometheusEndToEndIT {
   private static Map<String, String> activeAlerts(String prom) {
     Map<String, String> out = new LinkedHashMap<>();
     try {
-      JsonArray alerts = JsonParser.parseString(get(prom + "/api/v1/alerts")).getAsJsonObject()
-          .getAsJsonObject("data").getAsJsonArray("alerts");
+      JsonArray alerts =
+          JsonParser.parseString(get(prom + "/api/v1/alerts"))
+              .getAsJsonObject()
+              .getAsJsonObject("data")
+              .getAsJsonArray("alerts");
       for (JsonElement a : alerts) {
         JsonObject alert = a.getAsJsonObject();
-        out.put(alert.getAsJsonObject("labels").get("alertname").getAsString(),
+        out.put(
+            alert.getAsJsonObject("labels").get("alertname").getAsString(),
             alert.get("state").getAsString());
       }
     } catch (IOException | RuntimeException e) {
@@ -437,5 +556,4 @@ class GrafanaPrometheusEndToEndIT {
     }
     return out;
   }
-
 }

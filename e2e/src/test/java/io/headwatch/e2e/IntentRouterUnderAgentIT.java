@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.logs.v1.LogRecord;
 import io.opentelemetry.proto.metrics.v1.HistogramDataPoint;
-import io.opentelemetry.proto.metrics.v1.Metric;
 import io.opentelemetry.proto.metrics.v1.NumberDataPoint;
 import io.opentelemetry.proto.trace.v1.Span;
 import java.util.ArrayList;
@@ -25,31 +24,34 @@ import org.junit.jupiter.api.Test;
 /**
  * The intent-router example — DJL, its OnnxRuntime engine, the HuggingFace tokenizer and
  * all-MiniLM-L6-v2 — unmodified, under the agent at sampling 1.0 with token capture on: the same
- * predictions; one record per DJL prediction (the ONNX Runtime call inside is not a second
- * record); classifier confidence, token counts, truncation and unknown tokens; per-head statistics
- * for all 6 x 12 heads, under the model name the application gave DJL.
+ * predictions; one record per DJL prediction (the ONNX Runtime call inside is not a second record);
+ * classifier confidence, token counts, truncation and unknown tokens; per-head statistics for all 6
+ * x 12 heads, under the model name the application gave DJL.
  */
 class IntentRouterUnderAgentIT {
   private static final String MODEL = "intent-encoder";
   private static final int TRAINING_PREDICTIONS = 4; // 64 examples, 16 per batchPredict
   private static final int EXAMPLES = 64;
-  private static final String LONG_MESSAGE = "I ordered a blue jacket and a pair of boots three"
-      + " weeks ago and ".repeat(1) + "the tracking page still says the parcel is being prepared,"
-      + " nobody answers my e-mails, the chat bot keeps sending me the same link, my neighbour"
-      + " received her order from you in two days, I paid for express shipping which was"
-      + " supposed to take two days, I have asked three times already and I am starting to think"
-      + " that the parcel was lost somewhere between your warehouse and my town, could you please"
-      + " check what happened, tell me where it is right now and when it will finally arrive,"
-      + " because I need the jacket for a trip next weekend and I will not be able to buy"
-      + " another one in time if it does not arrive before Friday evening at the latest";
-  private static final List<String> MESSAGES = List.of(
-      "I never got my parcel",
-      "refund please",
-      "my screen arrived cracked",
-      "I do not want a refund, I want a replacement",
-      "the app keeps crashing when I open settings",
-      "my order ☃☃ never came",
-      LONG_MESSAGE);
+  private static final String LONG_MESSAGE =
+      "I ordered a blue jacket and a pair of boots three"
+          + " weeks ago and ".repeat(1)
+          + "the tracking page still says the parcel is being prepared,"
+          + " nobody answers my e-mails, the chat bot keeps sending me the same link, my neighbour"
+          + " received her order from you in two days, I paid for express shipping which was"
+          + " supposed to take two days, I have asked three times already and I am starting to think"
+          + " that the parcel was lost somewhere between your warehouse and my town, could you please"
+          + " check what happened, tell me where it is right now and when it will finally arrive,"
+          + " because I need the jacket for a trip next weekend and I will not be able to buy"
+          + " another one in time if it does not arrive before Friday evening at the latest";
+  private static final List<String> MESSAGES =
+      List.of(
+          "I never got my parcel",
+          "refund please",
+          "my screen arrived cracked",
+          "I do not want a refund, I want a replacement",
+          "the app keeps crashing when I open settings",
+          "my order ☃☃ never came",
+          LONG_MESSAGE);
 
   private static ChildJvm withoutAgent;
   private static ChildJvm withAgent;
@@ -57,7 +59,8 @@ class IntentRouterUnderAgentIT {
 
   @BeforeAll
   static void runBoth() throws Exception {
-    List<String> args = new ArrayList<>(List.of("-jar", ChildJvm.requiredProperty("intent-router.jar")));
+    List<String> args =
+        new ArrayList<>(List.of("-jar", ChildJvm.requiredProperty("intent-router.jar")));
     for (String message : MESSAGES) {
       args.add("--message");
       args.add(message);
@@ -65,8 +68,12 @@ class IntentRouterUnderAgentIT {
     withoutAgent = ChildJvm.run(DjlChild.jvmArgs(), args, Map.of(), 300);
     receiver = new OtlpReceiver();
     List<String> jvm = new ArrayList<>(DjlChild.jvmArgs());
-    jvm.add("-javaagent:" + ChildJvm.agentJar() + "=sampling.rate=1.0,overhead.budget=none,queue.capacity=1000,snapshot.tokens=true");
-    withAgent = ChildJvm.run(jvm, args, ChildJvm.otlpEnvironment(receiver, "intent-router-e2e"), 300);
+    jvm.add(
+        "-javaagent:"
+            + ChildJvm.agentJar()
+            + "=sampling.rate=1.0,overhead.budget=none,queue.capacity=1000,snapshot.tokens=true");
+    withAgent =
+        ChildJvm.run(jvm, args, ChildJvm.otlpEnvironment(receiver, "intent-router-e2e"), 300);
     receiver.close();
   }
 
@@ -74,7 +81,9 @@ class IntentRouterUnderAgentIT {
   void predictionsAreIdenticalWithAndWithoutTheAgent() {
     assertEquals(0, withoutAgent.exitCode, withoutAgent.toString());
     assertEquals(0, withAgent.exitCode, withAgent.toString());
-    assertTrue(withoutAgent.stdout.contains("message: refund please\n  intent: refund"), withoutAgent.stdout);
+    assertTrue(
+        withoutAgent.stdout.contains("message: refund please\n  intent: refund"),
+        withoutAgent.stdout);
     assertEquals(withoutAgent.stdout, withAgent.stdout);
     assertTrue(withAgent.stderr.contains("[headwatch] started"), withAgent.stderr);
     assertFalse(withAgent.stderr.contains("[headwatch] WARN"), withAgent.stderr);
@@ -93,12 +102,14 @@ class IntentRouterUnderAgentIT {
         assertEquals("1", OtlpReceiver.attribute(span.getAttributesList(), "headwatch.batch_size"));
       } else {
         assertEquals("embeddings " + MODEL, span.getName());
-        assertEquals("16", OtlpReceiver.attribute(span.getAttributesList(), "headwatch.batch_size"));
+        assertEquals(
+            "16", OtlpReceiver.attribute(span.getAttributesList(), "headwatch.batch_size"));
       }
     }
     assertEquals(MESSAGES.size(), classification);
     // Durations: one per prediction, none under the ONNX file's name.
-    Map<String, HistogramDataPoint> duration = receiver.lastHistogramPoints("headwatch.inference.duration");
+    Map<String, HistogramDataPoint> duration =
+        receiver.lastHistogramPoints("headwatch.inference.duration");
     long count = 0;
     for (HistogramDataPoint p : duration.values()) {
       assertEquals(MODEL, OtlpReceiver.attribute(p.getAttributesList(), "gen_ai.request.model"));
@@ -112,8 +123,9 @@ class IntentRouterUnderAgentIT {
 
   @Test
   void confidenceOfEveryPredictionIsExported() {
-    Matcher m = Pattern.compile("intent: \\S+ \\(confidence ([0-9.]+); runner-up \\S+ ([0-9.]+)\\)")
-        .matcher(withAgent.stdout);
+    Matcher m =
+        Pattern.compile("intent: \\S+ \\(confidence ([0-9.]+); runner-up \\S+ ([0-9.]+)\\)")
+            .matcher(withAgent.stdout);
     List<double[]> printed = new ArrayList<>();
     while (m.find()) {
       printed.add(new double[] {Double.parseDouble(m.group(1)), Double.parseDouble(m.group(2))});
@@ -124,12 +136,15 @@ class IntentRouterUnderAgentIT {
       if (!span.getName().startsWith("classification")) {
         continue;
       }
-      double confidence = Double.parseDouble(
-          OtlpReceiver.attribute(span.getAttributesList(), "headwatch.output.confidence"));
-      double margin = Double.parseDouble(
-          OtlpReceiver.attribute(span.getAttributesList(), "headwatch.output.margin"));
-      double entropy = Double.parseDouble(
-          OtlpReceiver.attribute(span.getAttributesList(), "headwatch.output.entropy"));
+      double confidence =
+          Double.parseDouble(
+              OtlpReceiver.attribute(span.getAttributesList(), "headwatch.output.confidence"));
+      double margin =
+          Double.parseDouble(
+              OtlpReceiver.attribute(span.getAttributesList(), "headwatch.output.margin"));
+      double entropy =
+          Double.parseDouble(
+              OtlpReceiver.attribute(span.getAttributesList(), "headwatch.output.entropy"));
       assertEquals(printed.get(i)[0], confidence, 0.00005, "confidence of message " + i);
       assertEquals(printed.get(i)[0] - printed.get(i)[1], margin, 0.0001, "margin of message " + i);
       assertTrue(entropy >= 0 && entropy <= 1, "normalised entropy " + entropy);
@@ -147,30 +162,36 @@ class IntentRouterUnderAgentIT {
     HistogramDataPoint tokens = single("headwatch.inference.input.tokens");
     assertEquals(EXAMPLES + MESSAGES.size(), tokens.getCount(), "one count per sequence");
     assertEquals(128.0, tokens.getMax(), "the long message is cut at the tokenizer's 128");
-    // The shortest input is "refund please": its span and its snapshot's tokens agree on its length.
+    // The shortest input is "refund please": its span and its snapshot's tokens agree on its
+    // length.
     Span shortest = classificationSpan(MESSAGES.indexOf("refund please"));
-    String shortestTokens = OtlpReceiver.attribute(shortest.getAttributesList(), "gen_ai.usage.input_tokens");
+    String shortestTokens =
+        OtlpReceiver.attribute(shortest.getAttributesList(), "gen_ai.usage.input_tokens");
     assertEquals(Double.parseDouble(shortestTokens), tokens.getMin());
     List<String> shortestTexts = strings(snapshotOf(shortest), "headwatch.tokens");
     assertEquals(shortestTokens, Integer.toString(shortestTexts.size()), shortestTexts.toString());
     assertEquals("[SEP]", shortestTexts.get(shortestTexts.size() - 1));
-    NumberDataPoint truncated = receiver.lastSumPoints("headwatch.inference.input.truncated").values()
-        .iterator().next();
+    NumberDataPoint truncated =
+        receiver.lastSumPoints("headwatch.inference.input.truncated").values().iterator().next();
     assertEquals(1, truncated.getAsInt());
     HistogramDataPoint unknown = single("headwatch.inference.input.unknown_tokens");
     assertEquals(EXAMPLES + MESSAGES.size(), unknown.getCount());
     Span longSpan = classificationSpan(MESSAGES.indexOf(LONG_MESSAGE));
-    assertEquals("1", OtlpReceiver.attribute(longSpan.getAttributesList(), "headwatch.input.truncated"));
-    assertEquals("128", OtlpReceiver.attribute(longSpan.getAttributesList(), "gen_ai.usage.input_tokens"));
+    assertEquals(
+        "1", OtlpReceiver.attribute(longSpan.getAttributesList(), "headwatch.input.truncated"));
+    assertEquals(
+        "128", OtlpReceiver.attribute(longSpan.getAttributesList(), "gen_ai.usage.input_tokens"));
     Span snowmen = classificationSpan(MESSAGES.indexOf("my order ☃☃ never came"));
-    long unknownInSpan = Long.parseLong(
-        OtlpReceiver.attribute(snowmen.getAttributesList(), "headwatch.input.unknown_tokens"));
+    long unknownInSpan =
+        Long.parseLong(
+            OtlpReceiver.attribute(snowmen.getAttributesList(), "headwatch.input.unknown_tokens"));
     assertTrue(unknownInSpan >= 1, "unknown tokens " + unknownInSpan);
     assertEquals((double) unknownInSpan, unknown.getMax());
     // With token capture on, the snapshot of that prediction carries its tokens, [UNK] included.
     LogRecord snapshot = snapshotOf(snowmen);
     List<String> texts = strings(snapshot, "headwatch.tokens");
-    assertEquals(OtlpReceiver.attribute(snowmen.getAttributesList(), "gen_ai.usage.input_tokens"),
+    assertEquals(
+        OtlpReceiver.attribute(snowmen.getAttributesList(), "gen_ai.usage.input_tokens"),
         Integer.toString(texts.size()));
     assertEquals("[CLS]", texts.get(0));
     assertEquals(unknownInSpan, texts.stream().filter("[UNK]"::equals).count());
@@ -178,14 +199,19 @@ class IntentRouterUnderAgentIT {
 
   @Test
   void everyHeadOfEveryLayerHasStatisticsUnderTheDjlModelName() {
-    for (String name : List.of("headwatch.attention.entropy", "headwatch.attention.max_weight",
-        "headwatch.attention.sink_mass")) {
+    for (String name :
+        List.of(
+            "headwatch.attention.entropy",
+            "headwatch.attention.max_weight",
+            "headwatch.attention.sink_mass")) {
       Set<String> heads = new HashSet<>();
       for (HistogramDataPoint p : receiver.lastHistogramPoints(name).values()) {
         assertEquals(MODEL, OtlpReceiver.attribute(p.getAttributesList(), "gen_ai.request.model"));
         assertTrue(p.getMin() >= 0.0 && p.getMax() <= 1.0 + 1e-6, name + " range");
-        heads.add(OtlpReceiver.attribute(p.getAttributesList(), "headwatch.layer") + "/"
-            + OtlpReceiver.attribute(p.getAttributesList(), "headwatch.head"));
+        heads.add(
+            OtlpReceiver.attribute(p.getAttributesList(), "headwatch.layer")
+                + "/"
+                + OtlpReceiver.attribute(p.getAttributesList(), "headwatch.head"));
       }
       assertEquals(6 * 12, heads.size(), name + " " + heads);
     }
@@ -201,10 +227,13 @@ class IntentRouterUnderAgentIT {
       Span span = byId.get(snapshot.getSpanId().toStringUtf8());
       assertNotNull(span, "snapshot points at a span");
       // A classification's snapshot carries its classifier output, as its span does.
-      assertEquals(OtlpReceiver.attribute(span.getAttributesList(), "headwatch.output.confidence"),
+      assertEquals(
+          OtlpReceiver.attribute(span.getAttributesList(), "headwatch.output.confidence"),
           OtlpReceiver.attribute(snapshot.getAttributesList(), "headwatch.output.confidence"));
-      assertEquals(MODEL, OtlpReceiver.attribute(snapshot.getAttributesList(), "gen_ai.request.model"));
-      double[] entropy = OtlpReceiver.doubles(snapshot.getAttributesList(), "headwatch.attention.entropy");
+      assertEquals(
+          MODEL, OtlpReceiver.attribute(snapshot.getAttributesList(), "gen_ai.request.model"));
+      double[] entropy =
+          OtlpReceiver.doubles(snapshot.getAttributesList(), "headwatch.attention.entropy");
       assertEquals(72, entropy.length);
     }
   }

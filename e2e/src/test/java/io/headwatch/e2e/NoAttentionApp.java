@@ -29,8 +29,8 @@ public final class NoAttentionApp {
       System.out.println("inputs: " + session.getInputNames());
       System.out.println("outputs: " + session.getOutputNames());
       for (int i = 0; i < RUNS; i++) {
-        try (OnnxTensor x = OnnxTensor.createTensor(env, FloatBuffer.wrap(input(i)),
-                new long[] {1, 4});
+        try (OnnxTensor x =
+                OnnxTensor.createTensor(env, FloatBuffer.wrap(input(i)), new long[] {1, 4});
             OrtSession.Result result = session.run(Map.of("x", x))) {
           FloatBuffer y = ((OnnxTensor) result.get(0)).getFloatBuffer();
           StringBuilder line = new StringBuilder("run " + i + ":");

@@ -23,8 +23,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A model without attention (Relu then Add, no Softmax) under the agent at sampling 1.0: the
- * application prints exactly what it prints without the agent, the agent says once that it finds
- * no attention, and the export carries inference-level telemetry only.
+ * application prints exactly what it prints without the agent, the agent says once that it finds no
+ * attention, and the export carries inference-level telemetry only.
  */
 class NoAttentionModelIT {
   private static final String GRAPH_NAME = "relu_add";
@@ -38,15 +38,22 @@ class NoAttentionModelIT {
   static void runBoth() throws Exception {
     modelFile = Files.createTempFile("no-attention", ".onnx");
     Files.write(modelFile, reluAddModel());
-    String classpath = String.join(File.pathSeparator,
-        System.getProperty("basedir", ".") + "/target/test-classes",
-        ChildJvm.requiredProperty("onnxruntime.jar"));
+    String classpath =
+        String.join(
+            File.pathSeparator,
+            System.getProperty("basedir", ".") + "/target/test-classes",
+            ChildJvm.requiredProperty("onnxruntime.jar"));
     List<String> main =
         List.of("-cp", classpath, NoAttentionApp.class.getName(), modelFile.toString());
     withoutAgent = ChildJvm.run(List.of(), main, Map.of(), 120);
     receiver = new OtlpReceiver();
-    withAgent = ChildJvm.run(List.of("-javaagent:" + ChildJvm.agentJar() + "=sampling.rate=1.0,overhead.budget=none"),
-        main, ChildJvm.otlpEnvironment(receiver, "no-attention-e2e"), 120);
+    withAgent =
+        ChildJvm.run(
+            List.of(
+                "-javaagent:" + ChildJvm.agentJar() + "=sampling.rate=1.0,overhead.budget=none"),
+            main,
+            ChildJvm.otlpEnvironment(receiver, "no-attention-e2e"),
+            120);
     receiver.close();
   }
 
@@ -86,7 +93,8 @@ class NoAttentionModelIT {
         .addField(2, strings(output))
         .addField(3, strings(name))
         .addField(4, strings(opType))
-        .build().toByteString();
+        .build()
+        .toByteString();
   }
 
   /**
@@ -96,36 +104,53 @@ class NoAttentionModelIT {
   private static ByteString floatTensor14(String name) {
     ByteString one = UnknownFieldSet.newBuilder().addField(1, varint(1)).build().toByteString();
     ByteString four = UnknownFieldSet.newBuilder().addField(1, varint(4)).build().toByteString();
-    ByteString shape = UnknownFieldSet.newBuilder().addField(1, bytes(one, four)).build()
+    ByteString shape =
+        UnknownFieldSet.newBuilder().addField(1, bytes(one, four)).build().toByteString();
+    ByteString tensorType =
+        UnknownFieldSet.newBuilder()
+            .addField(1, varint(1))
+            .addField(2, bytes(shape))
+            .build()
+            .toByteString();
+    ByteString type =
+        UnknownFieldSet.newBuilder().addField(1, bytes(tensorType)).build().toByteString();
+    return UnknownFieldSet.newBuilder()
+        .addField(1, strings(name))
+        .addField(2, bytes(type))
+        .build()
         .toByteString();
-    ByteString tensorType = UnknownFieldSet.newBuilder().addField(1, varint(1))
-        .addField(2, bytes(shape)).build().toByteString();
-    ByteString type = UnknownFieldSet.newBuilder().addField(1, bytes(tensorType)).build()
-        .toByteString();
-    return UnknownFieldSet.newBuilder().addField(1, strings(name)).addField(2, bytes(type))
-        .build().toByteString();
   }
 
   /**
-   * ModelProto: ir_version = 1 (8), producer_name = 2, graph = 7, opset_import = 8 (default
-   * domain, version 13). GraphProto: node = 1, name = 2, input = 11, output = 12.
+   * ModelProto: ir_version = 1 (8), producer_name = 2, graph = 7, opset_import = 8 (default domain,
+   * version 13). GraphProto: node = 1, name = 2, input = 11, output = 12.
    */
   static byte[] reluAddModel() {
-    ByteString graph = UnknownFieldSet.newBuilder()
-        .addField(1, bytes(node("relu", "Relu", List.of("x"), "r"),
-            node("add", "Add", List.of("r", "r"), "y")))
-        .addField(2, strings(GRAPH_NAME))
-        .addField(11, bytes(floatTensor14("x")))
-        .addField(12, bytes(floatTensor14("y")))
-        .build().toByteString();
-    ByteString opset = UnknownFieldSet.newBuilder().addField(1, strings(""))
-        .addField(2, varint(13)).build().toByteString();
+    ByteString graph =
+        UnknownFieldSet.newBuilder()
+            .addField(
+                1,
+                bytes(
+                    node("relu", "Relu", List.of("x"), "r"),
+                    node("add", "Add", List.of("r", "r"), "y")))
+            .addField(2, strings(GRAPH_NAME))
+            .addField(11, bytes(floatTensor14("x")))
+            .addField(12, bytes(floatTensor14("y")))
+            .build()
+            .toByteString();
+    ByteString opset =
+        UnknownFieldSet.newBuilder()
+            .addField(1, strings(""))
+            .addField(2, varint(13))
+            .build()
+            .toByteString();
     return UnknownFieldSet.newBuilder()
         .addField(1, varint(8))
         .addField(2, strings("headwatch-e2e"))
         .addField(7, bytes(graph))
         .addField(8, bytes(opset))
-        .build().toByteArray();
+        .build()
+        .toByteArray();
   }
 
   /** What the application must print, computed here: y = 2 * max(x, 0), exact in float. */
@@ -167,10 +192,14 @@ class NoAttentionModelIT {
     List<Span> spans = receiver.spans();
     assertEquals(NoAttentionApp.RUNS, spans.size(), spans.toString());
     for (Span span : spans) {
-      assertEquals(GRAPH_NAME, OtlpReceiver.attribute(span.getAttributesList(),
-          "gen_ai.request.model"), span.toString());
-      assertEquals("inference", OtlpReceiver.attribute(span.getAttributesList(),
-          "gen_ai.operation.name"), span.toString());
+      assertEquals(
+          GRAPH_NAME,
+          OtlpReceiver.attribute(span.getAttributesList(), "gen_ai.request.model"),
+          span.toString());
+      assertEquals(
+          "inference",
+          OtlpReceiver.attribute(span.getAttributesList(), "gen_ai.operation.name"),
+          span.toString());
       assertEquals("inference " + GRAPH_NAME, span.getName());
     }
   }
@@ -185,8 +214,8 @@ class NoAttentionModelIT {
       assertTrue(metric.hasHistogram(), metric.toString());
       long count = 0;
       for (HistogramDataPoint point : metric.getHistogram().getDataPointsList()) {
-        assertEquals(GRAPH_NAME,
-            OtlpReceiver.attribute(point.getAttributesList(), "gen_ai.request.model"));
+        assertEquals(
+            GRAPH_NAME, OtlpReceiver.attribute(point.getAttributesList(), "gen_ai.request.model"));
         count += point.getCount();
       }
       if (metric.getHistogram().getAggregationTemporality()
@@ -202,9 +231,15 @@ class NoAttentionModelIT {
   @Test
   void noAttentionOrActivationTelemetry() {
     List<String> names = new ArrayList<>();
-    receiver.metrics.forEach(request -> request.getResourceMetricsList().forEach(rm ->
-        rm.getScopeMetricsList().forEach(sm -> sm.getMetricsList()
-            .forEach(m -> names.add(m.getName())))));
+    receiver.metrics.forEach(
+        request ->
+            request
+                .getResourceMetricsList()
+                .forEach(
+                    rm ->
+                        rm.getScopeMetricsList()
+                            .forEach(
+                                sm -> sm.getMetricsList().forEach(m -> names.add(m.getName())))));
     assertTrue(names.contains("headwatch.inference.duration"), names.toString());
     for (String name : names) {
       assertFalse(name.startsWith("headwatch.attention."), name);

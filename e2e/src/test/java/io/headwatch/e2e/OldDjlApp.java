@@ -12,10 +12,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * An ordinary DJL application, started in a child JVM with whatever DJL the test puts on its
- * class path (an older one, which the agent does not support): all-MiniLM-L6-v2 on DJL's
- * OnnxRuntime engine, one prediction on fixed token ids. Prints the DJL version and a digest of
- * the output bits. Uses only DJL API that is the same in 0.28 and 0.36.
+ * An ordinary DJL application, started in a child JVM with whatever DJL the test puts on its class
+ * path (an older one, which the agent does not support): all-MiniLM-L6-v2 on DJL's OnnxRuntime
+ * engine, one prediction on fixed token ids. Prints the DJL version and a digest of the output
+ * bits. Uses only DJL API that is the same in 0.28 and 0.36.
  */
 public final class OldDjlApp {
   private OldDjlApp() {}
@@ -24,17 +24,19 @@ public final class OldDjlApp {
     Path dir = Files.createTempDirectory("old-djl-app");
     Path modelDir = Files.createDirectory(dir.resolve("all-minilm-l6-v2"));
     Path modelFile = modelDir.resolve("all-minilm-l6-v2.onnx");
-    try (InputStream in = OldDjlApp.class.getClassLoader().getResourceAsStream("all-minilm-l6-v2.onnx")) {
+    try (InputStream in =
+        OldDjlApp.class.getClassLoader().getResourceAsStream("all-minilm-l6-v2.onnx")) {
       Files.copy(in, modelFile);
     }
     try {
       System.out.println("djl " + ai.djl.engine.Engine.getDjlVersion());
-      Criteria<NDList, NDList> criteria = Criteria.builder()
-          .setTypes(NDList.class, NDList.class)
-          .optEngine("OnnxRuntime")
-          .optModelPath(modelDir)
-          .optTranslator(new NoopTranslator())
-          .build();
+      Criteria<NDList, NDList> criteria =
+          Criteria.builder()
+              .setTypes(NDList.class, NDList.class)
+              .optEngine("OnnxRuntime")
+              .optModelPath(modelDir)
+              .optTranslator(new NoopTranslator())
+              .build();
       try (ZooModel<NDList, NDList> model = criteria.loadModel();
           Predictor<NDList, NDList> predictor = model.newPredictor();
           NDManager manager = NDManager.newBaseManager("OnnxRuntime")) {
@@ -45,8 +47,11 @@ public final class OldDjlApp {
         NDArray types = manager.create(new long[2][FixedInputs.INPUT_IDS[0].length]);
         types.setName("token_type_ids");
         NDList out = predictor.predict(new NDList(ids, mask, types));
-        System.out.println("output " + out.head().getShape() + " sha256: "
-            + DjlTransformerApp.digest(out.head().toFloatArray()));
+        System.out.println(
+            "output "
+                + out.head().getShape()
+                + " sha256: "
+                + DjlTransformerApp.digest(out.head().toFloatArray()));
       }
     } finally {
       Files.deleteIfExists(modelFile);

@@ -34,13 +34,14 @@ class OldDjlStepsAsideIT {
       entries.add(jar.getPath());
     }
     // DJL's own dependencies (gson, jna, commons-compress, slf4j), without the current DJL.
-    entries.addAll(Stream.of(ChildJvm.requiredProperty("djl.classpath").split(File.pathSeparator))
-        .filter(p -> !p.contains(File.separator + "djl" + File.separator))
-        .collect(Collectors.toList()));
+    entries.addAll(
+        Stream.of(ChildJvm.requiredProperty("djl.classpath").split(File.pathSeparator))
+            .filter(p -> !p.contains(File.separator + "djl" + File.separator))
+            .collect(Collectors.toList()));
     entries.add(ChildJvm.requiredProperty("onnxruntime.jar"));
     entries.add(ChildJvm.requiredProperty("minilm.jar"));
-    List<String> main = List.of("-cp", String.join(File.pathSeparator, entries),
-        OldDjlApp.class.getName());
+    List<String> main =
+        List.of("-cp", String.join(File.pathSeparator, entries), OldDjlApp.class.getName());
     withoutAgent = ChildJvm.run(DjlChild.jvmArgs(), main, Map.of(), 180);
     receiver = new OtlpReceiver();
     List<String> jvm = new ArrayList<>(DjlChild.jvmArgs());
@@ -60,15 +61,24 @@ class OldDjlStepsAsideIT {
 
   @Test
   void agentLogsOneLineAndLeavesDjlAlone() {
-    List<String> warnings = withAgent.stderr.lines().filter(l -> l.startsWith("[headwatch] WARN"))
-        .collect(Collectors.toList());
-    assertEquals(List.of("[headwatch] WARN DJL 0.28.0 is outside the supported range 0.36.x;"
-        + " DJL is not observed (ONNX Runtime calls it makes still are)"), warnings, withAgent.stderr);
+    List<String> warnings =
+        withAgent
+            .stderr
+            .lines()
+            .filter(l -> l.startsWith("[headwatch] WARN"))
+            .collect(Collectors.toList());
+    assertEquals(
+        List.of(
+            "[headwatch] WARN DJL 0.28.0 is outside the supported range 0.36.x;"
+                + " DJL is not observed (ONNX Runtime calls it makes still are)"),
+        warnings,
+        withAgent.stderr);
     assertTrue(receiver.errors.isEmpty(), receiver.errors.toString());
     // The ONNX Runtime instrumentation still sees the session DJL created: one record of its own.
     List<Span> spans = receiver.spans();
     assertEquals(1, spans.size(), spans.toString());
     assertEquals("embeddings all-minilm-l6-v2", spans.get(0).getName());
-    assertEquals("2", OtlpReceiver.attribute(spans.get(0).getAttributesList(), "headwatch.batch_size"));
+    assertEquals(
+        "2", OtlpReceiver.attribute(spans.get(0).getAttributesList(), "headwatch.batch_size"));
   }
 }

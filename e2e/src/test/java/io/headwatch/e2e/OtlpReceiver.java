@@ -39,18 +39,33 @@ final class OtlpReceiver implements AutoCloseable {
 
   OtlpReceiver() throws IOException {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    server.createContext("/v1/metrics", exchange -> handle(exchange, body -> {
-      metrics.add(ExportMetricsServiceRequest.parseFrom(body));
-      return ExportMetricsServiceResponse.getDefaultInstance().toByteArray();
-    }));
-    server.createContext("/v1/traces", exchange -> handle(exchange, body -> {
-      traces.add(ExportTraceServiceRequest.parseFrom(body));
-      return ExportTraceServiceResponse.getDefaultInstance().toByteArray();
-    }));
-    server.createContext("/v1/logs", exchange -> handle(exchange, body -> {
-      logs.add(ExportLogsServiceRequest.parseFrom(body));
-      return ExportLogsServiceResponse.getDefaultInstance().toByteArray();
-    }));
+    server.createContext(
+        "/v1/metrics",
+        exchange ->
+            handle(
+                exchange,
+                body -> {
+                  metrics.add(ExportMetricsServiceRequest.parseFrom(body));
+                  return ExportMetricsServiceResponse.getDefaultInstance().toByteArray();
+                }));
+    server.createContext(
+        "/v1/traces",
+        exchange ->
+            handle(
+                exchange,
+                body -> {
+                  traces.add(ExportTraceServiceRequest.parseFrom(body));
+                  return ExportTraceServiceResponse.getDefaultInstance().toByteArray();
+                }));
+    server.createContext(
+        "/v1/logs",
+        exchange ->
+            handle(
+                exchange,
+                body -> {
+                  logs.add(ExportLogsServiceRequest.parseFrom(body));
+                  return ExportLogsServiceResponse.getDefaultInstance().toByteArray();
+                }));
     server.setExecutor(Executors.newFixedThreadPool(2));
     server.start();
   }
@@ -66,7 +81,8 @@ final class OtlpReceiver implements AutoCloseable {
   private void handle(HttpExchange exchange, Decoder decoder) throws IOException {
     try (exchange) {
       String type = exchange.getRequestHeaders().getFirst("Content-Type");
-      if (!"POST".equals(exchange.getRequestMethod()) || type == null
+      if (!"POST".equals(exchange.getRequestMethod())
+          || type == null
           || !type.startsWith("application/x-protobuf")) {
         errors.add("unexpected request " + exchange.getRequestMethod() + " " + type);
         exchange.sendResponseHeaders(415, -1);
@@ -95,9 +111,16 @@ final class OtlpReceiver implements AutoCloseable {
   List<Metric> metricsNamed(String name) {
     List<Metric> out = new ArrayList<>();
     for (ExportMetricsServiceRequest request : metrics) {
-      request.getResourceMetricsList().forEach(rm -> rm.getScopeMetricsList()
-          .forEach(sm -> sm.getMetricsList().stream().filter(m -> m.getName().equals(name))
-              .forEach(out::add)));
+      request
+          .getResourceMetricsList()
+          .forEach(
+              rm ->
+                  rm.getScopeMetricsList()
+                      .forEach(
+                          sm ->
+                              sm.getMetricsList().stream()
+                                  .filter(m -> m.getName().equals(name))
+                                  .forEach(out::add)));
     }
     return out;
   }
@@ -141,8 +164,9 @@ final class OtlpReceiver implements AutoCloseable {
   List<Span> spans() {
     List<Span> out = new ArrayList<>();
     for (ExportTraceServiceRequest request : traces) {
-      request.getResourceSpansList().forEach(rs -> rs.getScopeSpansList()
-          .forEach(ss -> out.addAll(ss.getSpansList())));
+      request
+          .getResourceSpansList()
+          .forEach(rs -> rs.getScopeSpansList().forEach(ss -> out.addAll(ss.getSpansList())));
     }
     return out;
   }
@@ -150,8 +174,9 @@ final class OtlpReceiver implements AutoCloseable {
   List<LogRecord> logRecords() {
     List<LogRecord> out = new ArrayList<>();
     for (ExportLogsServiceRequest request : logs) {
-      request.getResourceLogsList().forEach(rl -> rl.getScopeLogsList()
-          .forEach(sl -> out.addAll(sl.getLogRecordsList())));
+      request
+          .getResourceLogsList()
+          .forEach(rl -> rl.getScopeLogsList().forEach(sl -> out.addAll(sl.getLogRecordsList())));
     }
     return out;
   }

@@ -11,17 +11,20 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Sampling rate 1.0 with the default overhead budget (2 % of inference time): every capture of
- * all-MiniLM-L6-v2 costs about a whole inference on the agent's thread, so the agent must lower
- * its effective rate far below 1 and export the rate, its measured cost and the budget.
+ * all-MiniLM-L6-v2 costs about a whole inference on the agent's thread, so the agent must lower its
+ * effective rate far below 1 and export the rate, its measured cost and the budget.
  */
 class OverheadBudgetIT {
   @Test
   void budgetLowersTheEffectiveRateAndIsExported() throws Exception {
     try (OtlpReceiver receiver = new OtlpReceiver()) {
-      ChildJvm app = ChildJvm.run(
-          List.of("-javaagent:" + ChildJvm.agentJar() + "=sampling.rate=1.0"),
-          List.of("-jar", ChildJvm.requiredProperty("semantic-search.jar"), "--query", "refund"),
-          ChildJvm.otlpEnvironment(receiver, "budget-e2e"), 300);
+      ChildJvm app =
+          ChildJvm.run(
+              List.of("-javaagent:" + ChildJvm.agentJar() + "=sampling.rate=1.0"),
+              List.of(
+                  "-jar", ChildJvm.requiredProperty("semantic-search.jar"), "--query", "refund"),
+              ChildJvm.otlpEnvironment(receiver, "budget-e2e"),
+              300);
       assertEquals(0, app.exitCode, app.toString());
 
       double effective = lastGauge(receiver, "headwatch.agent.sampling.effective_rate");

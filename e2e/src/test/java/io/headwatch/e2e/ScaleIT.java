@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * GPT-3's head count (96 layers x 96 heads = 9,216) on a synthetic transformer with a tiny hidden
- * size: the agent captures every head into the snapshot, and the series it exports stay within
- * what the aggregation mode promises (docs/telemetry.md, "Series per model").
+ * size: the agent captures every head into the snapshot, and the series it exports stay within what
+ * the aggregation mode promises (docs/telemetry.md, "Series per model").
  */
 class ScaleIT {
   private static final int LAYERS = 96;
@@ -33,23 +33,40 @@ class ScaleIT {
   }
 
   private static List<String> main() {
-    String classpath = System.getProperty("basedir", ".") + "/target/test-classes"
-        + File.pathSeparator + ChildJvm.requiredProperty("onnxruntime.jar");
-    return List.of("-cp", classpath, SyntheticTransformerApp.class.getName(),
-        Integer.toString(LAYERS), Integer.toString(HEADS), Integer.toString(INFERENCES), "16");
+    String classpath =
+        System.getProperty("basedir", ".")
+            + "/target/test-classes"
+            + File.pathSeparator
+            + ChildJvm.requiredProperty("onnxruntime.jar");
+    return List.of(
+        "-cp",
+        classpath,
+        SyntheticTransformerApp.class.getName(),
+        Integer.toString(LAYERS),
+        Integer.toString(HEADS),
+        Integer.toString(INFERENCES),
+        "16");
   }
 
   private static OtlpReceiver runWithAgent(String aggregation) throws Exception {
     OtlpReceiver receiver = new OtlpReceiver();
-    ChildJvm withAgent = ChildJvm.run(
-        List.of("-javaagent:" + ChildJvm.agentJar() + "=sampling.rate=1.0,overhead.budget=none,"
-            + "queue.capacity=1000,attention.aggregation=" + aggregation),
-        main(), ChildJvm.otlpEnvironment(receiver, "scale-e2e"), 300);
+    ChildJvm withAgent =
+        ChildJvm.run(
+            List.of(
+                "-javaagent:"
+                    + ChildJvm.agentJar()
+                    + "=sampling.rate=1.0,overhead.budget=none,"
+                    + "queue.capacity=1000,attention.aggregation="
+                    + aggregation),
+            main(),
+            ChildJvm.otlpEnvironment(receiver, "scale-e2e"),
+            300);
     receiver.close();
     assertEquals(0, withAgent.exitCode, withAgent.toString());
     assertEquals(withoutAgent.stdout, withAgent.stdout, "outputs identical with the agent");
     assertFalse(withAgent.stderr.contains("[headwatch] WARN"), withAgent.stderr);
-    assertTrue(withAgent.stderr.contains("96 attention layer(s), 96 hidden state(s)"), withAgent.stderr);
+    assertTrue(
+        withAgent.stderr.contains("96 attention layer(s), 96 hidden state(s)"), withAgent.stderr);
     assertTrue(receiver.errors.isEmpty(), receiver.errors.toString());
     return receiver;
   }
@@ -67,7 +84,8 @@ class ScaleIT {
     for (LogRecord record : receiver.logRecords()) {
       if (record.getEventName().equals("headwatch.snapshot")) {
         snapshots++;
-        double[] entropy = OtlpReceiver.doubles(record.getAttributesList(), "headwatch.attention.entropy");
+        double[] entropy =
+            OtlpReceiver.doubles(record.getAttributesList(), "headwatch.attention.entropy");
         assertEquals(LAYERS * HEADS, entropy.length);
         for (double e : entropy) {
           assertTrue(e >= 0 && e <= 1, "entropy " + e);
@@ -80,8 +98,10 @@ class ScaleIT {
   @Test
   void layerModeExportsNoPerHeadSeries() throws Exception {
     OtlpReceiver receiver = runWithAgent("layer");
-    assertTrue(receiver.metricsNamed("headwatch.attention.entropy").stream()
-        .allMatch(m -> m.getHistogram().getDataPointsCount() == 0), "no per-head series");
+    assertTrue(
+        receiver.metricsNamed("headwatch.attention.entropy").stream()
+            .allMatch(m -> m.getHistogram().getDataPointsCount() == 0),
+        "no per-head series");
     assertEquals(LAYERS, seriesOf(receiver, "headwatch.attention.layer.entropy").size());
     // Every head of every sampled sequence is in its layer's distribution.
     long count = 0;

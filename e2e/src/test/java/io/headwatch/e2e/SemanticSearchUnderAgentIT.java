@@ -21,17 +21,18 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The semantic-search example, unmodified, under the agent at sampling 1.0: the application prints
- * exactly what it prints without the agent, and the real OTLP export carries statistics for all
- * 6 layers x 12 heads of all-MiniLM-L6-v2.
+ * exactly what it prints without the agent, and the real OTLP export carries statistics for all 6
+ * layers x 12 heads of all-MiniLM-L6-v2.
  */
 class SemanticSearchUnderAgentIT {
-  private static final List<String> QUERIES = List.of(
-      "how do I get my money back",
-      "my parcel has not arrived yet",
-      "what makes the sky blue",
-      "a",
-      "Tell me everything about resetting a forgotten password when the recovery e-mail never"
-          + " arrives and the phone number on file is no longer mine");
+  private static final List<String> QUERIES =
+      List.of(
+          "how do I get my money back",
+          "my parcel has not arrived yet",
+          "what makes the sky blue",
+          "a",
+          "Tell me everything about resetting a forgotten password when the recovery e-mail never"
+              + " arrives and the phone number on file is no longer mine");
   private static final int LAYERS = 6;
   private static final int HEADS = 12;
 
@@ -49,8 +50,15 @@ class SemanticSearchUnderAgentIT {
     }
     withoutAgent = ChildJvm.run(List.of(), args, Map.of(), 300);
     receiver = new OtlpReceiver();
-    withAgent = ChildJvm.run(List.of("-javaagent:" + ChildJvm.agentJar() + "=sampling.rate=1.0,overhead.budget=none,queue.capacity=1000"),
-        args, ChildJvm.otlpEnvironment(receiver, "semantic-search-e2e"), 300);
+    withAgent =
+        ChildJvm.run(
+            List.of(
+                "-javaagent:"
+                    + ChildJvm.agentJar()
+                    + "=sampling.rate=1.0,overhead.budget=none,queue.capacity=1000"),
+            args,
+            ChildJvm.otlpEnvironment(receiver, "semantic-search-e2e"),
+            300);
     receiver.close();
   }
 
@@ -58,14 +66,16 @@ class SemanticSearchUnderAgentIT {
   void applicationOutputIsIdenticalWithAndWithoutTheAgent() {
     assertEquals(0, withoutAgent.exitCode, withoutAgent.toString());
     assertEquals(0, withAgent.exitCode, withAgent.toString());
-    assertTrue(withoutAgent.stdout.contains("query: how do I get my money back"), withoutAgent.stdout);
+    assertTrue(
+        withoutAgent.stdout.contains("query: how do I get my money back"), withoutAgent.stdout);
     assertEquals(withoutAgent.stdout, withAgent.stdout);
   }
 
   @Test
   void agentStartsObservesAndLogsNoWarning() {
     assertTrue(withAgent.stderr.contains("[headwatch] started"), withAgent.stderr);
-    assertTrue(withAgent.stderr.contains("6 attention layer(s), 6 hidden state(s)"), withAgent.stderr);
+    assertTrue(
+        withAgent.stderr.contains("6 attention layer(s), 6 hidden state(s)"), withAgent.stderr);
     assertFalse(withAgent.stderr.contains("[headwatch] WARN"), withAgent.stderr);
     // The SDK logs (through java.util.logging) when an instrument is misused, e.g. a negative value
     // recorded into a histogram: none of that may happen.
@@ -78,8 +88,11 @@ class SemanticSearchUnderAgentIT {
 
   @Test
   void attentionStatisticsCoverEveryHeadAndLieInRange() {
-    for (String name : List.of("headwatch.attention.entropy", "headwatch.attention.max_weight",
-        "headwatch.attention.sink_mass")) {
+    for (String name :
+        List.of(
+            "headwatch.attention.entropy",
+            "headwatch.attention.max_weight",
+            "headwatch.attention.sink_mass")) {
       Map<String, HistogramDataPoint> points = receiver.lastHistogramPoints(name);
       Set<String> heads = new HashSet<>();
       for (Map.Entry<String, HistogramDataPoint> entry : points.entrySet()) {
@@ -88,13 +101,16 @@ class SemanticSearchUnderAgentIT {
         assertTrue(p.getCount() > 0, name + " " + entry.getKey());
         double mean = p.getSum() / p.getCount();
         assertTrue(mean >= 0.0 && mean <= 1.0, name + " mean " + mean + " at " + entry.getKey());
-        assertTrue(p.getMin() >= 0.0 && p.getMax() <= 1.0 + 1e-6, name + " range at " + entry.getKey());
+        assertTrue(
+            p.getMin() >= 0.0 && p.getMax() <= 1.0 + 1e-6, name + " range at " + entry.getKey());
         if (name.endsWith("max_weight")) {
           // A row of n weights has its largest >= 1/n; with at most 512 tokens that is > 0.
           assertTrue(p.getMin() > 0.0, name + " min at " + entry.getKey());
         }
-        heads.add(OtlpReceiver.attribute(p.getAttributesList(), "headwatch.layer") + "/"
-            + OtlpReceiver.attribute(p.getAttributesList(), "headwatch.head"));
+        heads.add(
+            OtlpReceiver.attribute(p.getAttributesList(), "headwatch.layer")
+                + "/"
+                + OtlpReceiver.attribute(p.getAttributesList(), "headwatch.head"));
       }
       Set<String> expected = new HashSet<>();
       for (int l = 0; l < LAYERS; l++) {
@@ -108,7 +124,8 @@ class SemanticSearchUnderAgentIT {
 
   @Test
   void activationAndInferenceMetricsArePresent() {
-    Map<String, HistogramDataPoint> absMax = receiver.lastHistogramPoints("headwatch.activation.abs_max");
+    Map<String, HistogramDataPoint> absMax =
+        receiver.lastHistogramPoints("headwatch.activation.abs_max");
     assertEquals(LAYERS, absMax.size(), absMax.keySet().toString());
     for (HistogramDataPoint p : absMax.values()) {
       assertTrue(p.getMin() > 0.0 && p.getMax() < 1e4, "abs max " + p);
@@ -117,14 +134,16 @@ class SemanticSearchUnderAgentIT {
     for (NumberDataPoint p : receiver.lastSumPoints("headwatch.activation.nonfinite").values()) {
       assertEquals(0, p.getAsInt(), "a healthy model has no NaN/Inf activations");
     }
-    Map<String, HistogramDataPoint> duration = receiver.lastHistogramPoints("headwatch.inference.duration");
+    Map<String, HistogramDataPoint> duration =
+        receiver.lastHistogramPoints("headwatch.inference.duration");
     assertEquals(1, duration.size());
     HistogramDataPoint d = duration.values().iterator().next();
     // Every corpus sentence and every query is one inference.
     assertTrue(d.getCount() >= 300 + QUERIES.size(), "inferences " + d.getCount());
     assertTrue(d.getMin() > 0 && d.getMax() < 60, "duration range");
     assertEquals("s", unitOf("headwatch.inference.duration"));
-    HistogramDataPoint tokens = receiver.lastHistogramPoints("headwatch.inference.input.tokens").values().iterator().next();
+    HistogramDataPoint tokens =
+        receiver.lastHistogramPoints("headwatch.inference.input.tokens").values().iterator().next();
     assertEquals(d.getCount(), tokens.getCount(), "one token count per sequence");
     // The one-letter query "a" is [CLS] a [SEP]: 3 tokens, the smallest input.
     assertEquals(3.0, tokens.getMin());
@@ -137,7 +156,8 @@ class SemanticSearchUnderAgentIT {
     Map<String, Span> byId = new HashMap<>();
     for (Span span : spans) {
       assertTrue(span.getName().startsWith("embeddings "), span.getName());
-      assertEquals("embeddings", OtlpReceiver.attribute(span.getAttributesList(), "gen_ai.operation.name"));
+      assertEquals(
+          "embeddings", OtlpReceiver.attribute(span.getAttributesList(), "gen_ai.operation.name"));
       byId.put(span.getSpanId().toStringUtf8(), span);
     }
     List<LogRecord> snapshots = new ArrayList<>();
@@ -151,15 +171,18 @@ class SemanticSearchUnderAgentIT {
       Span span = byId.get(snapshot.getSpanId().toStringUtf8());
       assertNotNull(span, "snapshot points at an exported inference span");
       assertEquals("true", OtlpReceiver.attribute(span.getAttributesList(), "headwatch.sampled"));
-      assertEquals(OtlpReceiver.attribute(span.getAttributesList(), "gen_ai.usage.input_tokens"),
+      assertEquals(
+          OtlpReceiver.attribute(span.getAttributesList(), "gen_ai.usage.input_tokens"),
           OtlpReceiver.attribute(snapshot.getAttributesList(), "gen_ai.usage.input_tokens"));
-      double[] entropy = OtlpReceiver.doubles(snapshot.getAttributesList(), "headwatch.attention.entropy");
+      double[] entropy =
+          OtlpReceiver.doubles(snapshot.getAttributesList(), "headwatch.attention.entropy");
       assertNotNull(entropy);
       assertEquals(LAYERS * HEADS, entropy.length);
       for (double e : entropy) {
         assertTrue(e >= 0 && e <= 1, "entropy " + e);
       }
-      double[] absMax = OtlpReceiver.doubles(snapshot.getAttributesList(), "headwatch.activation.abs_max");
+      double[] absMax =
+          OtlpReceiver.doubles(snapshot.getAttributesList(), "headwatch.activation.abs_max");
       assertEquals(LAYERS, absMax.length);
     }
   }

@@ -42,17 +42,24 @@ class StatisticsMatchIndependentComputationIT {
 
   @BeforeAll
   static void runApplication() throws Exception {
-    String classpath = String.join(File.pathSeparator,
-        System.getProperty("basedir", ".") + "/target/test-classes",
-        ChildJvm.requiredProperty("onnxruntime.jar"),
-        ChildJvm.requiredProperty("minilm.jar"),
-        ChildJvm.requiredProperty("app-otel-api.jar"),
-        ChildJvm.requiredProperty("app-otel-context.jar"));
+    String classpath =
+        String.join(
+            File.pathSeparator,
+            System.getProperty("basedir", ".") + "/target/test-classes",
+            ChildJvm.requiredProperty("onnxruntime.jar"),
+            ChildJvm.requiredProperty("minilm.jar"),
+            ChildJvm.requiredProperty("app-otel-api.jar"),
+            ChildJvm.requiredProperty("app-otel-context.jar"));
     List<String> main = List.of("-cp", classpath, FixedInputApp.class.getName());
     withoutAgent = ChildJvm.run(List.of(), main, Map.of(), 180);
     receiver = new OtlpReceiver();
-    withAgent = ChildJvm.run(List.of("-javaagent:" + ChildJvm.agentJar() + "=sampling.rate=1.0,overhead.budget=none"),
-        main, ChildJvm.otlpEnvironment(receiver, "fixed-input-e2e"), 180);
+    withAgent =
+        ChildJvm.run(
+            List.of(
+                "-javaagent:" + ChildJvm.agentJar() + "=sampling.rate=1.0,overhead.budget=none"),
+            main,
+            ChildJvm.otlpEnvironment(receiver, "fixed-input-e2e"),
+            180);
     receiver.close();
     for (LogRecord record : receiver.logRecords()) {
       if (record.getEventName().equals("headwatch.snapshot")) {
@@ -67,14 +74,17 @@ class StatisticsMatchIndependentComputationIT {
     assertEquals(0, withAgent.exitCode, withAgent.toString());
     assertTrue(withoutAgent.stdout.contains("outputs: [last_hidden_state]"), withoutAgent.stdout);
     assertTrue(withoutAgent.stdout.contains("result size: 1"), withoutAgent.stdout);
-    assertTrue(withoutAgent.stdout.contains("exception: ai.onnxruntime.OrtException"), withoutAgent.stdout);
+    assertTrue(
+        withoutAgent.stdout.contains("exception: ai.onnxruntime.OrtException"),
+        withoutAgent.stdout);
     // Output names, count, values (as a digest of their bits) and the exception, line for line.
     assertEquals(withoutAgent.stdout, withAgent.stdout);
   }
 
   @Test
   void applicationKeepsItsOwnOpenTelemetryVersion() {
-    assertTrue(withAgent.stdout.contains("app opentelemetry-api: opentelemetry-api-1.44.1.jar"),
+    assertTrue(
+        withAgent.stdout.contains("app opentelemetry-api: opentelemetry-api-1.44.1.jar"),
         withAgent.stdout);
     assertTrue(withAgent.stderr.contains("[headwatch] started"), withAgent.stderr);
     assertFalse(withAgent.stderr.contains("[headwatch] WARN"), withAgent.stderr);
@@ -86,13 +96,18 @@ class StatisticsMatchIndependentComputationIT {
     List<io.opentelemetry.proto.trace.v1.Span> spans = receiver.spans();
     assertEquals(2, spans.size(), "the successful run and the failing one");
     for (io.opentelemetry.proto.trace.v1.Span span : spans) {
-      assertEquals(FixedInputApp.REQUEST_TRACE_ID,
-          java.util.HexFormat.of().formatHex(span.getTraceId().toByteArray()), span.getName());
-      assertEquals(FixedInputApp.REQUEST_SPAN_ID,
-          java.util.HexFormat.of().formatHex(span.getParentSpanId().toByteArray()), span.getName());
+      assertEquals(
+          FixedInputApp.REQUEST_TRACE_ID,
+          java.util.HexFormat.of().formatHex(span.getTraceId().toByteArray()),
+          span.getName());
+      assertEquals(
+          FixedInputApp.REQUEST_SPAN_ID,
+          java.util.HexFormat.of().formatHex(span.getParentSpanId().toByteArray()),
+          span.getName());
     }
     for (LogRecord snapshot : SNAPSHOTS) {
-      assertEquals(FixedInputApp.REQUEST_TRACE_ID,
+      assertEquals(
+          FixedInputApp.REQUEST_TRACE_ID,
           java.util.HexFormat.of().formatHex(snapshot.getTraceId().toByteArray()));
     }
   }
@@ -103,9 +118,12 @@ class StatisticsMatchIndependentComputationIT {
     assertEquals(2, SNAPSHOTS.size(), "one snapshot per sequence of the batch; child " + withAgent);
     Reference reference = Reference.compute();
     for (LogRecord snapshot : SNAPSHOTS) {
-      int b = Integer.parseInt(OtlpReceiver.attribute(snapshot.getAttributesList(), "headwatch.batch.index"));
+      int b =
+          Integer.parseInt(
+              OtlpReceiver.attribute(snapshot.getAttributesList(), "headwatch.batch.index"));
       int validTokens = (int) java.util.Arrays.stream(FixedInputs.ATTENTION_MASK[b]).sum();
-      assertEquals(Integer.toString(validTokens),
+      assertEquals(
+          Integer.toString(validTokens),
           OtlpReceiver.attribute(snapshot.getAttributesList(), "gen_ai.usage.input_tokens"));
       assertEquals("12", OtlpReceiver.attribute(snapshot.getAttributesList(), "headwatch.heads"));
       compare(snapshot, "headwatch.attention.entropy", reference.entropy[b]);
@@ -122,7 +140,8 @@ class StatisticsMatchIndependentComputationIT {
     assertNotNull(actual, key);
     assertEquals(expected.length, actual.length, key);
     for (int i = 0; i < expected.length; i++) {
-      assertTrue(Math.abs(expected[i] - actual[i]) < TOLERANCE,
+      assertTrue(
+          Math.abs(expected[i] - actual[i]) < TOLERANCE,
           key + "[" + i + "]: expected " + expected[i] + ", exported " + actual[i]);
     }
   }
@@ -141,7 +160,8 @@ class StatisticsMatchIndependentComputationIT {
     }
 
     static String hidden(int layer) {
-      return layer == LAYERS - 1 ? "last_hidden_state"
+      return layer == LAYERS - 1
+          ? "last_hidden_state"
           : "/encoder/layer." + layer + "/output/LayerNorm/Add_1_output_0";
     }
 
@@ -157,9 +177,12 @@ class StatisticsMatchIndependentComputationIT {
       try (OrtSession session = env.createSession(model, new OrtSession.SessionOptions());
           OnnxTensor ids = FixedInputApp.tensor(env, FixedInputs.INPUT_IDS);
           OnnxTensor mask = FixedInputApp.tensor(env, FixedInputs.ATTENTION_MASK);
-          OnnxTensor types = FixedInputApp.tensor(env, new long[2][FixedInputs.INPUT_IDS[0].length]);
-          OrtSession.Result result = session.run(
-              Map.of("input_ids", ids, "attention_mask", mask, "token_type_ids", types), outputs)) {
+          OnnxTensor types =
+              FixedInputApp.tensor(env, new long[2][FixedInputs.INPUT_IDS[0].length]);
+          OrtSession.Result result =
+              session.run(
+                  Map.of("input_ids", ids, "attention_mask", mask, "token_type_ids", types),
+                  outputs)) {
         for (int b = 0; b < 2; b++) {
           r.entropy[b] = new double[LAYERS * 12];
           r.maxWeight[b] = new double[LAYERS * 12];
@@ -270,8 +293,8 @@ class StatisticsMatchIndependentComputationIT {
     }
 
     /**
-     * Adds graph outputs (GraphProto.output = 12, ValueInfoProto.name = 1) inside
-     * ModelProto.graph (= 7), using protobuf's schema-less representation.
+     * Adds graph outputs (GraphProto.output = 12, ValueInfoProto.name = 1) inside ModelProto.graph
+     * (= 7), using protobuf's schema-less representation.
      */
     private static byte[] withOutputs(byte[] model, Set<String> names) throws Exception {
       UnknownFieldSet modelFields = UnknownFieldSet.parseFrom(model);
@@ -279,27 +302,38 @@ class StatisticsMatchIndependentComputationIT {
       UnknownFieldSet graph = UnknownFieldSet.parseFrom(graphBytes);
       Set<String> existing = new LinkedHashSet<>();
       for (ByteString output : graph.getField(12).getLengthDelimitedList()) {
-        existing.add(UnknownFieldSet.parseFrom(output).getField(1).getLengthDelimitedList().get(0)
-            .toStringUtf8());
+        existing.add(
+            UnknownFieldSet.parseFrom(output)
+                .getField(1)
+                .getLengthDelimitedList()
+                .get(0)
+                .toStringUtf8());
       }
-      UnknownFieldSet.Field.Builder outputs = UnknownFieldSet.Field.newBuilder()
-          .mergeFrom(graph.getField(12));
+      UnknownFieldSet.Field.Builder outputs =
+          UnknownFieldSet.Field.newBuilder().mergeFrom(graph.getField(12));
       for (String name : names) {
         if (existing.contains(name)) {
           continue;
         }
-        UnknownFieldSet valueInfo = UnknownFieldSet.newBuilder()
-            .addField(1, UnknownFieldSet.Field.newBuilder()
-                .addLengthDelimited(ByteString.copyFromUtf8(name)).build())
-            .build();
+        UnknownFieldSet valueInfo =
+            UnknownFieldSet.newBuilder()
+                .addField(
+                    1,
+                    UnknownFieldSet.Field.newBuilder()
+                        .addLengthDelimited(ByteString.copyFromUtf8(name))
+                        .build())
+                .build();
         outputs.addLengthDelimited(valueInfo.toByteString());
       }
       UnknownFieldSet newGraph = graph.toBuilder().addField(12, outputs.build()).build();
       return modelFields.toBuilder()
-          .addField(7, UnknownFieldSet.Field.newBuilder()
-              .addLengthDelimited(newGraph.toByteString()).build())
-          .build().toByteArray();
+          .addField(
+              7,
+              UnknownFieldSet.Field.newBuilder()
+                  .addLengthDelimited(newGraph.toByteString())
+                  .build())
+          .build()
+          .toByteArray();
     }
   }
-
 }

@@ -36,15 +36,21 @@ public final class SyntheticTransformerApp {
         }
         long[] mask = new long[tokens];
         Arrays.fill(mask, 0, tokens - n % 4, 1); // up to 3 padded positions
-        try (OnnxTensor xt = OnnxTensor.createTensor(env, FloatBuffer.wrap(x), new long[] {1, tokens, hidden});
-            OnnxTensor mt = OnnxTensor.createTensor(env, LongBuffer.wrap(mask), new long[] {1, tokens})) {
+        try (OnnxTensor xt =
+                OnnxTensor.createTensor(env, FloatBuffer.wrap(x), new long[] {1, tokens, hidden});
+            OnnxTensor mt =
+                OnnxTensor.createTensor(env, LongBuffer.wrap(mask), new long[] {1, tokens})) {
           long t0 = System.nanoTime();
-          try (OrtSession.Result result = session.run(Map.of("inputs_embeds", xt, "attention_mask", mt))) {
+          try (OrtSession.Result result =
+              session.run(Map.of("inputs_embeds", xt, "attention_mask", mt))) {
             total += System.nanoTime() - t0;
             FloatBuffer out = ((OnnxTensor) result.get(0)).getFloatBuffer();
             while (out.hasRemaining()) {
               int bits = Float.floatToRawIntBits(out.get());
-              digest.update(new byte[] {(byte) (bits >>> 24), (byte) (bits >>> 16), (byte) (bits >>> 8), (byte) bits});
+              digest.update(
+                  new byte[] {
+                    (byte) (bits >>> 24), (byte) (bits >>> 16), (byte) (bits >>> 8), (byte) bits
+                  });
             }
           }
         }

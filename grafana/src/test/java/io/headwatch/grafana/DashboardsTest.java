@@ -24,8 +24,12 @@ import org.junit.jupiter.api.Test;
  */
 class DashboardsTest {
   static final String DS_VAR = "${datasource}";
-  static final Set<String> EXPECTED = Set.of("headwatch-model-overview",
-      "headwatch-attention-heads", "headwatch-activations", "headwatch-health");
+  static final Set<String> EXPECTED =
+      Set.of(
+          "headwatch-model-overview",
+          "headwatch-attention-heads",
+          "headwatch-activations",
+          "headwatch-health");
 
   static JsonObject read(Path file) throws Exception {
     JsonElement json = JsonParser.parseString(Files.readString(file));
@@ -75,16 +79,20 @@ class DashboardsTest {
       for (String name : List.of("service", "model")) {
         JsonObject v = variable(list, name, file);
         assertEquals("query", v.get("type").getAsString(), file + " " + name);
-        assertEquals(DS_VAR, v.getAsJsonObject("datasource").get("uid").getAsString(), file + " " + name);
+        assertEquals(
+            DS_VAR, v.getAsJsonObject("datasource").get("uid").getAsString(), file + " " + name);
         assertTrue(v.get("multi").getAsBoolean() && v.get("includeAll").getAsBoolean(), name);
         assertEquals(".*", v.get("allValue").getAsString(), name);
         String query = v.getAsJsonObject("query").get("query").getAsString();
         assertTrue(query.startsWith("label_values("), query);
       }
-      String service = variable(list, "service", file).getAsJsonObject("query").get("query").getAsString();
+      String service =
+          variable(list, "service", file).getAsJsonObject("query").get("query").getAsString();
       assertTrue(service.endsWith(", job)"), "service is the job label: " + service);
-      String model = variable(list, "model", file).getAsJsonObject("query").get("query").getAsString();
-      assertTrue(model.contains("job=~\"$service\"") && model.endsWith(", gen_ai_request_model)"), model);
+      String model =
+          variable(list, "model", file).getAsJsonObject("query").get("query").getAsString();
+      assertTrue(
+          model.contains("job=~\"$service\"") && model.endsWith(", gen_ai_request_model)"), model);
     }
   }
 
@@ -105,7 +113,8 @@ class DashboardsTest {
       assertFalse(uids.isEmpty(), file.toString());
       for (String uid : uids) {
         // The built-in annotation query is Grafana's own "-- Grafana --" source, not a data source.
-        assertTrue(uid.equals(DS_VAR) || uid.equals("-- Grafana --"), file + ": data source uid " + uid);
+        assertTrue(
+            uid.equals(DS_VAR) || uid.equals("-- Grafana --"), file + ": data source uid " + uid);
       }
     }
   }
@@ -148,27 +157,34 @@ class DashboardsTest {
         assertFalse(description.isBlank(), "no description: " + where);
         assertFalse(description.contains("\n"), "description is more than one line: " + where);
         JsonObject defaults = panel.getAsJsonObject("fieldConfig").getAsJsonObject("defaults");
-        assertTrue(defaults.has("unit") && !defaults.get("unit").getAsString().isBlank(), "no unit: " + where);
+        assertTrue(
+            defaults.has("unit") && !defaults.get("unit").getAsString().isBlank(),
+            "no unit: " + where);
         assertEquals(DS_VAR, panel.getAsJsonObject("datasource").get("uid").getAsString(), where);
-        assertEquals("prometheus", panel.getAsJsonObject("datasource").get("type").getAsString(), where);
+        assertEquals(
+            "prometheus", panel.getAsJsonObject("datasource").get("type").getAsString(), where);
         JsonArray targets = panel.getAsJsonArray("targets");
         assertFalse(targets.isEmpty(), "no query: " + where);
         Set<String> refIds = new HashSet<>();
         for (JsonElement t : targets) {
           JsonObject target = t.getAsJsonObject();
           assertTrue(refIds.add(target.get("refId").getAsString()), where);
-          assertEquals(DS_VAR, target.getAsJsonObject("datasource").get("uid").getAsString(), where);
+          assertEquals(
+              DS_VAR, target.getAsJsonObject("datasource").get("uid").getAsString(), where);
           String expr = target.get("expr").getAsString();
           assertFalse(expr.isBlank(), where);
           // Agent metrics are per service and model: their queries honour the variables.
-          boolean agentMetric = expr.matches("(?s).*\\b(headwatch_|head:|model:).*")
-              && !expr.contains("headwatch_collector_");
+          boolean agentMetric =
+              expr.matches("(?s).*\\b(headwatch_|head:|model:).*")
+                  && !expr.contains("headwatch_collector_");
           if (agentMetric) {
-            assertTrue(expr.contains("job=~\"$service\""), "ignores $service: " + where + ": " + expr);
+            assertTrue(
+                expr.contains("job=~\"$service\""), "ignores $service: " + where + ": " + expr);
           }
           if (agentMetric && !expr.contains("headwatch_agent_dropped_total")) {
             // (the agent's drop counter has no model label)
-            assertTrue(expr.contains("gen_ai_request_model=~\"$model\""), "ignores $model: " + where);
+            assertTrue(
+                expr.contains("gen_ai_request_model=~\"$model\""), "ignores $model: " + where);
           }
         }
       }

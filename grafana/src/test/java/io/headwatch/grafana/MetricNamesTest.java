@@ -18,29 +18,33 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every metric name a dashboard or a rule uses is one the code emits: the agent's instruments
- * (read from its source, translated to Prometheus names as the collector and the upstream
- * OpenTelemetry Collector do) and the collector's own series, listed in docs/telemetry.md and
- * docs/collector.md; or a recording rule of the shipped rule files; or {@code up}, the series
- * Prometheus itself writes for each scrape target (the collector's).
+ * Every metric name a dashboard or a rule uses is one the code emits: the agent's instruments (read
+ * from its source, translated to Prometheus names as the collector and the upstream OpenTelemetry
+ * Collector do) and the collector's own series, listed in docs/telemetry.md and docs/collector.md;
+ * or a recording rule of the shipped rule files; or {@code up}, the series Prometheus itself writes
+ * for each scrape target (the collector's).
  */
 class MetricNamesTest {
-  private static final Path AGENT_TELEMETRY = Path.of(
-      "agent/src/main/java/io/headwatch/agent/export/AgentTelemetry.java");
-  private static final Path COLLECTOR_METRICS = Path.of(
-      "collector/src/main/java/io/headwatch/collector/prometheus/SelfMetrics.java");
+  private static final Path AGENT_TELEMETRY =
+      Path.of("agent/src/main/java/io/headwatch/agent/export/AgentTelemetry.java");
+  private static final Path COLLECTOR_METRICS =
+      Path.of("collector/src/main/java/io/headwatch/collector/prometheus/SelfMetrics.java");
   static final Set<String> PROMETHEUS_OWN = Set.of("up");
 
   /** Prometheus name (base, before _bucket/_sum/_count) → the OpenTelemetry name it comes from. */
   static Map<String, String> agentMetrics() throws Exception {
     String source = Files.readString(Files2.repository().resolve(AGENT_TELEMETRY));
     Map<String, String> out = new TreeMap<>();
-    Matcher h = Pattern.compile("histogram\\(meter,\\s*\"([a-z._]+)\",\\s*\"([^\"]*)\"").matcher(source);
+    Matcher h =
+        Pattern.compile("histogram\\(\\s*meter,\\s*\"([a-z._]+)\",\\s*\"([^\"]*)\"")
+            .matcher(source);
     while (h.find()) {
       out.put(prometheusName(h.group(1), h.group(2), "histogram"), h.group(1));
     }
-    Matcher c = Pattern.compile("(counter|gauge)Builder\\(\"([a-z._]+)\"\\)\\s*\\.setUnit\\(\"([^\"]*)\"\\)")
-        .matcher(source);
+    Matcher c =
+        Pattern.compile(
+                "(counter|gauge)Builder\\(\"([a-z._]+)\"\\)[^;]*?\\.setUnit\\(\"([^\"]*)\"\\)")
+            .matcher(source);
     while (c.find()) {
       out.put(prometheusName(c.group(2), c.group(3), c.group(1)), c.group(2));
     }
@@ -79,8 +83,18 @@ class MetricNamesTest {
   /** Every name used, with where it is used. */
   static Map<String, String> usedNames() throws Exception {
     Map<String, String> used = new LinkedHashMap<>();
-    Map<String, String> vars = Map.of("$__rate_interval", "5m", "$__range", "1h", "$__interval", "1m",
-        "$service", ".*", "$model", ".*");
+    Map<String, String> vars =
+        Map.of(
+            "$__rate_interval",
+            "5m",
+            "$__range",
+            "1h",
+            "$__interval",
+            "1m",
+            "$service",
+            ".*",
+            "$model",
+            ".*");
     for (Path file : Files2.dashboards()) {
       JsonObject d = DashboardsTest.read(file);
       for (JsonObject panel : DashboardsTest.panels(d)) {
@@ -100,8 +114,9 @@ class MetricNamesTest {
       for (JsonElement v : d.getAsJsonObject("templating").getAsJsonArray("list")) {
         JsonObject variable = v.getAsJsonObject();
         if (variable.has("query") && variable.get("query").isJsonObject()) {
-          Matcher m = Pattern.compile("label_values\\(([a-zA-Z_:][a-zA-Z0-9_:]*)")
-              .matcher(variable.getAsJsonObject("query").get("query").getAsString());
+          Matcher m =
+              Pattern.compile("label_values\\(([a-zA-Z_:][a-zA-Z0-9_:]*)")
+                  .matcher(variable.getAsJsonObject("query").get("query").getAsString());
           assertTrue(m.find(), variable.toString());
           used.putIfAbsent(m.group(1), file.getFileName() + " / variable " + variable.get("name"));
         }
@@ -110,7 +125,8 @@ class MetricNamesTest {
     for (Path file : Files2.ruleFiles()) {
       for (Map<String, Object> rule : RulesTest.rules(file)) {
         for (String name : PromQlNames.metricNames((String) rule.get("expr"))) {
-          used.putIfAbsent(name, file.getFileName() + " / " + rule.getOrDefault("alert", rule.get("record")));
+          used.putIfAbsent(
+              name, file.getFileName() + " / " + rule.getOrDefault("alert", rule.get("record")));
         }
       }
     }
@@ -144,7 +160,8 @@ class MetricNamesTest {
         String otel = agent.getOrDefault(name, agent.get(base));
         boolean histogramPart = !name.equals(base) && agent.containsKey(base);
         assertTrue(agent.containsKey(name) || histogramPart, name);
-        assertTrue(telemetryDoc.contains("`" + otel + "`"),
+        assertTrue(
+            telemetryDoc.contains("`" + otel + "`"),
             "docs/telemetry.md does not list " + otel + " (used as " + name + ")");
       } else if (collector.contains(name)) {
         assertTrue(collectorDoc.contains("`" + name), "docs/collector.md does not list " + name);
@@ -161,18 +178,24 @@ class MetricNamesTest {
     for (String name : usedNames().keySet()) {
       String base = name.replaceAll("_(bucket|sum|count)$", "");
       if (!name.equals(base) && agent.containsKey(base)) {
-        assertTrue(Files.readString(Files2.repository().resolve(AGENT_TELEMETRY))
-            .contains("histogram(meter, \"" + agent.get(base) + "\""), name + " is not a histogram");
+        String source = Files.readString(Files2.repository().resolve(AGENT_TELEMETRY));
+        assertTrue(
+            Pattern.compile("histogram\\(\\s*meter,\\s*\"" + Pattern.quote(agent.get(base)) + "\"")
+                .matcher(source)
+                .find(),
+            name + " is not a histogram");
       }
     }
   }
 
   @Test
   void theLexerFindsMetricNamesNotLabelsOrFunctions() {
-    assertEquals(Set.of("a_total", "b_count", "head:x:mean5m"), PromQlNames.metricNames(
-        "sum by (job, le) (rate(a_total{job=~\"x|y\", le=~\"6|6\\\\.0\"}[5m] offset 30m))"
-            + " / on (job) group_left (model) b_count and head:x:mean5m > bool 0.5"
-            + " unless topk(5, abs(1e3 * clamp_min(b_count, 0.01)))"));
+    assertEquals(
+        Set.of("a_total", "b_count", "head:x:mean5m"),
+        PromQlNames.metricNames(
+            "sum by (job, le) (rate(a_total{job=~\"x|y\", le=~\"6|6\\\\.0\"}[5m] offset 30m))"
+                + " / on (job) group_left (model) b_count and head:x:mean5m > bool 0.5"
+                + " unless topk(5, abs(1e3 * clamp_min(b_count, 0.01)))"));
     assertEquals(List.of("up"), List.copyOf(PromQlNames.metricNames("up{job=\"c\"} == 0")));
   }
 }

@@ -5,18 +5,30 @@ import java.util.Set;
 
 /**
  * The metric names a PromQL expression selects: identifiers that are not functions, aggregation
- * operators, keywords, label names (inside {@code {…}} or the label lists of {@code by},
- * {@code without}, {@code on}, {@code ignoring}, {@code group_left}, {@code group_right}),
- * durations, numbers or strings. Small on purpose: it covers the PromQL the dashboards and rules
- * use, and fails loudly on what it does not understand.
+ * operators, keywords, label names (inside {@code {…}} or the label lists of {@code by}, {@code
+ * without}, {@code on}, {@code ignoring}, {@code group_left}, {@code group_right}), durations,
+ * numbers or strings. Small on purpose: it covers the PromQL the dashboards and rules use, and
+ * fails loudly on what it does not understand.
  */
 final class PromQlNames {
-  private static final Set<String> AGGREGATIONS = Set.of("sum", "avg", "min", "max", "count",
-      "stddev", "stdvar", "topk", "bottomk", "quantile", "count_values", "group");
-  private static final Set<String> LABEL_LISTS = Set.of("by", "without", "on", "ignoring",
-      "group_left", "group_right");
-  private static final Set<String> KEYWORDS = Set.of("and", "or", "unless", "offset", "bool",
-      "atan2", "inf", "nan", "Inf", "NaN");
+  private static final Set<String> AGGREGATIONS =
+      Set.of(
+          "sum",
+          "avg",
+          "min",
+          "max",
+          "count",
+          "stddev",
+          "stdvar",
+          "topk",
+          "bottomk",
+          "quantile",
+          "count_values",
+          "group");
+  private static final Set<String> LABEL_LISTS =
+      Set.of("by", "without", "on", "ignoring", "group_left", "group_right");
+  private static final Set<String> KEYWORDS =
+      Set.of("and", "or", "unless", "offset", "bool", "atan2", "inf", "nan", "Inf", "NaN");
 
   private PromQlNames() {}
 
@@ -32,14 +44,17 @@ final class PromQlNames {
         i = skipTo(expr, i, '}');
       } else if (c == '[') {
         i = skipTo(expr, i, ']');
-      } else if (Character.isDigit(c) || (c == '.' && i + 1 < n && Character.isDigit(expr.charAt(i + 1)))) {
+      } else if (Character.isDigit(c)
+          || (c == '.' && i + 1 < n && Character.isDigit(expr.charAt(i + 1)))) {
         while (i < n && (Character.isLetterOrDigit(expr.charAt(i)) || expr.charAt(i) == '.')) {
           i++;
         }
       } else if (Character.isLetter(c) || c == '_' || c == ':') {
         int start = i;
-        while (i < n && (Character.isLetterOrDigit(expr.charAt(i)) || expr.charAt(i) == '_'
-            || expr.charAt(i) == ':')) {
+        while (i < n
+            && (Character.isLetterOrDigit(expr.charAt(i))
+                || expr.charAt(i) == '_'
+                || expr.charAt(i) == ':')) {
           i++;
         }
         String word = expr.substring(start, i);

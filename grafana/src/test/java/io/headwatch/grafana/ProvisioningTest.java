@@ -39,12 +39,15 @@ class ProvisioningTest {
   }
 
   @Test
-  void composeRunsTheCollectorPrometheusAndGrafanaOnLoopbackPortsWithTheShippedFiles() throws Exception {
+  void composeRunsTheCollectorPrometheusAndGrafanaOnLoopbackPortsWithTheShippedFiles()
+      throws Exception {
     Map<String, Object> compose = yaml("docker-compose.yml");
-    Map<String, Map<String, Object>> services = (Map<String, Map<String, Object>>) compose.get("services");
+    Map<String, Map<String, Object>> services =
+        (Map<String, Map<String, Object>>) compose.get("services");
     assertEquals(List.of("collector", "prometheus", "grafana"), List.copyOf(services.keySet()));
     for (Map.Entry<String, Map<String, Object>> s : services.entrySet()) {
-      assertTrue(s.getValue().get("image").toString().matches("[a-z/-]+:v?[0-9][0-9a-z.-]*"),
+      assertTrue(
+          s.getValue().get("image").toString().matches("[a-z/-]+:v?[0-9][0-9a-z.-]*"),
           s.getKey() + ": pin the image version");
       for (Object port : (List<Object>) s.getValue().get("ports")) {
         assertTrue(port.toString().startsWith("127.0.0.1:"), s.getKey() + " publishes " + port);
@@ -52,17 +55,28 @@ class ProvisioningTest {
       for (Object volume : (List<Object>) s.getValue().getOrDefault("volumes", List.of())) {
         String source = volume.toString().split(":")[0];
         if (source.startsWith(".") && !source.contains("/target/")) {
-          assertTrue(Files.exists(Files2.grafana().resolve(source)), s.getKey() + " mounts " + source);
+          assertTrue(
+              Files.exists(Files2.grafana().resolve(source)), s.getKey() + " mounts " + source);
         }
       }
     }
     List<Object> collectorCommand = (List<Object>) services.get("collector").get("command");
-    assertTrue(collectorCommand.contains("0.0.0.0"), "the collector must listen beyond loopback inside compose");
+    assertTrue(
+        collectorCommand.contains("0.0.0.0"),
+        "the collector must listen beyond loopback inside compose");
     assertTrue(services.get("collector").get("ports").toString().contains(":9464:9464"));
-    assertTrue(services.get("prometheus").get("volumes").toString()
-        .contains("./prometheus/prometheus.yml:/etc/prometheus/prometheus.yml"));
-    assertTrue(services.get("prometheus").get("volumes").toString()
-        .contains("./prometheus/rules:/etc/prometheus/rules"));
+    assertTrue(
+        services
+            .get("prometheus")
+            .get("volumes")
+            .toString()
+            .contains("./prometheus/prometheus.yml:/etc/prometheus/prometheus.yml"));
+    assertTrue(
+        services
+            .get("prometheus")
+            .get("volumes")
+            .toString()
+            .contains("./prometheus/rules:/etc/prometheus/rules"));
   }
 
   @Test
@@ -75,9 +89,11 @@ class ProvisioningTest {
     Map<String, Object> provider = ((List<Map<String, Object>>) providers.get("providers")).get(0);
     String path = ((Map<String, Object>) provider.get("options")).get("path").toString();
     Map<String, Object> compose = yaml("docker-compose.yml");
-    Map<String, Object> grafana = ((Map<String, Map<String, Object>>) compose.get("services")).get("grafana");
+    Map<String, Object> grafana =
+        ((Map<String, Map<String, Object>>) compose.get("services")).get("grafana");
     assertTrue(grafana.get("volumes").toString().contains("./dashboards:" + path), path);
-    assertTrue(grafana.get("volumes").toString().contains("./provisioning:/etc/grafana/provisioning"));
+    assertTrue(
+        grafana.get("volumes").toString().contains("./provisioning:/etc/grafana/provisioning"));
     assertTrue(Files.isDirectory(Path.of(Files2.grafana().toString(), "dashboards")));
   }
 }

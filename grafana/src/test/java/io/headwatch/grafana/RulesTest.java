@@ -31,8 +31,8 @@ class RulesTest {
 
   static void requirePromtool() {
     if (!Files.isExecutable(PROMTOOL)) {
-      String message = "promtool is missing at " + PROMTOOL
-          + "; install it with: apt-get install prometheus";
+      String message =
+          "promtool is missing at " + PROMTOOL + "; install it with: apt-get install prometheus";
       if ("true".equals(System.getenv("CI"))) {
         fail(message);
       }
@@ -44,7 +44,8 @@ class RulesTest {
     List<String> command = new ArrayList<>();
     command.add(PROMTOOL.toString());
     command.addAll(List.of(args));
-    Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+    Process p =
+        new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(p.waitFor(120, TimeUnit.SECONDS), "promtool did not finish");
     assertEquals(0, p.exitValue(), String.join(" ", command) + ":\n" + out);
@@ -114,15 +115,20 @@ class RulesTest {
       Map<String, Object> labels = (Map<String, Object>) alert.get("labels");
       @SuppressWarnings("unchecked")
       Map<String, Object> annotations = (Map<String, Object>) alert.get("annotations");
-      assertTrue(labels != null && SEVERITIES.contains(labels.get("severity")), name + ": severity");
+      assertTrue(
+          labels != null && SEVERITIES.contains(labels.get("severity")), name + ": severity");
       for (String key : List.of("summary", "description", "runbook")) {
-        assertTrue(annotations != null && annotations.get(key) instanceof String
-            && !((String) annotations.get(key)).isBlank(), name + ": " + key);
+        assertTrue(
+            annotations != null
+                && annotations.get(key) instanceof String
+                && !((String) annotations.get(key)).isBlank(),
+            name + ": " + key);
       }
       String anchor = name.toLowerCase(Locale.ROOT);
       assertEquals("docs/runbooks.md#" + anchor, annotations.get("runbook"), name);
       // A "## HeadwatchX" heading gets the anchor #headwatchx on GitHub.
-      assertTrue(runbooks.contains("\n## " + name + "\n"), "docs/runbooks.md has no section ## " + name);
+      assertTrue(
+          runbooks.contains("\n## " + name + "\n"), "docs/runbooks.md has no section ## " + name);
       assertTrue(alert.containsKey("for"), name + ": no for duration");
     }
   }
@@ -134,7 +140,8 @@ class RulesTest {
     for (Path test : Files2.ruleTests()) {
       Map<String, Object> doc = new Yaml().load(Files.readString(test));
       for (Map<String, Object> t : (List<Map<String, Object>>) doc.get("tests")) {
-        for (Map<String, Object> c : (List<Map<String, Object>>) t.getOrDefault("alert_rule_test", List.of())) {
+        for (Map<String, Object> c :
+            (List<Map<String, Object>>) t.getOrDefault("alert_rule_test", List.of())) {
           List<?> expected = (List<?>) c.get("exp_alerts");
           int[] counts = cases.computeIfAbsent((String) c.get("alertname"), k -> new int[2]);
           counts[expected == null || expected.isEmpty() ? 1 : 0]++;

@@ -11,12 +11,12 @@ import java.util.Properties;
 /**
  * Headwatch's own settings, read once at start-up.
  *
- * <p>Each setting {@code headwatch.x.y} is looked up, in this order, in the agent arguments
- * ({@code -javaagent:headwatch-agent.jar=x.y=value,...}, the {@code headwatch.} prefix optional),
- * the system property {@code headwatch.x.y}, and the environment variable {@code HEADWATCH_X_Y}.
- * A value that does not parse gets one log line naming the setting, the value and its source,
- * and the default is used. OpenTelemetry's own settings ({@code OTEL_*}, {@code otel.*}) are read
- * by the OpenTelemetry SDK, not here.
+ * <p>Each setting {@code headwatch.x.y} is looked up, in this order, in the agent arguments ({@code
+ * -javaagent:headwatch-agent.jar=x.y=value,...}, the {@code headwatch.} prefix optional), the
+ * system property {@code headwatch.x.y}, and the environment variable {@code HEADWATCH_X_Y}. A
+ * value that does not parse gets one log line naming the setting, the value and its source, and the
+ * default is used. OpenTelemetry's own settings ({@code OTEL_*}, {@code otel.*}) are read by the
+ * OpenTelemetry SDK, not here.
  */
 public final class HeadwatchConfig {
   public static final String ENABLED = "headwatch.enabled";
@@ -38,27 +38,101 @@ public final class HeadwatchConfig {
   public static final String SHUTDOWN_TIMEOUT_MS = "headwatch.shutdown.timeout_ms";
   public static final String DEBUG = "headwatch.debug";
 
-  /** Every setting with its default and a one-line description (the README table is built from this). */
+  /**
+   * Every setting with its default and a one-line description (the README table is built from
+   * this).
+   */
   public static final Map<String, String[]> SETTINGS = new LinkedHashMap<>();
 
   static {
-    SETTINGS.put(ENABLED, new String[] {"true", "Off switch: false leaves the application untouched."});
-    SETTINGS.put(SAMPLING_RATE, new String[] {"0.01", "Share of inferences, in [0, 1], whose attention and activations are captured."});
-    SETTINGS.put(SAMPLING_MAX_PER_SECOND, new String[] {"0", "Captures per second and model at most (0 = no limit)."});
-    SETTINGS.put(OVERHEAD_BUDGET, new String[] {"0.02", "The agent's cost, as a share of the model's inference time, that the sampling rate is lowered to stay within; none = no budget."});
-    SETTINGS.put(MODEL_NAME, new String[] {"", "Model name for every model in this JVM (default: from the model file name, else the graph name, else onnx-<hash>)."});
-    SETTINGS.put(OPERATION_NAME, new String[] {"", "gen_ai.operation.name (default: embeddings, classification or inference, from the model's output names)."});
-    SETTINGS.put(ATTENTION_AGGREGATION, new String[] {"auto", "Per-head attention series: head (every head), layer (per-layer distributions only), top_k (per-layer distributions and each sequence's k most unusual heads per layer), auto (head up to max_head_series heads, else top_k)."});
-    SETTINGS.put(ATTENTION_TOP_K, new String[] {"4", "Heads per layer and sampled sequence recorded per head in top_k mode."});
-    SETTINGS.put(ATTENTION_MAX_HEAD_SERIES, new String[] {"1024", "Per-head series per model at most in top_k mode (further heads are dropped and counted), and the auto threshold (layers x heads)."});
-    SETTINGS.put(QUEUE_CAPACITY, new String[] {"32", "Sampled inferences waiting for the statistics worker; beyond it they are dropped and counted."});
-    SETTINGS.put(SNAPSHOT_MAX_SEQUENCES, new String[] {"4", "Snapshot log records per sampled inference (one per sequence of a batch, at most this many)."});
-    SETTINGS.put(ONNXRUNTIME_ENABLED, new String[] {"true", "Instrument ONNX Runtime (ai.onnxruntime)."});
-    SETTINGS.put(ONNX_MAX_MODEL_BYTES, new String[] {"1073741824", "Models larger than this get inference-level telemetry only (the capture session holds a second copy of the weights)."});
-    SETTINGS.put(DJL_ENABLED, new String[] {"true", "Instrument DJL (ai.djl: predictors, the HuggingFace tokenizer, transformer blocks)."});
-    SETTINGS.put(DJL_MAX_CAPTURE_BYTES, new String[] {"67108864", "Attention probabilities copied from one sampled DJL PyTorch prediction, at most; beyond it the layers are skipped."});
-    SETTINGS.put(SNAPSHOT_TOKENS, new String[] {"false", "Put the input's token texts in snapshot records (personal data in most products: off by default)."});
-    SETTINGS.put(SHUTDOWN_TIMEOUT_MS, new String[] {"5000", "At JVM exit, how long to finish queued statistics and flush telemetry."});
+    SETTINGS.put(
+        ENABLED, new String[] {"true", "Off switch: false leaves the application untouched."});
+    SETTINGS.put(
+        SAMPLING_RATE,
+        new String[] {
+          "0.01", "Share of inferences, in [0, 1], whose attention and activations are captured."
+        });
+    SETTINGS.put(
+        SAMPLING_MAX_PER_SECOND,
+        new String[] {"0", "Captures per second and model at most (0 = no limit)."});
+    SETTINGS.put(
+        OVERHEAD_BUDGET,
+        new String[] {
+          "0.02",
+          "The agent's cost, as a share of the model's inference time, that the sampling rate is lowered to stay within; none = no budget."
+        });
+    SETTINGS.put(
+        MODEL_NAME,
+        new String[] {
+          "",
+          "Model name for every model in this JVM (default: from the model file name, else the graph name, else onnx-<hash>)."
+        });
+    SETTINGS.put(
+        OPERATION_NAME,
+        new String[] {
+          "",
+          "gen_ai.operation.name (default: embeddings, classification or inference, from the model's output names)."
+        });
+    SETTINGS.put(
+        ATTENTION_AGGREGATION,
+        new String[] {
+          "auto",
+          "Per-head attention series: head (every head), layer (per-layer distributions only), top_k (per-layer distributions and each sequence's k most unusual heads per layer), auto (head up to max_head_series heads, else top_k)."
+        });
+    SETTINGS.put(
+        ATTENTION_TOP_K,
+        new String[] {
+          "4", "Heads per layer and sampled sequence recorded per head in top_k mode."
+        });
+    SETTINGS.put(
+        ATTENTION_MAX_HEAD_SERIES,
+        new String[] {
+          "1024",
+          "Per-head series per model at most in top_k mode (further heads are dropped and counted), and the auto threshold (layers x heads)."
+        });
+    SETTINGS.put(
+        QUEUE_CAPACITY,
+        new String[] {
+          "32",
+          "Sampled inferences waiting for the statistics worker; beyond it they are dropped and counted."
+        });
+    SETTINGS.put(
+        SNAPSHOT_MAX_SEQUENCES,
+        new String[] {
+          "4",
+          "Snapshot log records per sampled inference (one per sequence of a batch, at most this many)."
+        });
+    SETTINGS.put(
+        ONNXRUNTIME_ENABLED, new String[] {"true", "Instrument ONNX Runtime (ai.onnxruntime)."});
+    SETTINGS.put(
+        ONNX_MAX_MODEL_BYTES,
+        new String[] {
+          "1073741824",
+          "Models larger than this get inference-level telemetry only (the capture session holds a second copy of the weights)."
+        });
+    SETTINGS.put(
+        DJL_ENABLED,
+        new String[] {
+          "true",
+          "Instrument DJL (ai.djl: predictors, the HuggingFace tokenizer, transformer blocks)."
+        });
+    SETTINGS.put(
+        DJL_MAX_CAPTURE_BYTES,
+        new String[] {
+          "67108864",
+          "Attention probabilities copied from one sampled DJL PyTorch prediction, at most; beyond it the layers are skipped."
+        });
+    SETTINGS.put(
+        SNAPSHOT_TOKENS,
+        new String[] {
+          "false",
+          "Put the input's token texts in snapshot records (personal data in most products: off by default)."
+        });
+    SETTINGS.put(
+        SHUTDOWN_TIMEOUT_MS,
+        new String[] {
+          "5000", "At JVM exit, how long to finish queued statistics and flush telemetry."
+        });
     SETTINGS.put(DEBUG, new String[] {"false", "Verbose agent log on standard error."});
   }
 
@@ -135,13 +209,19 @@ public final class HeadwatchConfig {
       args.put(key, value);
     }
     if (!unknown.isEmpty()) {
-      AgentLog.warn("unknown agent argument(s) " + unknown + " ignored; known settings: "
-          + SETTINGS.keySet());
+      AgentLog.warn(
+          "unknown agent argument(s) "
+              + unknown
+              + " ignored; known settings: "
+              + SETTINGS.keySet());
     }
     return args;
   }
 
-  /** The environment variable that carries {@code key}: HEADWATCH_SAMPLING_RATE for headwatch.sampling.rate. */
+  /**
+   * The environment variable that carries {@code key}: HEADWATCH_SAMPLING_RATE for
+   * headwatch.sampling.rate.
+   */
   public static String envName(String key) {
     return key.toUpperCase(Locale.ROOT).replace('.', '_');
   }
@@ -257,8 +337,17 @@ public final class HeadwatchConfig {
 
     private static void reject(String key, String[] raw, String expected) {
       String fallback = defaultOf(key).isEmpty() ? "(derived)" : defaultOf(key);
-      AgentLog.warn("setting " + key + "='" + printable(raw[0]) + "' (from " + raw[1]
-          + ") is not " + expected + "; using the default " + fallback);
+      AgentLog.warn(
+          "setting "
+              + key
+              + "='"
+              + printable(raw[0])
+              + "' (from "
+              + raw[1]
+              + ") is not "
+              + expected
+              + "; using the default "
+              + fallback);
     }
 
     /** The value as one printable line: a setting must not be able to forge log lines. */
@@ -311,7 +400,8 @@ public final class HeadwatchConfig {
         } catch (NumberFormatException e) {
           // reported below
         }
-        reject(key, raw, "a number in [" + min + ", " + max + "]" + (noneAllowed ? " or none" : ""));
+        reject(
+            key, raw, "a number in [" + min + ", " + max + "]" + (noneAllowed ? " or none" : ""));
       }
       return Double.parseDouble(defaultOf(key));
     }

@@ -17,8 +17,8 @@ final class CapturedAttention {
   }
 
   /**
-   * Whether {@code values} look like attention probabilities: every weight in [0, 1] (with a
-   * little rounding) and every row summing to 1 within 1e-3. Model outputs that merely have a
+   * Whether {@code values} look like attention probabilities: every weight in [0, 1] (with a little
+   * rounding) and every row summing to 1 within 1e-3. Model outputs that merely have a
    * 4-dimensional square shape (images, masks) are not attention.
    */
   static boolean looksLikeProbabilities(float[] values, int length) {

@@ -12,14 +12,16 @@ final class DjlAdvice {
   /** {@code Predictor.batchPredict(List)}; {@code predict(I)} calls it. */
   static final class BatchPredict {
     @Advice.OnMethodEnter(suppress = Throwable.class)
-    static Object enter(@Advice.FieldValue("model") Object model,
-        @Advice.FieldValue("translator") Object translator, @Advice.Argument(0) Object inputs) {
+    static Object enter(
+        @Advice.FieldValue("model") Object model,
+        @Advice.FieldValue("translator") Object translator,
+        @Advice.Argument(0) Object inputs) {
       return DjlHooks.onPredictEnter(model, translator, inputs);
     }
 
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-    static void exit(@Advice.Enter Object scope, @Advice.Return Object result,
-        @Advice.Thrown Throwable thrown) {
+    static void exit(
+        @Advice.Enter Object scope, @Advice.Return Object result, @Advice.Thrown Throwable thrown) {
       DjlHooks.onPredictExit(scope, result, thrown);
     }
   }
@@ -63,7 +65,9 @@ final class DjlAdvice {
     }
   }
 
-  /** {@code PtNDArray.softmax(int)}: read only inside an attention block of a sampled prediction. */
+  /**
+   * {@code PtNDArray.softmax(int)}: read only inside an attention block of a sampled prediction.
+   */
   static final class Softmax {
     @Advice.OnMethodExit(suppress = Throwable.class)
     static void exit(@Advice.Return Object probabilities) {

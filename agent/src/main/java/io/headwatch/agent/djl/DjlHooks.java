@@ -24,10 +24,12 @@ import java.util.List;
  */
 public final class DjlHooks {
   private static final ThreadLocal<DjlPrediction> CURRENT = new ThreadLocal<>();
-  // Nested batchPredict calls (a translator that calls another predictor): only the outermost counts.
+  // Nested batchPredict calls (a translator that calls another predictor): only the outermost
+  // counts.
   private static final ThreadLocal<int[]> PREDICT_DEPTH = ThreadLocal.withInitial(() -> new int[1]);
   // toEncoding calls itself for overflowing parts: only the outermost is one sequence.
-  private static final ThreadLocal<int[]> ENCODING_DEPTH = ThreadLocal.withInitial(() -> new int[1]);
+  private static final ThreadLocal<int[]> ENCODING_DEPTH =
+      ThreadLocal.withInitial(() -> new int[1]);
   // Returned by onPredictEnter for calls that only need the depth undone at exit.
   private static final Object DEPTH_ONLY = new Object();
 
@@ -56,10 +58,10 @@ public final class DjlHooks {
       int batch = inputs instanceof List ? ((List<?>) inputs).size() : 1;
       boolean sampled = telemetry.sampler().sample();
       Span span = telemetry.startInferenceSpan(startEpoch, batch, sampled);
-      int tokenSequences = runtime.config().snapshotTokens()
-          ? runtime.config().snapshotMaxSequences() : 0;
-      InferenceScope scope = InferenceScope.open(telemetry, span, sampled, start, startEpoch, batch,
-          tokenSequences);
+      int tokenSequences =
+          runtime.config().snapshotTokens() ? runtime.config().snapshotMaxSequences() : 0;
+      InferenceScope scope =
+          InferenceScope.open(telemetry, span, sampled, start, startEpoch, batch, tokenSequences);
       DjlPrediction prediction = new DjlPrediction(scope, runtime.config().djlMaxCaptureBytes());
       CURRENT.set(prediction);
       return prediction;
@@ -129,7 +131,9 @@ public final class DjlHooks {
         if (c == null) {
           continue;
         }
-        telemetry.recordClassification(c[OutputStatistics.TOP1], c[OutputStatistics.MARGIN],
+        telemetry.recordClassification(
+            c[OutputStatistics.TOP1],
+            c[OutputStatistics.MARGIN],
             c[OutputStatistics.NORMALIZED_ENTROPY]);
         if (lowest < 0 || c[OutputStatistics.TOP1] < classifier[lowest][OutputStatistics.TOP1]) {
           lowest = i;
@@ -137,15 +141,17 @@ public final class DjlHooks {
       }
       if (lowest >= 0) {
         // The span carries the least confident input of the batch (the only one, usually).
-        span.setAttribute(TelemetryNames.OUTPUT_CONFIDENCE, classifier[lowest][OutputStatistics.TOP1]);
-        span.setAttribute(TelemetryNames.OUTPUT_MARGIN, classifier[lowest][OutputStatistics.MARGIN]);
-        span.setAttribute(TelemetryNames.OUTPUT_ENTROPY,
-            classifier[lowest][OutputStatistics.NORMALIZED_ENTROPY]);
+        span.setAttribute(
+            TelemetryNames.OUTPUT_CONFIDENCE, classifier[lowest][OutputStatistics.TOP1]);
+        span.setAttribute(
+            TelemetryNames.OUTPUT_MARGIN, classifier[lowest][OutputStatistics.MARGIN]);
+        span.setAttribute(
+            TelemetryNames.OUTPUT_ENTROPY, classifier[lowest][OutputStatistics.NORMALIZED_ENTROPY]);
       }
     }
 
-    telemetry.endInference(span, scope.startEpochNanos(), end - scope.startNanos(), tokens,
-        scope.sampled(), thrown);
+    telemetry.endInference(
+        span, scope.startEpochNanos(), end - scope.startNanos(), tokens, scope.sampled(), thrown);
 
     InferenceScope.DeferredCapture deferred = scope.deferred();
     if (deferred != null) {
@@ -154,15 +160,21 @@ public final class DjlHooks {
     }
     if (thrown == null && !prediction.attention.isEmpty()) {
       AgentRuntime runtime = AgentRuntime.current();
-      DjlStatisticsTask task = new DjlStatisticsTask(telemetry, scope.spanContext(),
-          prediction.attention, tokens, scope.tokenTexts(), snapshotExtras(classifier, scope),
-          runtime == null ? 0 : runtime.config().snapshotMaxSequences());
+      DjlStatisticsTask task =
+          new DjlStatisticsTask(
+              telemetry,
+              scope.spanContext(),
+              prediction.attention,
+              tokens,
+              scope.tokenTexts(),
+              snapshotExtras(classifier, scope),
+              runtime == null ? 0 : runtime.config().snapshotMaxSequences());
       if (runtime == null || !runtime.worker().offer(task)) {
         telemetry.agent().recordDropped("queue_full");
       }
     }
-    telemetry.recordInferenceThreadOverhead(System.nanoTime() - overheadStart
-        + scope.overheadNanos());
+    telemetry.recordInferenceThreadOverhead(
+        System.nanoTime() - overheadStart + scope.overheadNanos());
   }
 
   /**
@@ -170,22 +182,25 @@ public final class DjlHooks {
    * non-finite value count; null when no input's result is one.
    */
   static double[][] embeddingOutputs(Object result) {
-    return perInput(result, item -> {
-      if (!(item instanceof float[])) {
-        return null;
-      }
-      float[] v = (float[]) item;
-      return new double[] {OutputStatistics.l2Norm(v, 0, v.length),
-          OutputStatistics.nonFiniteCount(v, 0, v.length)};
-    });
+    return perInput(
+        result,
+        item -> {
+          if (!(item instanceof float[])) {
+            return null;
+          }
+          float[] v = (float[]) item;
+          return new double[] {
+            OutputStatistics.l2Norm(v, 0, v.length), OutputStatistics.nonFiniteCount(v, 0, v.length)
+          };
+        });
   }
 
   /**
-   * Applies {@code reduce} to each input's result of a batch (at most
-   * {@link InferenceScope#MAX_SEQUENCES}); null when the result is not a list or no item reduced.
+   * Applies {@code reduce} to each input's result of a batch (at most {@link
+   * InferenceScope#MAX_SEQUENCES}); null when the result is not a list or no item reduced.
    */
-  private static double[][] perInput(Object result,
-      java.util.function.Function<Object, double[]> reduce) {
+  private static double[][] perInput(
+      Object result, java.util.function.Function<Object, double[]> reduce) {
     if (!(result instanceof List)) {
       return null;
     }
@@ -204,29 +219,31 @@ public final class DjlHooks {
     return out;
   }
 
-
   /** Per input of the result: classifier statistics when it is DJL {@code Classifications}. */
   static double[][] classifierOutputs(Object result) {
-    return perInput(result, item -> {
-      // Exactly Classifications: subclasses (detected objects, ...) are not one distribution.
-      if (item == null || item.getClass() != Classifications.class) {
-        return null;
-      }
-      List<Double> probabilities = ((Classifications) item).getProbabilities();
-      if (probabilities == null || probabilities.isEmpty() || probabilities.size() > 1_000_000) {
-        return null;
-      }
-      float[] p = new float[probabilities.size()];
-      for (int c = 0; c < p.length; c++) {
-        Double v = probabilities.get(c);
-        p[c] = v == null ? Float.NaN : v.floatValue();
-      }
-      double[] stats = new double[OutputStatistics.COUNT];
-      OutputStatistics.fromProbabilities(p, 0, p.length, stats, 0);
-      return stats;
-    });
+    return perInput(
+        result,
+        item -> {
+          // Exactly Classifications: subclasses (detected objects, ...) are not one distribution.
+          if (item == null || item.getClass() != Classifications.class) {
+            return null;
+          }
+          List<Double> probabilities = ((Classifications) item).getProbabilities();
+          if (probabilities == null
+              || probabilities.isEmpty()
+              || probabilities.size() > 1_000_000) {
+            return null;
+          }
+          float[] p = new float[probabilities.size()];
+          for (int c = 0; c < p.length; c++) {
+            Double v = probabilities.get(c);
+            p[c] = v == null ? Float.NaN : v.floatValue();
+          }
+          double[] stats = new double[OutputStatistics.COUNT];
+          OutputStatistics.fromProbabilities(p, 0, p.length, stats, 0);
+          return stats;
+        });
   }
-
 
   private static Attributes[] snapshotExtras(double[][] classifier, InferenceScope scope) {
     int n = Math.max(classifier == null ? 0 : classifier.length, scope.tokenizedSequences());
@@ -236,7 +253,8 @@ public final class DjlHooks {
       if (classifier != null && i < classifier.length && classifier[i] != null) {
         builder.put(TelemetryNames.OUTPUT_CONFIDENCE, classifier[i][OutputStatistics.TOP1]);
         builder.put(TelemetryNames.OUTPUT_MARGIN, classifier[i][OutputStatistics.MARGIN]);
-        builder.put(TelemetryNames.OUTPUT_ENTROPY, classifier[i][OutputStatistics.NORMALIZED_ENTROPY]);
+        builder.put(
+            TelemetryNames.OUTPUT_ENTROPY, classifier[i][OutputStatistics.NORMALIZED_ENTROPY]);
       }
       if (i < scope.tokenizedSequences()) {
         builder.put(TelemetryNames.TRUNCATED, scope.truncated(i) ? 1L : 0L);
@@ -259,8 +277,8 @@ public final class DjlHooks {
       if (p.forwardDepth == 1) {
         p.forwardCalls++;
         // Only the prediction's first forward pass is captured: one capture per record.
-        p.captureThisForward = p.forwardCalls == 1 && p.scope.sampled()
-            && !p.scope.attentionClaimed();
+        p.captureThisForward =
+            p.forwardCalls == 1 && p.scope.sampled() && !p.scope.attentionClaimed();
         p.nextLayer = 0;
       }
       return true;
@@ -280,8 +298,11 @@ public final class DjlHooks {
         return;
       }
       p.forwardDepth--;
-      if (p.forwardDepth == 0 && p.captureThisForward && p.attention.isEmpty()
-          && !p.scope.attentionClaimed() && outputs instanceof NDList) {
+      if (p.forwardDepth == 0
+          && p.captureThisForward
+          && p.attention.isEmpty()
+          && !p.scope.attentionClaimed()
+          && outputs instanceof NDList) {
         scanOutputs(p, (NDList) outputs);
       }
       if (p.forwardDepth == 0) {
@@ -294,8 +315,8 @@ public final class DjlHooks {
 
   /**
    * Attention tensors among a model's outputs (TorchScript models exported with attentions):
-   * float32 {@code [batch, heads, q, q]} arrays whose rows are probabilities, numbered as layers
-   * in the order they appear.
+   * float32 {@code [batch, heads, q, q]} arrays whose rows are probabilities, numbered as layers in
+   * the order they appear.
    */
   private static void scanOutputs(DjlPrediction p, NDList outputs) {
     int layer = 0;
@@ -369,8 +390,11 @@ public final class DjlHooks {
       }
       NDArray array = (NDArray) probabilities;
       if (!isSquareAttentionShape(array)) {
-        AgentLog.warnOnce("djl-attention-shape", "a DJL attention block's probabilities are not"
-            + " [batch, heads, query, key] with query = key (cross-attention?); skipped", null);
+        AgentLog.warnOnce(
+            "djl-attention-shape",
+            "a DJL attention block's probabilities are not"
+                + " [batch, heads, query, key] with query = key (cross-attention?); skipped",
+            null);
         return;
       }
       if (!p.claimed) {
@@ -391,8 +415,12 @@ public final class DjlHooks {
 
   private static boolean isSquareAttentionShape(NDArray array) {
     Shape shape = array.getShape();
-    return shape.dimension() == 4 && shape.get(2) == shape.get(3) && shape.get(2) > 0
-        && shape.get(1) > 0 && shape.get(0) > 0 && array.getDataType() == DataType.FLOAT32;
+    return shape.dimension() == 4
+        && shape.get(2) == shape.get(3)
+        && shape.get(2) > 0
+        && shape.get(1) > 0
+        && shape.get(0) > 0
+        && array.getDataType() == DataType.FLOAT32;
   }
 
   /** Copies an attention tensor within the prediction's byte budget, or returns null. */
@@ -401,15 +429,19 @@ public final class DjlHooks {
     long size = shape.size();
     long bytes = 4L * size;
     if (size > Integer.MAX_VALUE || p.capturedBytes + bytes > p.maxCaptureBytes) {
-      AgentLog.warnOnce("djl-capture-budget", "attention of a DJL prediction exceeds "
-          + p.maxCaptureBytes + " bytes (headwatch.djl.max_capture_bytes); further layers are"
-          + " not captured", null);
+      AgentLog.warnOnce(
+          "djl-capture-budget",
+          "attention of a DJL prediction exceeds "
+              + p.maxCaptureBytes
+              + " bytes (headwatch.djl.max_capture_bytes); further layers are"
+              + " not captured",
+          null);
       return null;
     }
     float[] values = array.toFloatArray();
     p.capturedBytes += bytes;
-    return new CapturedAttention(layer, (int) shape.get(0), (int) shape.get(1),
-        (int) shape.get(2), values);
+    return new CapturedAttention(
+        layer, (int) shape.get(0), (int) shape.get(1), (int) shape.get(2), values);
   }
 
   // ---------------------------------------------------------------- tokenizer
@@ -457,6 +489,7 @@ public final class DjlHooks {
   private static int snapshotTokenSequences() {
     AgentRuntime runtime = AgentRuntime.current();
     return runtime != null && runtime.config().snapshotTokens()
-        ? runtime.config().snapshotMaxSequences() : 0;
+        ? runtime.config().snapshotMaxSequences()
+        : 0;
   }
 }

@@ -12,20 +12,21 @@ import net.bytebuddy.matcher.ElementMatcher;
 
 /**
  * Instruments DJL (Deep Java Library) 0.36.x:
+ *
  * <ul>
  *   <li>{@code ai.djl.inference.Predictor.batchPredict(List)} — {@code predict} calls it — one
- *       record per outermost call;</li>
- *   <li>{@code Predictor.predictInternal(TranslatorContext, NDList)}, the model's forward pass,
- *       to read attention tensors among the model's outputs (TorchScript models that return
- *       them);</li>
+ *       record per outermost call;
+ *   <li>{@code Predictor.predictInternal(TranslatorContext, NDList)}, the model's forward pass, to
+ *       read attention tensors among the model's outputs (TorchScript models that return them);
  *   <li>{@code ai.djl.huggingface.tokenizers.HuggingFaceTokenizer.toEncoding(long, boolean)},
- *       through which every {@code encode}/{@code batchEncode} returns its encodings;</li>
- *   <li>{@code ai.djl.nn.transformer.ScaledDotProductAttentionBlock.forwardInternal} and
- *       {@code ai.djl.pytorch.engine.PtNDArray.softmax(int)}: the attention probabilities of
- *       DJL's own transformer blocks on the PyTorch engine.</li>
+ *       through which every {@code encode}/{@code batchEncode} returns its encodings;
+ *   <li>{@code ai.djl.nn.transformer.ScaledDotProductAttentionBlock.forwardInternal} and {@code
+ *       ai.djl.pytorch.engine.PtNDArray.softmax(int)}: the attention probabilities of DJL's own
+ *       transformer blocks on the PyTorch engine.
  * </ul>
- * Each type is instrumented only when the DJL found next to it is a supported version
- * ({@link DjlVersionCheck}); otherwise the agent logs one line and leaves DJL alone.
+ *
+ * Each type is instrumented only when the DJL found next to it is a supported version ({@link
+ * DjlVersionCheck}); otherwise the agent logs one line and leaves DJL alone.
  */
 public final class DjlInstrumentation {
   static final String PREDICTOR = "ai.djl.inference.Predictor";
@@ -39,29 +40,50 @@ public final class DjlInstrumentation {
   public static AgentBuilder register(AgentBuilder builder) {
     ClassLoader agentLoader = DjlInstrumentation.class.getClassLoader();
     return builder
-        .type(supported(PREDICTOR, named("batchPredict").and(takesArguments(1))
-            .and(takesArgument(0, named("java.util.List")))))
-        .transform(new AgentBuilder.Transformer.ForAdvice()
-            .include(agentLoader)
-            .advice(named("batchPredict").and(takesArguments(1))
-                .and(takesArgument(0, named("java.util.List"))), ADVICE + "$BatchPredict")
-            .advice(named("predictInternal").and(takesArguments(2))
-                .and(takesArgument(1, named("ai.djl.ndarray.NDList"))), ADVICE + "$Forward"))
-        .type(supported(TOKENIZER, named("toEncoding").and(takesArguments(long.class, boolean.class))))
-        .transform(new AgentBuilder.Transformer.ForAdvice()
-            .include(agentLoader)
-            .advice(named("toEncoding").and(takesArguments(long.class, boolean.class)),
-                ADVICE + "$Encoding"))
+        .type(
+            supported(
+                PREDICTOR,
+                named("batchPredict")
+                    .and(takesArguments(1))
+                    .and(takesArgument(0, named("java.util.List")))))
+        .transform(
+            new AgentBuilder.Transformer.ForAdvice()
+                .include(agentLoader)
+                .advice(
+                    named("batchPredict")
+                        .and(takesArguments(1))
+                        .and(takesArgument(0, named("java.util.List"))),
+                    ADVICE + "$BatchPredict")
+                .advice(
+                    named("predictInternal")
+                        .and(takesArguments(2))
+                        .and(takesArgument(1, named("ai.djl.ndarray.NDList"))),
+                    ADVICE + "$Forward"))
+        .type(
+            supported(
+                TOKENIZER, named("toEncoding").and(takesArguments(long.class, boolean.class))))
+        .transform(
+            new AgentBuilder.Transformer.ForAdvice()
+                .include(agentLoader)
+                .advice(
+                    named("toEncoding").and(takesArguments(long.class, boolean.class)),
+                    ADVICE + "$Encoding"))
         .type(supported(ATTENTION_BLOCK, named("forwardInternal").and(takesArguments(4))))
-        .transform(new AgentBuilder.Transformer.ForAdvice()
-            .include(agentLoader)
-            .advice(named("forwardInternal").and(takesArguments(4))
-                .and(takesArgument(1, named("ai.djl.ndarray.NDList"))), ADVICE + "$AttentionBlock"))
+        .transform(
+            new AgentBuilder.Transformer.ForAdvice()
+                .include(agentLoader)
+                .advice(
+                    named("forwardInternal")
+                        .and(takesArguments(4))
+                        .and(takesArgument(1, named("ai.djl.ndarray.NDList"))),
+                    ADVICE + "$AttentionBlock"))
         .type(supported(PT_NDARRAY, named("softmax").and(takesArguments(int.class))))
-        .transform(new AgentBuilder.Transformer.ForAdvice()
-            .include(agentLoader)
-            .advice(named("softmax").and(takesArguments(int.class)).and(isNotConstructor()),
-                ADVICE + "$Softmax"));
+        .transform(
+            new AgentBuilder.Transformer.ForAdvice()
+                .include(agentLoader)
+                .advice(
+                    named("softmax").and(takesArguments(int.class)).and(isNotConstructor()),
+                    ADVICE + "$Softmax"));
   }
 
   private static ElementMatcher.Junction<MethodDescription> isNotConstructor() {
@@ -72,10 +94,13 @@ public final class DjlInstrumentation {
    * Matches the type named {@code name} when the DJL next to it is supported and the type declares
    * the method the agent needs; a type that lacks it is logged once and left alone.
    */
-  private static AgentBuilder.RawMatcher supported(String name,
-      ElementMatcher<? super MethodDescription> required) {
-    return (TypeDescription type, ClassLoader loader, net.bytebuddy.utility.JavaModule module,
-        Class<?> redefined, java.security.ProtectionDomain domain) -> {
+  private static AgentBuilder.RawMatcher supported(
+      String name, ElementMatcher<? super MethodDescription> required) {
+    return (TypeDescription type,
+        ClassLoader loader,
+        net.bytebuddy.utility.JavaModule module,
+        Class<?> redefined,
+        java.security.ProtectionDomain domain) -> {
       if (!type.getName().equals(name)) {
         return false;
       }

@@ -27,26 +27,38 @@ final class DjlModels {
   /** The telemetry of the model a predictor runs, with the operation its translator implies. */
   static ModelTelemetry telemetry(AgentRuntime runtime, Object model, Object translator) {
     String name = modelName(runtime.config().modelName(), model);
-    String operation = runtime.config().operationName().isEmpty()
-        ? operation(translator) : runtime.config().operationName();
+    String operation =
+        runtime.config().operationName().isEmpty()
+            ? operation(translator)
+            : runtime.config().operationName();
     String key = name + '\u0000' + operation;
     ModelTelemetry t = TELEMETRY.get(key);
     if (t != null) {
       return t;
     }
     if (TELEMETRY.size() >= MAX_MODELS) {
-      AgentLog.warnOnce("djl-models", "more than " + MAX_MODELS + " DJL models; further ones are"
-          + " reported as djl-other", null);
+      AgentLog.warnOnce(
+          "djl-models",
+          "more than " + MAX_MODELS + " DJL models; further ones are" + " reported as djl-other",
+          null);
       name = "djl-other";
       key = name + '\u0000' + operation;
     }
     String finalName = name;
-    return TELEMETRY.computeIfAbsent(key,
-        k -> new ModelTelemetry(runtime.telemetry(), finalName, operation, runtime.newSampler(),
-            runtime.newAttentionSeries()));
+    return TELEMETRY.computeIfAbsent(
+        key,
+        k ->
+            new ModelTelemetry(
+                runtime.telemetry(),
+                finalName,
+                operation,
+                runtime.newSampler(),
+                runtime.newAttentionSeries()));
   }
 
-  /** The configured name, else DJL's model name ({@code Criteria.optModelName}, the file's name). */
+  /**
+   * The configured name, else DJL's model name ({@code Criteria.optModelName}, the file's name).
+   */
   static String modelName(String configured, Object model) {
     if (!configured.isEmpty()) {
       return configured;
@@ -112,8 +124,8 @@ final class DjlModels {
     StringBuilder out = new StringBuilder(Math.min(name.length(), 96));
     for (int i = 0; i < name.length() && out.length() < 96; i++) {
       char c = name.charAt(i);
-      out.append(c < 128 && (Character.isLetterOrDigit(c) || c == '-' || c == '_' || c == '.')
-          ? c : '_');
+      out.append(
+          c < 128 && (Character.isLetterOrDigit(c) || c == '-' || c == '_' || c == '.') ? c : '_');
     }
     return out.length() == 0 ? "djl-model" : out.toString();
   }

@@ -12,18 +12,25 @@ import java.util.List;
 final class DjlPrediction {
   final InferenceScope scope;
   final long maxCaptureBytes;
+
   /** Forward passes ({@code predictInternal}) started in this prediction. */
   int forwardCalls;
+
   /** Nesting of {@code predictInternal} right now. */
   int forwardDepth;
+
   /** Whether the current forward pass is the one whose attention is captured. */
   boolean captureThisForward;
+
   /** Whether this prediction holds the scope's one attention capture. */
   boolean claimed;
+
   /** Nesting of attention blocks right now. */
   int blockDepth;
+
   /** Layer of the attention block running now; blocks are numbered in the order they run. */
   int layer = -1;
+
   int nextLayer;
   boolean softmaxTaken;
   long capturedBytes;

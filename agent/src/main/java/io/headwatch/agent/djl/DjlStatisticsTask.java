@@ -10,9 +10,9 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * On the worker thread: reduces the attention probabilities copied from a sampled DJL prediction
- * to per-head statistics, records them, and emits one snapshot per sequence (at most the
- * configured number), linked to the prediction's span.
+ * On the worker thread: reduces the attention probabilities copied from a sampled DJL prediction to
+ * per-head statistics, records them, and emits one snapshot per sequence (at most the configured
+ * number), linked to the prediction's span.
  */
 final class DjlStatisticsTask implements Runnable {
   private final ModelTelemetry telemetry;
@@ -23,8 +23,14 @@ final class DjlStatisticsTask implements Runnable {
   private final Attributes[] extras;
   private final int maxSnapshots;
 
-  DjlStatisticsTask(ModelTelemetry telemetry, SpanContext span, List<CapturedAttention> attention,
-      int[] tokens, List<List<String>> tokenTexts, Attributes[] extras, int maxSnapshots) {
+  DjlStatisticsTask(
+      ModelTelemetry telemetry,
+      SpanContext span,
+      List<CapturedAttention> attention,
+      int[] tokens,
+      List<List<String>> tokenTexts,
+      Attributes[] extras,
+      int maxSnapshots) {
     this.telemetry = telemetry;
     this.span = span;
     this.attention = attention;
@@ -41,8 +47,10 @@ final class DjlStatisticsTask implements Runnable {
       reduce();
     } catch (Throwable t) {
       telemetry.agent().recordDropped("capture_error");
-      AgentLog.warnOnce("djl-statistics-" + t.getClass().getName(),
-          "statistics of a sampled DJL prediction of model " + telemetry.model() + " failed", t);
+      AgentLog.warnOnce(
+          "djl-statistics-" + t.getClass().getName(),
+          "statistics of a sampled DJL prediction of model " + telemetry.model() + " failed",
+          t);
     }
     telemetry.recordStatisticsOverhead(System.nanoTime() - start);
   }

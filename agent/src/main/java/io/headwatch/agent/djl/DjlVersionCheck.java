@@ -18,6 +18,7 @@ import java.util.WeakHashMap;
 public final class DjlVersionCheck {
   /** The supported DJL versions: 0.36.x (built and tested with 0.36.0). */
   public static final String SUPPORTED_RANGE = "0.36.x";
+
   static final String VERSION_RESOURCE = "ai/djl/engine/api.properties";
 
   private static final Map<ClassLoader, Boolean> CACHE =
@@ -48,16 +49,29 @@ public final class DjlVersionCheck {
     if (ok) {
       AgentLog.debug("DJL " + version + " found; instrumenting it");
     } else {
-      AgentLog.warnOnce("djl-version", "DJL " + (version == null ? "of unknown version" : version)
-          + " is outside the supported range " + SUPPORTED_RANGE + "; DJL is not observed (ONNX"
-          + " Runtime calls it makes still are)", null);
+      AgentLog.warnOnce(
+          "djl-version",
+          "DJL "
+              + (version == null ? "of unknown version" : version)
+              + " is outside the supported range "
+              + SUPPORTED_RANGE
+              + "; DJL is not observed (ONNX"
+              + " Runtime calls it makes still are)",
+          null);
     }
     return ok;
   }
 
   static void reportMissing(String type) {
-    AgentLog.warnOnce("djl-api", "DJL's " + type + " lacks the method the agent needs (a DJL"
-        + " outside " + SUPPORTED_RANGE + "?); DJL is not observed", null);
+    AgentLog.warnOnce(
+        "djl-api",
+        "DJL's "
+            + type
+            + " lacks the method the agent needs (a DJL"
+            + " outside "
+            + SUPPORTED_RANGE
+            + "?); DJL is not observed",
+        null);
   }
 
   /** The DJL version visible from {@code loader}, or null. */

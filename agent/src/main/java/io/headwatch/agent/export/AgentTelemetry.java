@@ -22,8 +22,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The agent's own OpenTelemetry SDK (bundled and relocated, so it never meets the application's),
- * configured the standard way from {@code OTEL_*} environment variables and {@code otel.*}
- * system properties, and the instruments Headwatch records into.
+ * configured the standard way from {@code OTEL_*} environment variables and {@code otel.*} system
+ * properties, and the instruments Headwatch records into.
  */
 public final class AgentTelemetry {
   private final OpenTelemetrySdk sdk;
@@ -60,102 +60,228 @@ public final class AgentTelemetry {
     this.tracer = sdk.getTracer(TelemetryNames.SCOPE);
     this.logger = sdk.getLogsBridge().get(TelemetryNames.SCOPE);
     Meter meter = sdk.getMeter(TelemetryNames.SCOPE);
-    inferenceDuration = histogram(meter, "headwatch.inference.duration", "s",
-        "Duration of one inference call seen by the agent.", TelemetryNames.DURATION_BUCKETS_S);
-    inputTokens = histogram(meter, "headwatch.inference.input.tokens", "{token}",
-        "Valid (unpadded) input tokens per sequence.", TelemetryNames.TOKEN_BUCKETS);
-    inferences = meter.counterBuilder("headwatch.agent.inferences").setUnit("{inference}")
-        .setDescription("Inferences seen by the agent, by whether statistics were computed.").build();
-    overhead = histogram(meter, "headwatch.agent.overhead", "s",
-        "Time the agent spent, per inference and phase.", TelemetryNames.OVERHEAD_BUCKETS_S);
-    dropped = meter.counterBuilder("headwatch.agent.dropped").setUnit("{item}")
-        .setDescription("Work the agent dropped to protect the application, by reason.").build();
-    attentionEntropy = histogram(meter, "headwatch.attention.entropy", "1",
-        "Normalised attention entropy per sequence, layer and head (0 = one key, 1 = uniform).",
-        TelemetryNames.RATIO_BUCKETS);
-    attentionMaxWeight = histogram(meter, "headwatch.attention.max_weight", "1",
-        "Mean over queries of the largest attention weight, per layer and head.",
-        TelemetryNames.RATIO_BUCKETS);
-    attentionSinkMass = histogram(meter, "headwatch.attention.sink_mass", "1",
-        "Mean attention weight on the first token, per layer and head.",
-        TelemetryNames.RATIO_BUCKETS);
-    layerEntropy = histogram(meter, "headwatch.attention.layer.entropy", "1",
-        "Normalised attention entropy of every head of a layer, per sequence: the layer's"
-            + " distribution, whatever the per-head series mode.", TelemetryNames.RATIO_BUCKETS);
-    layerMaxWeight = histogram(meter, "headwatch.attention.layer.max_weight", "1",
-        "Max attention weight of every head of a layer, per sequence.", TelemetryNames.RATIO_BUCKETS);
-    layerSinkMass = histogram(meter, "headwatch.attention.layer.sink_mass", "1",
-        "First-token attention mass of every head of a layer, per sequence.",
-        TelemetryNames.RATIO_BUCKETS);
-    activationAbsMax = histogram(meter, "headwatch.activation.abs_max", "",
-        "Largest absolute activation per sequence, layer and site.", TelemetryNames.ABS_MAX_BUCKETS);
+    inferenceDuration =
+        histogram(
+            meter,
+            "headwatch.inference.duration",
+            "s",
+            "Duration of one inference call seen by the agent.",
+            TelemetryNames.DURATION_BUCKETS_S);
+    inputTokens =
+        histogram(
+            meter,
+            "headwatch.inference.input.tokens",
+            "{token}",
+            "Valid (unpadded) input tokens per sequence.",
+            TelemetryNames.TOKEN_BUCKETS);
+    inferences =
+        meter
+            .counterBuilder("headwatch.agent.inferences")
+            .setUnit("{inference}")
+            .setDescription("Inferences seen by the agent, by whether statistics were computed.")
+            .build();
+    overhead =
+        histogram(
+            meter,
+            "headwatch.agent.overhead",
+            "s",
+            "Time the agent spent, per inference and phase.",
+            TelemetryNames.OVERHEAD_BUCKETS_S);
+    dropped =
+        meter
+            .counterBuilder("headwatch.agent.dropped")
+            .setUnit("{item}")
+            .setDescription("Work the agent dropped to protect the application, by reason.")
+            .build();
+    attentionEntropy =
+        histogram(
+            meter,
+            "headwatch.attention.entropy",
+            "1",
+            "Normalised attention entropy per sequence, layer and head (0 = one key, 1 = uniform).",
+            TelemetryNames.RATIO_BUCKETS);
+    attentionMaxWeight =
+        histogram(
+            meter,
+            "headwatch.attention.max_weight",
+            "1",
+            "Mean over queries of the largest attention weight, per layer and head.",
+            TelemetryNames.RATIO_BUCKETS);
+    attentionSinkMass =
+        histogram(
+            meter,
+            "headwatch.attention.sink_mass",
+            "1",
+            "Mean attention weight on the first token, per layer and head.",
+            TelemetryNames.RATIO_BUCKETS);
+    layerEntropy =
+        histogram(
+            meter,
+            "headwatch.attention.layer.entropy",
+            "1",
+            "Normalised attention entropy of every head of a layer, per sequence: the layer's"
+                + " distribution, whatever the per-head series mode.",
+            TelemetryNames.RATIO_BUCKETS);
+    layerMaxWeight =
+        histogram(
+            meter,
+            "headwatch.attention.layer.max_weight",
+            "1",
+            "Max attention weight of every head of a layer, per sequence.",
+            TelemetryNames.RATIO_BUCKETS);
+    layerSinkMass =
+        histogram(
+            meter,
+            "headwatch.attention.layer.sink_mass",
+            "1",
+            "First-token attention mass of every head of a layer, per sequence.",
+            TelemetryNames.RATIO_BUCKETS);
+    activationAbsMax =
+        histogram(
+            meter,
+            "headwatch.activation.abs_max",
+            "",
+            "Largest absolute activation per sequence, layer and site.",
+            TelemetryNames.ABS_MAX_BUCKETS);
     // A gauge, not a histogram: means are often negative, and OpenTelemetry histograms only take
     // non-negative values. The exact per-sequence means are in the snapshots.
-    activationMean = meter.gaugeBuilder("headwatch.activation.mean").setUnit("")
-        .setDescription("Mean activation of the latest sampled sequence, per layer and site.").build();
-    activationStd = histogram(meter, "headwatch.activation.std", "",
-        "Standard deviation of activations per sequence, layer and site.", TelemetryNames.STD_BUCKETS);
-    activationNonFinite = meter.counterBuilder("headwatch.activation.nonfinite").setUnit("{value}")
-        .setDescription("NaN and infinite activation values, per layer and site.").build();
-    activationOutlierFraction = histogram(meter, "headwatch.activation.outlier_fraction", "1",
-        "Share of a sequence's activations with absolute value >= 6 (LLM.int8() outlier features),"
-            + " per layer and site.", TelemetryNames.OUTLIER_FRACTION_BUCKETS);
-    activationMassive = meter.counterBuilder("headwatch.activation.massive").setUnit("{value}")
-        .setDescription("Massive activations (abs > 100 and >= 1000 x the median abs of the hidden"
-            + " state), per layer and site.").build();
-    inputTruncated = meter.counterBuilder("headwatch.inference.input.truncated")
-        .setUnit("{inference}")
-        .setDescription("Input sequences the tokenizer cut at the model's maximum length.").build();
-    unknownTokens = histogram(meter, "headwatch.inference.input.unknown_tokens", "{token}",
-        "Unknown-vocabulary tokens ([UNK]) per input sequence.", TelemetryNames.UNKNOWN_TOKEN_BUCKETS);
-    outputConfidence = histogram(meter, "headwatch.inference.output.confidence", "1",
-        "Top-1 probability of a classifier's output, per input.", TelemetryNames.RATIO_BUCKETS);
-    outputMargin = histogram(meter, "headwatch.inference.output.margin", "1",
-        "Top-1 minus top-2 probability of a classifier's output, per input.",
-        TelemetryNames.RATIO_BUCKETS);
-    outputEntropy = histogram(meter, "headwatch.inference.output.entropy", "1",
-        "Entropy of a classifier's output divided by ln(classes), per input.",
-        TelemetryNames.RATIO_BUCKETS);
-    outputNorm = histogram(meter, "headwatch.inference.output.norm", "",
-        "L2 norm of each output embedding of an embedding model (first 2-D float output).",
-        TelemetryNames.NORM_BUCKETS);
-    outputNonFinite = meter.counterBuilder("headwatch.inference.output.nonfinite")
-        .setUnit("{value}")
-        .setDescription("NaN and infinite values in output embeddings.").build();
+    activationMean =
+        meter
+            .gaugeBuilder("headwatch.activation.mean")
+            .setUnit("")
+            .setDescription("Mean activation of the latest sampled sequence, per layer and site.")
+            .build();
+    activationStd =
+        histogram(
+            meter,
+            "headwatch.activation.std",
+            "",
+            "Standard deviation of activations per sequence, layer and site.",
+            TelemetryNames.STD_BUCKETS);
+    activationNonFinite =
+        meter
+            .counterBuilder("headwatch.activation.nonfinite")
+            .setUnit("{value}")
+            .setDescription("NaN and infinite activation values, per layer and site.")
+            .build();
+    activationOutlierFraction =
+        histogram(
+            meter,
+            "headwatch.activation.outlier_fraction",
+            "1",
+            "Share of a sequence's activations with absolute value >= 6 (LLM.int8() outlier features),"
+                + " per layer and site.",
+            TelemetryNames.OUTLIER_FRACTION_BUCKETS);
+    activationMassive =
+        meter
+            .counterBuilder("headwatch.activation.massive")
+            .setUnit("{value}")
+            .setDescription(
+                "Massive activations (abs > 100 and >= 1000 x the median abs of the hidden"
+                    + " state), per layer and site.")
+            .build();
+    inputTruncated =
+        meter
+            .counterBuilder("headwatch.inference.input.truncated")
+            .setUnit("{inference}")
+            .setDescription("Input sequences the tokenizer cut at the model's maximum length.")
+            .build();
+    unknownTokens =
+        histogram(
+            meter,
+            "headwatch.inference.input.unknown_tokens",
+            "{token}",
+            "Unknown-vocabulary tokens ([UNK]) per input sequence.",
+            TelemetryNames.UNKNOWN_TOKEN_BUCKETS);
+    outputConfidence =
+        histogram(
+            meter,
+            "headwatch.inference.output.confidence",
+            "1",
+            "Top-1 probability of a classifier's output, per input.",
+            TelemetryNames.RATIO_BUCKETS);
+    outputMargin =
+        histogram(
+            meter,
+            "headwatch.inference.output.margin",
+            "1",
+            "Top-1 minus top-2 probability of a classifier's output, per input.",
+            TelemetryNames.RATIO_BUCKETS);
+    outputEntropy =
+        histogram(
+            meter,
+            "headwatch.inference.output.entropy",
+            "1",
+            "Entropy of a classifier's output divided by ln(classes), per input.",
+            TelemetryNames.RATIO_BUCKETS);
+    outputNorm =
+        histogram(
+            meter,
+            "headwatch.inference.output.norm",
+            "",
+            "L2 norm of each output embedding of an embedding model (first 2-D float output).",
+            TelemetryNames.NORM_BUCKETS);
+    outputNonFinite =
+        meter
+            .counterBuilder("headwatch.inference.output.nonfinite")
+            .setUnit("{value}")
+            .setDescription("NaN and infinite values in output embeddings.")
+            .build();
     // Sampling state, read from each model's sampler when metrics are collected.
-    meter.gaugeBuilder("headwatch.agent.sampling.effective_rate").setUnit("1")
-        .setDescription("Share of inferences captured now: the configured rate, lowered to keep"
-            + " within the overhead budget.")
-        .buildWithCallback(gauge -> forEachModel(m ->
-            gauge.record(m.sampler().effectiveRate(), m.modelAttributes())));
-    meter.gaugeBuilder("headwatch.agent.cost").setUnit("1")
-        .setDescription("The agent's measured cost as a share of the model's inference time"
-            + " (averaged over the last seconds).")
-        .buildWithCallback(gauge -> forEachModel(m -> {
-          double cost = m.sampler().measuredCost();
-          if (!Double.isNaN(cost)) {
-            gauge.record(cost, m.modelAttributes());
-          }
-        }));
-    meter.gaugeBuilder("headwatch.agent.cost.budget").setUnit("1")
+    meter
+        .gaugeBuilder("headwatch.agent.sampling.effective_rate")
+        .setUnit("1")
+        .setDescription(
+            "Share of inferences captured now: the configured rate, lowered to keep"
+                + " within the overhead budget.")
+        .buildWithCallback(
+            gauge ->
+                forEachModel(m -> gauge.record(m.sampler().effectiveRate(), m.modelAttributes())));
+    meter
+        .gaugeBuilder("headwatch.agent.cost")
+        .setUnit("1")
+        .setDescription(
+            "The agent's measured cost as a share of the model's inference time"
+                + " (averaged over the last seconds).")
+        .buildWithCallback(
+            gauge ->
+                forEachModel(
+                    m -> {
+                      double cost = m.sampler().measuredCost();
+                      if (!Double.isNaN(cost)) {
+                        gauge.record(cost, m.modelAttributes());
+                      }
+                    }));
+    meter
+        .gaugeBuilder("headwatch.agent.cost.budget")
+        .setUnit("1")
         .setDescription("The overhead budget the sampling rate keeps to (absent when none).")
-        .buildWithCallback(gauge -> forEachModel(m -> {
-          if (!Double.isInfinite(m.sampler().budget())) {
-            gauge.record(m.sampler().budget(), m.modelAttributes());
-          }
-        }));
+        .buildWithCallback(
+            gauge ->
+                forEachModel(
+                    m -> {
+                      if (!Double.isInfinite(m.sampler().budget())) {
+                        gauge.record(m.sampler().budget(), m.modelAttributes());
+                      }
+                    }));
   }
 
   /** Models whose sampling state is exported; bounded like every other per-model series. */
   private final List<ModelTelemetry> models = new CopyOnWriteArrayList<>();
+
   static final int MAX_MODELS = 256;
 
   void register(ModelTelemetry model) {
     if (models.size() < MAX_MODELS) {
       models.add(model);
     } else {
-      AgentLog.warnOnce("models-limit", "more than " + MAX_MODELS + " models; the sampling state"
-          + " of further ones is not exported", null);
+      AgentLog.warnOnce(
+          "models-limit",
+          "more than "
+              + MAX_MODELS
+              + " models; the sampling state"
+              + " of further ones is not exported",
+          null);
     }
   }
 
@@ -170,26 +296,31 @@ public final class AgentTelemetry {
     return new AgentTelemetry(sdk);
   }
 
-  private static DoubleHistogram histogram(Meter meter, String name, String unit,
-      String description, List<Double> buckets) {
-    return meter.histogramBuilder(name).setUnit(unit).setDescription(description)
-        .setExplicitBucketBoundariesAdvice(buckets).build();
+  private static DoubleHistogram histogram(
+      Meter meter, String name, String unit, String description, List<Double> buckets) {
+    return meter
+        .histogramBuilder(name)
+        .setUnit(unit)
+        .setDescription(description)
+        .setExplicitBucketBoundariesAdvice(buckets)
+        .build();
   }
 
   /**
-   * Builds the SDK from the standard OpenTelemetry settings. Headwatch changes two defaults:
-   * OTLP over HTTP/protobuf (the collector's protocol), and a service name and instance id taken
-   * from the process when the operator gives none.
+   * Builds the SDK from the standard OpenTelemetry settings. Headwatch changes two defaults: OTLP
+   * over HTTP/protobuf (the collector's protocol), and a service name and instance id taken from
+   * the process when the operator gives none.
    */
   public static AgentTelemetry create() {
     Map<String, String> defaults = new HashMap<>();
     defaults.put("otel.exporter.otlp.protocol", "http/protobuf");
-    AutoConfiguredOpenTelemetrySdk auto = AutoConfiguredOpenTelemetrySdk.builder()
-        .addPropertiesSupplier(() -> defaults)
-        .addResourceCustomizer((resource, config) -> withInstanceId(resource))
-        // not set as global: the (relocated) GlobalOpenTelemetry is the agent's alone anyway
-        .disableShutdownHook() // the agent flushes in its own hook, after its worker drained
-        .build();
+    AutoConfiguredOpenTelemetrySdk auto =
+        AutoConfiguredOpenTelemetrySdk.builder()
+            .addPropertiesSupplier(() -> defaults)
+            .addResourceCustomizer((resource, config) -> withInstanceId(resource))
+            // not set as global: the (relocated) GlobalOpenTelemetry is the agent's alone anyway
+            .disableShutdownHook() // the agent flushes in its own hook, after its worker drained
+            .build();
     return new AgentTelemetry(auto.getOpenTelemetrySdk());
   }
 

@@ -37,7 +37,8 @@ final class ApplicationSpan {
     }
     Handles handles = HANDLES.get(loader);
     if (handles == null) {
-      handles = HANDLES.size() < MAX_LOADERS ? HANDLES.computeIfAbsent(loader, Handles::find) : ABSENT;
+      handles =
+          HANDLES.size() < MAX_LOADERS ? HANDLES.computeIfAbsent(loader, Handles::find) : ABSENT;
     }
     return handles.read();
   }
@@ -49,7 +50,11 @@ final class ApplicationSpan {
     private final MethodHandle traceId;
     private final MethodHandle spanId;
 
-    Handles(MethodHandle current, MethodHandle context, MethodHandle valid, MethodHandle traceId,
+    Handles(
+        MethodHandle current,
+        MethodHandle context,
+        MethodHandle valid,
+        MethodHandle traceId,
         MethodHandle spanId) {
       this.current = current;
       this.context = context;
@@ -72,8 +77,11 @@ final class ApplicationSpan {
       } catch (ClassNotFoundException e) {
         return ABSENT; // the application does not use OpenTelemetry: nothing to link to
       } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
-        AgentLog.warnOnce("application-span", "the application's OpenTelemetry API is not the"
-            + " expected one; inference spans are not linked to its spans", e);
+        AgentLog.warnOnce(
+            "application-span",
+            "the application's OpenTelemetry API is not the"
+                + " expected one; inference spans are not linked to its spans",
+            e);
         return ABSENT;
       }
     }
@@ -91,11 +99,17 @@ final class ApplicationSpan {
         // Marked sampled whatever the application decided: the agent's inference records must not
         // disappear because the application samples its traces (the default parent-based
         // sampler would drop them). The agent's own sampler setting still applies.
-        return SpanContext.createFromRemoteParent((String) traceId.invoke(spanContext),
-            (String) spanId.invoke(spanContext), TraceFlags.getSampled(), TraceState.getDefault());
+        return SpanContext.createFromRemoteParent(
+            (String) traceId.invoke(spanContext),
+            (String) spanId.invoke(spanContext),
+            TraceFlags.getSampled(),
+            TraceState.getDefault());
       } catch (Throwable t) {
-        AgentLog.warnOnce("application-span-read", "reading the application's current span failed;"
-            + " inference spans are not linked to its spans", t);
+        AgentLog.warnOnce(
+            "application-span-read",
+            "reading the application's current span failed;"
+                + " inference spans are not linked to its spans",
+            t);
         return null;
       }
     }

@@ -7,25 +7,30 @@ import java.util.Locale;
  * stays bounded whatever the model's size (GPT-3 has 96 x 96 = 9,216 heads).
  *
  * <ul>
- *   <li>{@code head}: every head has its series (layers x heads per statistic).</li>
+ *   <li>{@code head}: every head has its series (layers x heads per statistic).
  *   <li>{@code layer}: no per-head series; only the per-layer distributions, which every mode
- *       records ({@code headwatch.attention.layer.*}: layers per statistic).</li>
+ *       records ({@code headwatch.attention.layer.*}: layers per statistic).
  *   <li>{@code top_k}: per-layer distributions, plus, for each sampled sequence, the series of the
  *       k heads of each layer that lie furthest from their own running mean (robust enough for a
  *       choice of what to show: an exponentially weighted mean and variance per head and
  *       statistic). Head series are created on demand up to a cap; past it, heads that have no
- *       series yet are not recorded (counted as dropped, reason {@code series_limit}).</li>
- *   <li>{@code auto} (the default): {@code head} when layers x heads is within the cap, else
- *       {@code top_k}.</li>
+ *       series yet are not recorded (counted as dropped, reason {@code series_limit}).
+ *   <li>{@code auto} (the default): {@code head} when layers x heads is within the cap, else {@code
+ *       top_k}.
  * </ul>
  *
  * <p>Used by the statistics worker only; synchronised for safety, never contended.
  */
 public final class AttentionSeries {
-  enum Mode { HEAD, LAYER, TOP_K }
+  enum Mode {
+    HEAD,
+    LAYER,
+    TOP_K
+  }
 
   /** Sequences a head's running mean needs before it can be called deviant. */
   static final int WARM_UP = 20;
+
   private static final double WEIGHT = 0.05;
   private static final double MIN_SD = 0.01;
   static final int STATISTICS = 3; // entropy, max weight, sink mass
@@ -45,7 +50,8 @@ public final class AttentionSeries {
   /**
    * @param configured {@code auto}, {@code head}, {@code layer} or {@code top_k}
    * @param topK heads per layer and sequence recorded in {@code top_k} mode
-   * @param maxHeadSeries cap on per-head series in {@code top_k} mode, and the {@code auto} threshold
+   * @param maxHeadSeries cap on per-head series in {@code top_k} mode, and the {@code auto}
+   *     threshold
    */
   public AttentionSeries(String configured, int topK, int maxHeadSeries) {
     this.configured = configured.toLowerCase(Locale.ROOT);
@@ -80,8 +86,14 @@ public final class AttentionSeries {
    * @param stats {@code heads x AttentionStatistics.COUNT} values of this layer and sequence
    * @param index index in {@code stats} of entropy, max weight and sink mass within a head's block
    */
-  synchronized int select(int layers, int layer, int headsPerLayer, double[] stats, int stride,
-      int[] index, boolean[] selected) {
+  synchronized int select(
+      int layers,
+      int layer,
+      int headsPerLayer,
+      double[] stats,
+      int stride,
+      int[] index,
+      boolean[] selected) {
     Mode m = mode(layers, headsPerLayer);
     java.util.Arrays.fill(selected, 0, headsPerLayer, m == Mode.HEAD);
     if (m != Mode.TOP_K) {

@@ -3,9 +3,9 @@ package io.headwatch.agent.export;
 import io.headwatch.agent.sampling.AdaptiveSampler;
 import io.headwatch.agent.stats.ActivationSummary;
 import io.headwatch.agent.stats.AttentionStatistics;
-import io.opentelemetry.api.metrics.DoubleHistogram;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.logs.LogRecordBuilder;
+import io.opentelemetry.api.metrics.DoubleHistogram;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
@@ -18,8 +18,11 @@ import java.util.concurrent.TimeUnit;
  * recording allocates nothing per value.
  */
 public final class ModelTelemetry {
-  private static final int[] RECORDED_STATISTICS = {AttentionStatistics.ENTROPY,
-      AttentionStatistics.MAX_WEIGHT, AttentionStatistics.FIRST_TOKEN_MASS};
+  private static final int[] RECORDED_STATISTICS = {
+    AttentionStatistics.ENTROPY,
+    AttentionStatistics.MAX_WEIGHT,
+    AttentionStatistics.FIRST_TOKEN_MASS
+  };
   private static final Attributes SERIES_LIMIT =
       Attributes.of(TelemetryNames.REASON, "series_limit");
 
@@ -42,7 +45,11 @@ public final class ModelTelemetry {
 
   /** A model's telemetry with no sampling budget (every inference sampled); for tests. */
   public ModelTelemetry(AgentTelemetry telemetry, String model, String operation) {
-    this(telemetry, model, operation, new AdaptiveSampler(1.0, Double.POSITIVE_INFINITY, 0),
+    this(
+        telemetry,
+        model,
+        operation,
+        new AdaptiveSampler(1.0, Double.POSITIVE_INFINITY, 0),
         new AttentionSeries("auto", 4, 1024));
   }
 
@@ -50,8 +57,12 @@ public final class ModelTelemetry {
    * A model's telemetry. The sampler is the model's own: its budget is measured against this
    * model's inference time, from the costs recorded here.
    */
-  public ModelTelemetry(AgentTelemetry telemetry, String model, String operation,
-      AdaptiveSampler sampler, AttentionSeries attentionSeries) {
+  public ModelTelemetry(
+      AgentTelemetry telemetry,
+      String model,
+      String operation,
+      AdaptiveSampler sampler,
+      AttentionSeries attentionSeries) {
     this.telemetry = telemetry;
     this.sampler = sampler;
     this.attentionSeries = attentionSeries;
@@ -61,7 +72,8 @@ public final class ModelTelemetry {
     this.modelAttributes = Attributes.of(TelemetryNames.MODEL, model);
     this.modelOperationAttributes =
         Attributes.of(TelemetryNames.MODEL, model, TelemetryNames.OPERATION, operation);
-    this.sampledAttributes = Attributes.of(TelemetryNames.MODEL, model, TelemetryNames.SAMPLED, true);
+    this.sampledAttributes =
+        Attributes.of(TelemetryNames.MODEL, model, TelemetryNames.SAMPLED, true);
     this.unsampledAttributes =
         Attributes.of(TelemetryNames.MODEL, model, TelemetryNames.SAMPLED, false);
     this.inferenceThreadPhase =
@@ -99,8 +111,12 @@ public final class ModelTelemetry {
    * duration, and the valid token count of each of its sequences. Returns the span's context so
    * that a later snapshot can point at it.
    */
-  public SpanContext recordInference(long startEpochNanos, long durationNanos, int[] tokensPerSequence,
-      boolean sampled, Throwable thrown) {
+  public SpanContext recordInference(
+      long startEpochNanos,
+      long durationNanos,
+      int[] tokensPerSequence,
+      boolean sampled,
+      Throwable thrown) {
     Span span = startInferenceSpan(startEpochNanos, tokensPerSequence.length, sampled);
     end(span, startEpochNanos, durationNanos, tokensPerSequence, sampled, thrown, true);
     return span.getSpanContext();
@@ -111,7 +127,9 @@ public final class ModelTelemetry {
    * contributed while it runs (a DJL prediction); {@link #endInference} ends it.
    */
   public Span startInferenceSpan(long startEpochNanos, int batchSize, boolean sampled) {
-    return telemetry.tracer.spanBuilder(spanName)
+    return telemetry
+        .tracer
+        .spanBuilder(spanName)
         .setSpanKind(SpanKind.INTERNAL)
         .setParent(parentContext())
         .setStartTimestamp(startEpochNanos, TimeUnit.NANOSECONDS)
@@ -122,18 +140,35 @@ public final class ModelTelemetry {
   }
 
   /**
-   * Ends an inference: its span (at start + duration), its duration, the valid token count of
-   * each of its sequences and the inference counter.
+   * Ends an inference: its span (at start + duration), its duration, the valid token count of each
+   * of its sequences and the inference counter.
    */
-  public void endInference(Span span, long startEpochNanos, long durationNanos,
-      int[] tokensPerSequence, boolean sampled, Throwable thrown) {
+  public void endInference(
+      Span span,
+      long startEpochNanos,
+      long durationNanos,
+      int[] tokensPerSequence,
+      boolean sampled,
+      Throwable thrown) {
     // Token counts only where known: a model fed no token ids has no token count.
-    end(span, startEpochNanos, durationNanos, tokensPerSequence, sampled, thrown,
+    end(
+        span,
+        startEpochNanos,
+        durationNanos,
+        tokensPerSequence,
+        sampled,
+        thrown,
         tokensPerSequence.length > 0);
   }
 
-  private void end(Span span, long startEpochNanos, long durationNanos, int[] tokensPerSequence,
-      boolean sampled, Throwable thrown, boolean reportTokens) {
+  private void end(
+      Span span,
+      long startEpochNanos,
+      long durationNanos,
+      int[] tokensPerSequence,
+      boolean sampled,
+      Throwable thrown,
+      boolean reportTokens) {
     long totalTokens = 0;
     for (int tokens : tokensPerSequence) {
       totalTokens += tokens;
@@ -147,8 +182,8 @@ public final class ModelTelemetry {
       span.setAttribute("error.type", thrown.getClass().getName());
     }
     span.end(startEpochNanos + durationNanos, TimeUnit.NANOSECONDS);
-    telemetry.inferenceDuration.record(durationNanos / 1e9,
-        thrown == null ? modelOperationAttributes : errorAttributes(thrown));
+    telemetry.inferenceDuration.record(
+        durationNanos / 1e9, thrown == null ? modelOperationAttributes : errorAttributes(thrown));
     sampler.recordInference(durationNanos);
     telemetry.inferences.add(1, sampled ? sampledAttributes : unsampledAttributes);
   }
@@ -202,43 +237,61 @@ public final class ModelTelemetry {
   }
 
   /**
-   * Time the worker spent reducing captured tensors to statistics and recording them; the last
-   * cost of one capture.
+   * Time the worker spent reducing captured tensors to statistics and recording them; the last cost
+   * of one capture.
    */
   public void recordStatisticsOverhead(long nanos) {
     telemetry.overhead.record(nanos / 1e9, statisticsPhase);
     sampler.recordCaptureCost(nanos, true);
   }
 
-  /** Duration attributes of a failed call: error.type as the OpenTelemetry GenAI conventions have it. */
+  /**
+   * Duration attributes of a failed call: error.type as the OpenTelemetry GenAI conventions have
+   * it.
+   */
   private Attributes errorAttributes(Throwable thrown) {
     return modelOperationAttributes.toBuilder()
-        .put(TelemetryNames.ERROR_TYPE, thrown.getClass().getName()).build();
+        .put(TelemetryNames.ERROR_TYPE, thrown.getClass().getName())
+        .build();
   }
 
   /**
-   * Records one sequence's attention statistics of one layer: the layer's distributions
-   * ({@code headwatch.attention.layer.*}, every head's value) and the per-head series that the
-   * model's {@link AttentionSeries} mode selects.
+   * Records one sequence's attention statistics of one layer: the layer's distributions ({@code
+   * headwatch.attention.layer.*}, every head's value) and the per-head series that the model's
+   * {@link AttentionSeries} mode selects.
    *
    * @param layers the model's layer count (decides the {@code auto} mode)
-   * @param stats {@code heads x AttentionStatistics.COUNT} values, as AttentionStatistics writes them
+   * @param stats {@code heads x AttentionStatistics.COUNT} values, as AttentionStatistics writes
+   *     them
    */
   public void recordAttentionLayer(int layers, int layer, int heads, double[] stats) {
     boolean[] selected = new boolean[heads];
-    int refused = attentionSeries.select(layers, layer, heads, stats, AttentionStatistics.COUNT,
-        RECORDED_STATISTICS, selected);
+    int refused =
+        attentionSeries.select(
+            layers, layer, heads, stats, AttentionStatistics.COUNT, RECORDED_STATISTICS, selected);
     Attributes layerAttributes = attentionLayerAttributes(layer);
     for (int h = 0; h < heads; h++) {
       int base = h * AttentionStatistics.COUNT;
       double entropy = stats[base + AttentionStatistics.ENTROPY];
       double maxWeight = stats[base + AttentionStatistics.MAX_WEIGHT];
       double sinkMass = stats[base + AttentionStatistics.FIRST_TOKEN_MASS];
-      record(telemetry.layerEntropy, telemetry.layerMaxWeight, telemetry.layerSinkMass,
-          layerAttributes, entropy, maxWeight, sinkMass);
+      record(
+          telemetry.layerEntropy,
+          telemetry.layerMaxWeight,
+          telemetry.layerSinkMass,
+          layerAttributes,
+          entropy,
+          maxWeight,
+          sinkMass);
       if (selected[h]) {
-        record(telemetry.attentionEntropy, telemetry.attentionMaxWeight,
-            telemetry.attentionSinkMass, headAttributes(layer, h), entropy, maxWeight, sinkMass);
+        record(
+            telemetry.attentionEntropy,
+            telemetry.attentionMaxWeight,
+            telemetry.attentionSinkMass,
+            headAttributes(layer, h),
+            entropy,
+            maxWeight,
+            sinkMass);
       }
     }
     if (refused > 0) {
@@ -246,8 +299,13 @@ public final class ModelTelemetry {
     }
   }
 
-  private static void record(DoubleHistogram entropyHistogram, DoubleHistogram maxWeightHistogram,
-      DoubleHistogram sinkMassHistogram, Attributes attributes, double entropy, double maxWeight,
+  private static void record(
+      DoubleHistogram entropyHistogram,
+      DoubleHistogram maxWeightHistogram,
+      DoubleHistogram sinkMassHistogram,
+      Attributes attributes,
+      double entropy,
+      double maxWeight,
       double sinkMass) {
     if (!Double.isNaN(entropy)) {
       entropyHistogram.record(entropy, attributes);
@@ -287,7 +345,9 @@ public final class ModelTelemetry {
 
   /** Starts a snapshot log record attached to the inference span. */
   public LogRecordBuilder snapshot(SpanContext inferenceSpan) {
-    return telemetry.logger.logRecordBuilder()
+    return telemetry
+        .logger
+        .logRecordBuilder()
         .setEventName(TelemetryNames.SNAPSHOT_EVENT)
         .setContext(Context.root().with(Span.wrap(inferenceSpan)))
         .setAllAttributes(modelOperationAttributes);
@@ -308,9 +368,16 @@ public final class ModelTelemetry {
     Attributes[][] table = new Attributes[l][h];
     for (int i = 0; i < l; i++) {
       for (int j = 0; j < h; j++) {
-        table[i][j] = i < old.length && j < old[i].length ? old[i][j]
-            : Attributes.of(TelemetryNames.MODEL, model, TelemetryNames.LAYER, (long) i,
-                TelemetryNames.HEAD, (long) j);
+        table[i][j] =
+            i < old.length && j < old[i].length
+                ? old[i][j]
+                : Attributes.of(
+                    TelemetryNames.MODEL,
+                    model,
+                    TelemetryNames.LAYER,
+                    (long) i,
+                    TelemetryNames.HEAD,
+                    (long) j);
       }
     }
     headAttributes = table;
@@ -337,8 +404,10 @@ public final class ModelTelemetry {
     Attributes[] old = attentionLayerAttributes;
     Attributes[] table = new Attributes[Math.max(layers, old.length)];
     for (int i = 0; i < table.length; i++) {
-      table[i] = i < old.length ? old[i]
-          : Attributes.of(TelemetryNames.MODEL, model, TelemetryNames.LAYER, (long) i);
+      table[i] =
+          i < old.length
+              ? old[i]
+              : Attributes.of(TelemetryNames.MODEL, model, TelemetryNames.LAYER, (long) i);
     }
     attentionLayerAttributes = table;
     return table;
@@ -348,9 +417,16 @@ public final class ModelTelemetry {
     Attributes[] old = layerAttributes;
     Attributes[] table = new Attributes[Math.max(layers, old.length)];
     for (int i = 0; i < table.length; i++) {
-      table[i] = i < old.length ? old[i]
-          : Attributes.of(TelemetryNames.MODEL, model, TelemetryNames.LAYER, (long) i,
-              TelemetryNames.SITE, TelemetryNames.SITE_HIDDEN_STATE);
+      table[i] =
+          i < old.length
+              ? old[i]
+              : Attributes.of(
+                  TelemetryNames.MODEL,
+                  model,
+                  TelemetryNames.LAYER,
+                  (long) i,
+                  TelemetryNames.SITE,
+                  TelemetryNames.SITE_HIDDEN_STATE);
     }
     layerAttributes = table;
     return table;

@@ -10,8 +10,8 @@ import java.util.List;
 
 /**
  * Collects one sequence's statistics into a snapshot log record ({@code headwatch.snapshot}):
- * per-head attention statistics as arrays of {@code layers x heads} values, row-major by layer,
- * and per-layer activation statistics as arrays of {@code layers} values. Missing values are NaN.
+ * per-head attention statistics as arrays of {@code layers x heads} values, row-major by layer, and
+ * per-layer activation statistics as arrays of {@code layers} values. Missing values are NaN.
  */
 public final class SnapshotBuilder {
   private static final AttributeKey<List<Double>>[] ATTENTION_KEYS = attentionKeys();
@@ -115,7 +115,8 @@ public final class SnapshotBuilder {
 
   /** Sets the attributes on {@code record} and emits it. */
   public void emit(LogRecordBuilder record, int inputTokens) {
-    record.setAttribute(TelemetryNames.BATCH_INDEX, (long) batchIndex)
+    record
+        .setAttribute(TelemetryNames.BATCH_INDEX, (long) batchIndex)
         .setAttribute(TelemetryNames.LAYERS, (long) layers)
         .setAttribute(TelemetryNames.HEADS, (long) Math.max(heads, 0))
         .setAttribute(TelemetryNames.ACTIVATION_SITE, TelemetryNames.SITE_HIDDEN_STATE);

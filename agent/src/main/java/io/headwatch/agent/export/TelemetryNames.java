@@ -10,8 +10,10 @@ public final class TelemetryNames {
   public static final String SCOPE = "io.headwatch.agent";
 
   public static final AttributeKey<String> MODEL = AttributeKey.stringKey("gen_ai.request.model");
-  public static final AttributeKey<String> OPERATION = AttributeKey.stringKey("gen_ai.operation.name");
-  public static final AttributeKey<Long> INPUT_TOKENS = AttributeKey.longKey("gen_ai.usage.input_tokens");
+  public static final AttributeKey<String> OPERATION =
+      AttributeKey.stringKey("gen_ai.operation.name");
+  public static final AttributeKey<Long> INPUT_TOKENS =
+      AttributeKey.longKey("gen_ai.usage.input_tokens");
   public static final AttributeKey<Long> LAYER = AttributeKey.longKey("headwatch.layer");
   public static final AttributeKey<Long> HEAD = AttributeKey.longKey("headwatch.head");
   public static final AttributeKey<String> SITE = AttributeKey.stringKey("headwatch.site");
@@ -23,39 +25,52 @@ public final class TelemetryNames {
 
   // Snapshot log record attributes.
   public static final String SNAPSHOT_EVENT = "headwatch.snapshot";
-  public static final AttributeKey<Long> BATCH_INDEX = AttributeKey.longKey("headwatch.batch.index");
+  public static final AttributeKey<Long> BATCH_INDEX =
+      AttributeKey.longKey("headwatch.batch.index");
   public static final AttributeKey<Long> LAYERS = AttributeKey.longKey("headwatch.layers");
   public static final AttributeKey<Long> HEADS = AttributeKey.longKey("headwatch.heads");
-  public static final AttributeKey<String> ACTIVATION_SITE = AttributeKey.stringKey("headwatch.activation.site");
+  public static final AttributeKey<String> ACTIVATION_SITE =
+      AttributeKey.stringKey("headwatch.activation.site");
 
   public static final String SITE_HIDDEN_STATE = "hidden_state";
 
   // Classifier outputs and tokenizer facts, on spans and snapshots.
-  public static final AttributeKey<Double> OUTPUT_CONFIDENCE = AttributeKey.doubleKey("headwatch.output.confidence");
-  public static final AttributeKey<Double> OUTPUT_MARGIN = AttributeKey.doubleKey("headwatch.output.margin");
-  public static final AttributeKey<Double> OUTPUT_ENTROPY = AttributeKey.doubleKey("headwatch.output.entropy");
-  public static final AttributeKey<Long> TRUNCATED = AttributeKey.longKey("headwatch.input.truncated");
-  public static final AttributeKey<Long> UNKNOWN_TOKENS = AttributeKey.longKey("headwatch.input.unknown_tokens");
-  public static final AttributeKey<List<String>> TOKENS = AttributeKey.stringArrayKey("headwatch.tokens");
-  public static final AttributeKey<String> FRAMEWORK = AttributeKey.stringKey("headwatch.framework");
+  public static final AttributeKey<Double> OUTPUT_CONFIDENCE =
+      AttributeKey.doubleKey("headwatch.output.confidence");
+  public static final AttributeKey<Double> OUTPUT_MARGIN =
+      AttributeKey.doubleKey("headwatch.output.margin");
+  public static final AttributeKey<Double> OUTPUT_ENTROPY =
+      AttributeKey.doubleKey("headwatch.output.entropy");
+  public static final AttributeKey<Long> TRUNCATED =
+      AttributeKey.longKey("headwatch.input.truncated");
+  public static final AttributeKey<Long> UNKNOWN_TOKENS =
+      AttributeKey.longKey("headwatch.input.unknown_tokens");
+  public static final AttributeKey<List<String>> TOKENS =
+      AttributeKey.stringArrayKey("headwatch.tokens");
+  public static final AttributeKey<String> FRAMEWORK =
+      AttributeKey.stringKey("headwatch.framework");
 
   // Explicit buckets: the SDK defaults (0..10000) suit milliseconds, not these units.
-  public static final List<Double> DURATION_BUCKETS_S = List.of(0.001, 0.0025, 0.005, 0.01, 0.025,
-      0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0);
-  public static final List<Double> OVERHEAD_BUCKETS_S = List.of(0.00001, 0.000025, 0.00005,
-      0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0);
-  public static final List<Double> TOKEN_BUCKETS = List.of(1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0,
-      128.0, 256.0, 512.0, 1024.0, 2048.0, 4096.0, 8192.0);
-  public static final List<Double> RATIO_BUCKETS = List.of(0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4,
-      0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95, 1.0);
-  public static final List<Double> ABS_MAX_BUCKETS = List.of(0.5, 1.0, 2.0, 4.0, 6.0, 8.0, 16.0,
-      32.0, 64.0, 100.0, 256.0, 1000.0, 10000.0);
-  public static final List<Double> OUTLIER_FRACTION_BUCKETS = List.of(0.0001, 0.0005, 0.001,
-      0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0);
-  public static final List<Double> NORM_BUCKETS = List.of(0.25, 0.5, 0.9, 0.99, 0.999, 1.001,
-      1.01, 1.1, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0);
-  public static final List<Double> STD_BUCKETS = List.of(0.01, 0.05, 0.1, 0.25, 0.5, 0.75, 1.0,
-      1.5, 2.0, 4.0, 8.0, 16.0);
-  public static final List<Double> UNKNOWN_TOKEN_BUCKETS = List.of(0.0, 1.0, 2.0, 4.0, 8.0, 16.0,
-      32.0, 64.0);
+  public static final List<Double> DURATION_BUCKETS_S =
+      List.of(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0);
+  public static final List<Double> OVERHEAD_BUCKETS_S =
+      List.of(
+          0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
+          0.05, 0.1, 0.25, 0.5, 1.0);
+  public static final List<Double> TOKEN_BUCKETS =
+      List.of(
+          1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0, 128.0, 256.0, 512.0, 1024.0, 2048.0, 4096.0,
+          8192.0);
+  public static final List<Double> RATIO_BUCKETS =
+      List.of(0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95, 1.0);
+  public static final List<Double> ABS_MAX_BUCKETS =
+      List.of(0.5, 1.0, 2.0, 4.0, 6.0, 8.0, 16.0, 32.0, 64.0, 100.0, 256.0, 1000.0, 10000.0);
+  public static final List<Double> OUTLIER_FRACTION_BUCKETS =
+      List.of(0.0001, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0);
+  public static final List<Double> NORM_BUCKETS =
+      List.of(0.25, 0.5, 0.9, 0.99, 0.999, 1.001, 1.01, 1.1, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0);
+  public static final List<Double> STD_BUCKETS =
+      List.of(0.01, 0.05, 0.1, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 4.0, 8.0, 16.0);
+  public static final List<Double> UNKNOWN_TOKEN_BUCKETS =
+      List.of(0.0, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0);
 }

@@ -9,11 +9,11 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * The inference a thread is running right now, as seen by a framework-level hook (a DJL
- * {@code Predictor.batchPredict}). Lower-level hooks that run inside it — the tokenizer, the
- * ONNX Runtime session DJL's OnnxRuntime engine calls, DJL's attention blocks — contribute to this
- * one record instead of making their own: one prediction is one span, one duration, one set of
- * token counts, and at most one capture of attention.
+ * The inference a thread is running right now, as seen by a framework-level hook (a DJL {@code
+ * Predictor.batchPredict}). Lower-level hooks that run inside it — the tokenizer, the ONNX Runtime
+ * session DJL's OnnxRuntime engine calls, DJL's attention blocks — contribute to this one record
+ * instead of making their own: one prediction is one span, one duration, one set of token counts,
+ * and at most one capture of attention.
  *
  * <p>Only the thread that opened a scope touches it until it is closed; what it hands to the
  * statistics worker is copied first. Everything it keeps is bounded ({@link #MAX_SEQUENCES}
@@ -22,8 +22,10 @@ import java.util.List;
 public final class InferenceScope {
   /** Sequences whose tokenizer facts one scope keeps; further ones are counted, not kept. */
   public static final int MAX_SEQUENCES = 1024;
+
   /** Token texts kept per sequence when token capture is on. */
   public static final int MAX_TOKENS_KEPT = 512;
+
   /** Characters kept per token text. */
   public static final int MAX_TOKEN_CHARS = 64;
 
@@ -57,8 +59,14 @@ public final class InferenceScope {
     void submit(io.opentelemetry.api.common.Attributes[] extras);
   }
 
-  private InferenceScope(ModelTelemetry telemetry, Span span, boolean sampled, long startNanos,
-      long startEpochNanos, int batchSize, int tokenTextSequences) {
+  private InferenceScope(
+      ModelTelemetry telemetry,
+      Span span,
+      boolean sampled,
+      long startNanos,
+      long startEpochNanos,
+      int batchSize,
+      int tokenTextSequences) {
     this.telemetry = telemetry;
     this.span = span;
     this.sampled = sampled;
@@ -79,10 +87,17 @@ public final class InferenceScope {
    * @param tokenTextSequences how many sequences' token texts to keep for snapshots (0 = token
    *     capture off)
    */
-  public static InferenceScope open(ModelTelemetry telemetry, Span span, boolean sampled,
-      long startNanos, long startEpochNanos, int batchSize, int tokenTextSequences) {
-    InferenceScope scope = new InferenceScope(telemetry, span, sampled, startNanos,
-        startEpochNanos, batchSize, tokenTextSequences);
+  public static InferenceScope open(
+      ModelTelemetry telemetry,
+      Span span,
+      boolean sampled,
+      long startNanos,
+      long startEpochNanos,
+      int batchSize,
+      int tokenTextSequences) {
+    InferenceScope scope =
+        new InferenceScope(
+            telemetry, span, sampled, startNanos, startEpochNanos, batchSize, tokenTextSequences);
     CURRENT.set(scope);
     return scope;
   }
@@ -123,8 +138,8 @@ public final class InferenceScope {
   }
 
   /** Adds what the tokenizer produced for one sequence; {@code tokens} may be null. */
-  public void addTokenizedSequence(int validTokens, boolean wasTruncated, int unknownTokens,
-      String[] tokens) {
+  public void addTokenizedSequence(
+      int validTokens, boolean wasTruncated, int unknownTokens, String[] tokens) {
     if (sequences >= MAX_SEQUENCES) {
       return;
     }
@@ -191,9 +206,9 @@ public final class InferenceScope {
   }
 
   /**
-   * Claims the one attention capture this inference gets: true for the first caller (an engine
-   * call or a block hook), false after. One prediction that calls its engine several times is
-   * captured once.
+   * Claims the one attention capture this inference gets: true for the first caller (an engine call
+   * or a block hook), false after. One prediction that calls its engine several times is captured
+   * once.
    */
   public boolean claimAttention() {
     if (attentionClaimed) {

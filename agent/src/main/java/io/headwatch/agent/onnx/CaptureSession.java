@@ -11,8 +11,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The agent's own session of an observed model, whose graph also outputs the planned tensors.
- * Runs and close are serialised, so that the session is never closed under a run.
+ * The agent's own session of an observed model, whose graph also outputs the planned tensors. Runs
+ * and close are serialised, so that the session is never closed under a run.
  */
 final class CaptureSession {
   private final OrtSession session;
@@ -36,8 +36,10 @@ final class CaptureSession {
       }
     }
     if (!missing.isEmpty()) {
-      AgentLog.warnOnce("capture-missing-" + missing.get(0), "capture session lacks outputs "
-          + missing + "; those layers are not observed", null);
+      AgentLog.warnOnce(
+          "capture-missing-" + missing.get(0),
+          "capture session lacks outputs " + missing + "; those layers are not observed",
+          null);
     }
   }
 
@@ -63,13 +65,13 @@ final class CaptureSession {
     }
     closed = true;
     try {
-      OnnxRuntimeHooks.asAgent(() -> {
-        session.close();
-        return null;
-      });
+      OnnxRuntimeHooks.asAgent(
+          () -> {
+            session.close();
+            return null;
+          });
     } catch (Exception e) {
       AgentLog.warnOnce("capture-close", "closing a capture session failed", e);
     }
   }
-
 }

@@ -19,8 +19,8 @@ import java.util.Optional;
 
 /**
  * On the worker thread: runs the capture session on a sampled inference's copied inputs, reduces
- * the attention maps and hidden states to statistics, and records them (metrics for every
- * sequence, a snapshot log record for the first few).
+ * the attention maps and hidden states to statistics, and records them (metrics for every sequence,
+ * a snapshot log record for the first few).
  */
 final class CaptureTask implements Runnable {
   private final OrtEnvironment environment;
@@ -34,8 +34,14 @@ final class CaptureTask implements Runnable {
   private java.util.List<java.util.List<String>> tokenTexts;
   private io.opentelemetry.api.common.Attributes[] extras;
 
-  CaptureTask(OrtEnvironment environment, ObservedModel model, ModelTelemetry telemetry,
-      CopiedInputs inputs, String maskInput, SpanContext span, int[] tokens) {
+  CaptureTask(
+      OrtEnvironment environment,
+      ObservedModel model,
+      ModelTelemetry telemetry,
+      CopiedInputs inputs,
+      String maskInput,
+      SpanContext span,
+      int[] tokens) {
     this.environment = environment;
     this.model = model;
     this.telemetry = telemetry;
@@ -85,8 +91,10 @@ final class CaptureTask implements Runnable {
       }
     } catch (Throwable t) {
       telemetry.agent().recordDropped("capture_error");
-      AgentLog.warnOnce("capture-" + telemetry.model() + "-" + t.getClass().getName(),
-          "capture of a sampled inference of model " + telemetry.model() + " failed", t);
+      AgentLog.warnOnce(
+          "capture-" + telemetry.model() + "-" + t.getClass().getName(),
+          "capture of a sampled inference of model " + telemetry.model() + " failed",
+          t);
     } finally {
       if (tensors != null) {
         tensors.values().forEach(OnnxTensor::close);
@@ -110,8 +118,10 @@ final class CaptureTask implements Runnable {
     for (CapturePlan.Site site : plan.attention()) {
       Tensor t = Tensor.of(result, site.tensorName());
       if (t == null || t.shape.length != 4 || t.shape[2] != t.shape[3]) {
-        AgentLog.warnOnce("attention-shape-" + site.tensorName(), "attention tensor "
-            + site.tensorName() + " is not [batch, heads, query, key]; skipped", null);
+        AgentLog.warnOnce(
+            "attention-shape-" + site.tensorName(),
+            "attention tensor " + site.tensorName() + " is not [batch, heads, query, key]; skipped",
+            null);
         continue;
       }
       int batch = (int) t.shape[0];
@@ -136,8 +146,10 @@ final class CaptureTask implements Runnable {
     for (CapturePlan.Site site : plan.hiddenStates()) {
       Tensor t = Tensor.of(result, site.tensorName());
       if (t == null || t.shape.length != 3) {
-        AgentLog.warnOnce("hidden-shape-" + site.tensorName(), "hidden state "
-            + site.tensorName() + " is not [batch, sequence, hidden]; skipped", null);
+        AgentLog.warnOnce(
+            "hidden-shape-" + site.tensorName(),
+            "hidden state " + site.tensorName() + " is not [batch, sequence, hidden]; skipped",
+            null);
         continue;
       }
       int batch = (int) t.shape[0];
@@ -207,7 +219,9 @@ final class CaptureTask implements Runnable {
         return null;
       }
       float[] values;
-      if (buffer.hasArray() && buffer.arrayOffset() == 0 && buffer.position() == 0
+      if (buffer.hasArray()
+          && buffer.arrayOffset() == 0
+          && buffer.position() == 0
           && buffer.array().length == buffer.remaining()) {
         values = buffer.array();
       } else {

@@ -79,7 +79,9 @@ final class CopiedInputs {
     }
   }
 
-  /** The copied input as longs ([batch, sequence] masks and ids), or null if absent or not integral. */
+  /**
+   * The copied input as longs ([batch, sequence] masks and ids), or null if absent or not integral.
+   */
   long[] longValues(String name) {
     Copy copy = copies.get(name);
     if (copy == null) {

@@ -32,7 +32,8 @@ final class ModelNaming {
         return sanitize(dot > 0 ? name.substring(0, dot) : name);
       }
     }
-    if (parsed != null && !GENERIC_GRAPH_NAMES.contains(parsed.graphName().toLowerCase(Locale.ROOT))) {
+    if (parsed != null
+        && !GENERIC_GRAPH_NAMES.contains(parsed.graphName().toLowerCase(Locale.ROOT))) {
       return sanitize(parsed.graphName());
     }
     if (bytes != null) {

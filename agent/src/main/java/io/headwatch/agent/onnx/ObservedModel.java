@@ -7,11 +7,11 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import io.headwatch.agent.AgentRuntime;
 import io.headwatch.agent.export.ModelTelemetry;
-import io.headwatch.agent.stats.OutputStatistics;
 import io.headwatch.agent.onnx.graph.AttentionGraphAnalyzer;
 import io.headwatch.agent.onnx.graph.CapturePlan;
 import io.headwatch.agent.onnx.graph.ModelRewriter;
 import io.headwatch.agent.onnx.graph.OnnxModel;
+import io.headwatch.agent.stats.OutputStatistics;
 import io.headwatch.agent.util.AgentLog;
 import io.opentelemetry.api.trace.SpanContext;
 import java.nio.LongBuffer;
@@ -27,11 +27,11 @@ import java.util.concurrent.CompletableFuture;
  * One application session the agent observes.
  *
  * <p>Every inference gets a span, a duration and token counts. For sampled inferences, the agent
- * runs its own <em>capture session</em> — the same model, rewritten so that attention
- * probabilities and hidden states are graph outputs — on a copy of the inputs, on its worker
- * thread. The application's session is never changed: its outputs, their order and values, and
- * its exceptions stay exactly what they were, and unsampled inferences do not pay for outputs that
- * block ONNX Runtime's fusions.
+ * runs its own <em>capture session</em> — the same model, rewritten so that attention probabilities
+ * and hidden states are graph outputs — on a copy of the inputs, on its worker thread. The
+ * application's session is never changed: its outputs, their order and values, and its exceptions
+ * stay exactly what they were, and unsampled inferences do not pay for outputs that block ONNX
+ * Runtime's fusions.
  */
 final class ObservedModel {
   private final AgentRuntime runtime;
@@ -47,8 +47,12 @@ final class ObservedModel {
   private volatile boolean closed;
   private int pendingTasks;
 
-  private ObservedModel(AgentRuntime runtime, OrtEnvironment environment,
-      ModelTelemetry telemetry, String maskInput, String idsInput) {
+  private ObservedModel(
+      AgentRuntime runtime,
+      OrtEnvironment environment,
+      ModelTelemetry telemetry,
+      String maskInput,
+      String idsInput) {
     this.runtime = runtime;
     this.environment = environment;
     this.telemetry = telemetry;
@@ -58,31 +62,48 @@ final class ObservedModel {
   }
 
   /**
-   * Names the model and schedules the preparation of its capture session on the set-up thread.
-   * Runs on the application's thread inside session creation: it parses the model's nodes (not its
+   * Names the model and schedules the preparation of its capture session on the set-up thread. Runs
+   * on the application's thread inside session creation: it parses the model's nodes (not its
    * weights) only when a name must be read from the graph.
    */
-  static ObservedModel prepare(AgentRuntime runtime, OrtEnvironment environment,
-      OrtSession session, OnnxRuntimeHooks.ModelSource source) throws OrtException {
+  static ObservedModel prepare(
+      AgentRuntime runtime,
+      OrtEnvironment environment,
+      OrtSession session,
+      OnnxRuntimeHooks.ModelSource source)
+      throws OrtException {
     OnnxModel parsed = null;
     String configuredName = runtime.config().modelName();
     if (source.bytes != null && configuredName.isEmpty()) {
       parsed = parseOrNull(source.bytes);
     }
     String name = ModelNaming.modelName(configuredName, source.path, parsed, source.bytes);
-    String operation = ModelNaming.operationName(runtime.config().operationName(),
-        new ArrayList<>(session.getOutputNames()));
+    String operation =
+        ModelNaming.operationName(
+            runtime.config().operationName(), new ArrayList<>(session.getOutputNames()));
     List<String> inputs = new ArrayList<>(session.getInputNames());
     ModelTelemetry telemetry =
-        new ModelTelemetry(runtime.telemetry(), name, operation, runtime.newSampler(),
+        new ModelTelemetry(
+            runtime.telemetry(),
+            name,
+            operation,
+            runtime.newSampler(),
             runtime.newAttentionSeries());
-    ObservedModel model = new ObservedModel(runtime, environment, telemetry,
-        findInput(inputs, "attention_mask", "mask"), findInput(inputs, "input_ids", "ids"));
+    ObservedModel model =
+        new ObservedModel(
+            runtime,
+            environment,
+            telemetry,
+            findInput(inputs, "attention_mask", "mask"),
+            findInput(inputs, "input_ids", "ids"));
     if (!OnnxRuntimeInstrumentation.shutdownGuarded()) {
       // The environment closer was loaded without the agent's guard (another agent's
       // transformation failed ours, or this ONNX Runtime has no such class): step aside.
-      AgentLog.warnOnce("onnx-unguarded", "ONNX Runtime's shutdown hook could not be guarded;"
-          + " attention capture is off, inference-level telemetry only", null);
+      AgentLog.warnOnce(
+          "onnx-unguarded",
+          "ONNX Runtime's shutdown hook could not be guarded;"
+              + " attention capture is off, inference-level telemetry only",
+          null);
       model.capture.complete(null);
       return model;
     }
@@ -109,8 +130,8 @@ final class ObservedModel {
     try {
       return OnnxModel.parse(bytes);
     } catch (RuntimeException e) {
-      AgentLog.warnOnce("onnx-parse", "could not read the model's graph; inference-level"
-          + " telemetry only", e);
+      AgentLog.warnOnce(
+          "onnx-parse", "could not read the model's graph; inference-level" + " telemetry only", e);
       return null;
     }
   }
@@ -123,13 +144,17 @@ final class ObservedModel {
       session = createCaptureSession(source, parsedAlready);
     } finally {
       capture.complete(session);
-      AgentLog.debug("capture preparation for " + telemetry.model() + " took "
-          + (System.nanoTime() - start) / 1_000_000 + " ms");
+      AgentLog.debug(
+          "capture preparation for "
+              + telemetry.model()
+              + " took "
+              + (System.nanoTime() - start) / 1_000_000
+              + " ms");
     }
   }
 
-  private CaptureSession createCaptureSession(OnnxRuntimeHooks.ModelSource source,
-      OnnxModel parsedAlready) {
+  private CaptureSession createCaptureSession(
+      OnnxRuntimeHooks.ModelSource source, OnnxModel parsedAlready) {
     String model = telemetry.model();
     try {
       long limit = runtime.config().onnxMaxModelBytes();
@@ -137,14 +162,26 @@ final class ObservedModel {
       if (bytes == null) {
         Path path = Path.of(source.path);
         if (Files.size(path) > limit) {
-          AgentLog.warnOnce("onnx-size-" + model, "model " + model + " is larger than "
-              + limit + " bytes; inference-level telemetry only", null);
+          AgentLog.warnOnce(
+              "onnx-size-" + model,
+              "model "
+                  + model
+                  + " is larger than "
+                  + limit
+                  + " bytes; inference-level telemetry only",
+              null);
           return null;
         }
         bytes = Files.readAllBytes(path);
       } else if (bytes.length > limit) {
-        AgentLog.warnOnce("onnx-size-" + model, "model " + model + " is larger than " + limit
-            + " bytes; inference-level telemetry only", null);
+        AgentLog.warnOnce(
+            "onnx-size-" + model,
+            "model "
+                + model
+                + " is larger than "
+                + limit
+                + " bytes; inference-level telemetry only",
+            null);
         return null;
       }
       OnnxModel parsed = parsedAlready != null ? parsedAlready : parseOrNull(bytes);
@@ -152,16 +189,26 @@ final class ObservedModel {
         return null;
       }
       if (parsed.hasExternalData()) {
-        AgentLog.warnOnce("onnx-external-" + model, "model " + model + " keeps weights in external"
-            + " data files; attention capture is not supported for it yet", null);
+        AgentLog.warnOnce(
+            "onnx-external-" + model,
+            "model "
+                + model
+                + " keeps weights in external"
+                + " data files; attention capture is not supported for it yet",
+            null);
         return null;
       }
       CapturePlan plan = AttentionGraphAnalyzer.analyze(parsed);
       if (plan.isEmpty()) {
-        AgentLog.info("model " + model + ": no attention"
-            + " softmax or layer found" + (plan.fusedAttentionNodes() > 0
-                ? " (" + plan.fusedAttentionNodes() + " fused attention operators hide them)" : "")
-            + "; inference-level telemetry only");
+        AgentLog.info(
+            "model "
+                + model
+                + ": no attention"
+                + " softmax or layer found"
+                + (plan.fusedAttentionNodes() > 0
+                    ? " (" + plan.fusedAttentionNodes() + " fused attention operators hide them)"
+                    : "")
+                + "; inference-level telemetry only");
         return null;
       }
       byte[] rewritten = ModelRewriter.withExtraOutputs(bytes, parsed, plan.tensorNames());
@@ -170,30 +217,46 @@ final class ObservedModel {
       // One thread: the capture session must not compete with the application for every core.
       options.setIntraOpNumThreads(1);
       options.setInterOpNumThreads(1);
-      OrtSession shadow = OnnxRuntimeHooks.asAgent(() -> environment.createSession(rewritten, options));
+      OrtSession shadow =
+          OnnxRuntimeHooks.asAgent(() -> environment.createSession(rewritten, options));
       CaptureSession session =
           new CaptureSession(shadow, plan, runtime.config().snapshotMaxSequences());
-      AgentLog.info("observing model " + model + ": " + plan.attention().size()
-          + " attention layer(s), " + plan.hiddenStates().size() + " hidden state(s)");
+      AgentLog.info(
+          "observing model "
+              + model
+              + ": "
+              + plan.attention().size()
+              + " attention layer(s), "
+              + plan.hiddenStates().size()
+              + " hidden state(s)");
       return session;
     } catch (Throwable t) {
-      AgentLog.warnOnce("onnx-capture-" + model, "could not prepare attention capture for model "
-          + model + "; inference-level telemetry only", t);
+      AgentLog.warnOnce(
+          "onnx-capture-" + model,
+          "could not prepare attention capture for model "
+              + model
+              + "; inference-level telemetry only",
+          t);
       return null;
     }
   }
 
   /**
-   * The capture session, waiting for its preparation if needed (on the worker thread only), or
-   * null when this model cannot be captured or was closed.
+   * The capture session, waiting for its preparation if needed (on the worker thread only), or null
+   * when this model cannot be captured or was closed.
    */
   CaptureSession awaitCapture() {
     return capture.join();
   }
 
   /** On the application's thread, after its {@code run} returned or threw. */
-  void onInference(long startNanos, long startEpochNanos, long endNanos, Map<?, ?> inputs,
-      Object result, Throwable thrown) {
+  void onInference(
+      long startNanos,
+      long startEpochNanos,
+      long endNanos,
+      Map<?, ?> inputs,
+      Object result,
+      Throwable thrown) {
     long overheadStart = System.nanoTime();
     int[] tokens = tokensPerSequence(inputs);
     if (thrown == null && embeddings && result instanceof OrtSession.Result) {
@@ -208,14 +271,17 @@ final class ObservedModel {
       copied = CopiedInputs.copy(inputs);
       if (copied == null) {
         sampled = false;
-        AgentLog.warnOnce("onnx-inputs-" + telemetry.model(), "model " + telemetry.model()
-            + " has non-numeric inputs; attention capture skipped", null);
+        AgentLog.warnOnce(
+            "onnx-inputs-" + telemetry.model(),
+            "model " + telemetry.model() + " has non-numeric inputs; attention capture skipped",
+            null);
       }
     }
-    SpanContext span = telemetry.recordInference(startEpochNanos, endNanos - startNanos, tokens,
-        sampled, thrown);
+    SpanContext span =
+        telemetry.recordInference(startEpochNanos, endNanos - startNanos, tokens, sampled, thrown);
     if (sampled) {
-      CaptureTask task = new CaptureTask(environment, this, telemetry, copied, maskInput, span, tokens);
+      CaptureTask task =
+          new CaptureTask(environment, this, telemetry, copied, maskInput, span, tokens);
       if (!startTask()) {
         telemetry.agent().recordDropped("session_closed");
       } else if (!runtime.worker().offer(task)) {
@@ -229,11 +295,11 @@ final class ObservedModel {
   /**
    * On the application's thread, after a {@code run} made inside a framework's prediction (a DJL
    * {@code Predictor} on the OnnxRuntime engine): the prediction is the record. This run adds its
-   * token counts and, when the prediction is sampled and nothing else captured its attention yet,
-   * a capture linked to the prediction's span and recorded under the prediction's model name.
+   * token counts and, when the prediction is sampled and nothing else captured its attention yet, a
+   * capture linked to the prediction's span and recorded under the prediction's model name.
    */
-  void onInferenceInScope(io.headwatch.agent.inference.InferenceScope scope, Map<?, ?> inputs,
-      Throwable thrown) {
+  void onInferenceInScope(
+      io.headwatch.agent.inference.InferenceScope scope, Map<?, ?> inputs, Throwable thrown) {
     long overheadStart = System.nanoTime();
     ModelTelemetry target = scope.telemetry();
     int[] tokens = tokensPerSequence(inputs);
@@ -242,23 +308,27 @@ final class ObservedModel {
     if (thrown == null && capturable && !closed && scope.sampled() && scope.claimAttention()) {
       CopiedInputs copied = CopiedInputs.copy(inputs);
       if (copied == null) {
-        AgentLog.warnOnce("onnx-inputs-" + telemetry.model(), "model " + telemetry.model()
-            + " has non-numeric inputs; attention capture skipped", null);
+        AgentLog.warnOnce(
+            "onnx-inputs-" + telemetry.model(),
+            "model " + telemetry.model() + " has non-numeric inputs; attention capture skipped",
+            null);
       } else {
-        CaptureTask task = new CaptureTask(environment, this, target, copied, maskInput,
-            scope.spanContext(), tokens);
+        CaptureTask task =
+            new CaptureTask(
+                environment, this, target, copied, maskInput, scope.spanContext(), tokens);
         task.tokenTexts(scope.tokenTexts());
         // Queued when the prediction ends, so that its snapshots carry what only the end knows
         // (the classifier's output).
-        scope.defer(extras -> {
-          task.extras(extras);
-          if (!startTask()) {
-            target.agent().recordDropped("session_closed");
-          } else if (!runtime.worker().offer(task)) {
-            taskDone();
-            target.agent().recordDropped("queue_full");
-          }
-        });
+        scope.defer(
+            extras -> {
+              task.extras(extras);
+              if (!startTask()) {
+                target.agent().recordDropped("session_closed");
+              } else if (!runtime.worker().offer(task)) {
+                taskDone();
+                target.agent().recordDropped("queue_full");
+              }
+            });
       }
     }
     // Counted once per prediction, with the framework's own share, when the prediction ends.
@@ -287,7 +357,8 @@ final class ObservedModel {
       buffer.get(values);
       int width = (int) shape[1];
       for (int row = 0; row + width <= values.length && width > 0; row += width) {
-        telemetry.recordEmbedding(OutputStatistics.l2Norm(values, row, width),
+        telemetry.recordEmbedding(
+            OutputStatistics.l2Norm(values, row, width),
             OutputStatistics.nonFiniteCount(values, row, width));
       }
       return;
@@ -298,8 +369,10 @@ final class ObservedModel {
   private int[] tokensPerSequence(Map<?, ?> inputs) {
     Object mask = maskInput == null ? null : inputs.get(maskInput);
     Object ids = idsInput == null ? null : inputs.get(idsInput);
-    OnnxValue shaped = mask instanceof OnnxTensor ? (OnnxTensor) mask
-        : ids instanceof OnnxTensor ? (OnnxTensor) ids : null;
+    OnnxValue shaped =
+        mask instanceof OnnxTensor
+            ? (OnnxTensor) mask
+            : ids instanceof OnnxTensor ? (OnnxTensor) ids : null;
     if (shaped == null) {
       return new int[0];
     }
@@ -361,12 +434,15 @@ final class ObservedModel {
 
   private void releaseCapture() {
     // On the set-up thread, so after the preparation; CaptureSession serialises close and runs.
-    runtime.worker().setup(() -> {
-      CaptureSession session = capture.join();
-      if (session != null) {
-        session.close();
-      }
-    });
+    runtime
+        .worker()
+        .setup(
+            () -> {
+              CaptureSession session = capture.join();
+              if (session != null) {
+                session.close();
+              }
+            });
   }
 
   /** Reads integer tensors without assuming their Java type. */
@@ -375,20 +451,22 @@ final class ObservedModel {
 
     static long[] longs(OnnxTensor tensor) {
       switch (tensor.getInfo().type) {
-        case INT64: {
-          LongBuffer b = tensor.getLongBuffer();
-          long[] out = new long[b.remaining()];
-          b.get(out);
-          return out;
-        }
-        case INT32: {
-          java.nio.IntBuffer b = tensor.getIntBuffer();
-          long[] out = new long[b.remaining()];
-          for (int i = 0; i < out.length; i++) {
-            out[i] = b.get(i);
+        case INT64:
+          {
+            LongBuffer b = tensor.getLongBuffer();
+            long[] out = new long[b.remaining()];
+            b.get(out);
+            return out;
           }
-          return out;
-        }
+        case INT32:
+          {
+            java.nio.IntBuffer b = tensor.getIntBuffer();
+            long[] out = new long[b.remaining()];
+            for (int i = 0; i < out.length; i++) {
+              out[i] = b.get(i);
+            }
+            return out;
+          }
         default:
           return null;
       }

@@ -14,9 +14,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
- * What the ONNX Runtime advice calls. Every method catches everything: the application's call
- * goes on untouched whatever happens here. Parameters are typed {@code Object} so that the advice
- * links even where the agent cannot see ONNX Runtime's classes.
+ * What the ONNX Runtime advice calls. Every method catches everything: the application's call goes
+ * on untouched whatever happens here. Parameters are typed {@code Object} so that the advice links
+ * even where the agent cannot see ONNX Runtime's classes.
  */
 public final class OnnxRuntimeHooks {
   // Application sessions the agent observes. Identity keys (OrtSession has no equals); weak, so a
@@ -28,7 +28,8 @@ public final class OnnxRuntimeHooks {
   private static final ThreadLocal<Boolean> AGENT_CALL = new ThreadLocal<>();
   // One run() may call another run() overload; only the outermost counts.
   private static final ThreadLocal<int[]> DEPTH = ThreadLocal.withInitial(() -> new int[1]);
-  // Agent calls into ONNX Runtime hold the read lock; the environment's release takes the write lock.
+  // Agent calls into ONNX Runtime hold the read lock; the environment's release takes the write
+  // lock.
   private static final ReentrantReadWriteLock GATE = new ReentrantReadWriteLock();
   private static volatile boolean released;
 
@@ -44,12 +45,15 @@ public final class OnnxRuntimeHooks {
       if (source == null) {
         return;
       }
-      ObservedModel observed = ObservedModel.prepare(runtime, (OrtEnvironment) environment,
-          (OrtSession) session, source);
+      ObservedModel observed =
+          ObservedModel.prepare(
+              runtime, (OrtEnvironment) environment, (OrtSession) session, source);
       SESSIONS.put(session, observed);
     } catch (Throwable t) {
-      AgentLog.warnOnce("onnx-create", "could not prepare observation of an ONNX Runtime session;"
-          + " it runs unobserved", t);
+      AgentLog.warnOnce(
+          "onnx-create",
+          "could not prepare observation of an ONNX Runtime session;" + " it runs unobserved",
+          t);
     }
   }
 
@@ -89,8 +93,8 @@ public final class OnnxRuntimeHooks {
         // Inside a framework's prediction (DJL): contribute to its record, make none of our own.
         run.model.onInferenceInScope(outer, (Map<?, ?>) inputs, thrown);
       } else {
-        run.model.onInference(run.startNanos, run.startEpochNanos, end, (Map<?, ?>) inputs, result,
-          thrown);
+        run.model.onInference(
+            run.startNanos, run.startEpochNanos, end, (Map<?, ?>) inputs, result, thrown);
       }
     } catch (Throwable t) {
       AgentLog.warnOnce("onnx-run-exit", "ONNX Runtime run observation failed", t);

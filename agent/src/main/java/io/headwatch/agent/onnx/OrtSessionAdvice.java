@@ -12,7 +12,9 @@ final class OrtSessionAdvice {
 
   static final class Create {
     @Advice.OnMethodExit(suppress = Throwable.class)
-    static void exit(@Advice.This Object session, @Advice.Argument(0) Object environment,
+    static void exit(
+        @Advice.This Object session,
+        @Advice.Argument(0) Object environment,
         @Advice.Argument(1) Object model) {
       OnnxRuntimeHooks.onSessionCreated(session, environment, model);
     }
@@ -25,8 +27,11 @@ final class OrtSessionAdvice {
     }
 
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-    static void exit(@Advice.Enter Object scope, @Advice.Argument(0) Object inputs,
-        @Advice.Return Object result, @Advice.Thrown Throwable thrown) {
+    static void exit(
+        @Advice.Enter Object scope,
+        @Advice.Argument(0) Object inputs,
+        @Advice.Return Object result,
+        @Advice.Thrown Throwable thrown) {
       OnnxRuntimeHooks.onRunExit(scope, inputs, result, thrown);
     }
   }

@@ -8,11 +8,11 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The agent's background threads: one computes statistics for sampled inferences from a bounded
- * queue (when it is full the caller drops the work and counts it: the application never waits),
- * one prepares capture sessions when the application creates a model session (rare; never dropped).
+ * queue (when it is full the caller drops the work and counts it: the application never waits), one
+ * prepares capture sessions when the application creates a model session (rare; never dropped).
  *
- * <p>Statistics run off the inference thread so that a sampled inference costs the application
- * only the copy of its inputs (docs/design.md).
+ * <p>Statistics run off the inference thread so that a sampled inference costs the application only
+ * the copy of its inputs (docs/design.md).
  */
 public final class StatisticsWorker {
   private final BlockingQueue<Runnable> statistics;
@@ -79,14 +79,19 @@ public final class StatisticsWorker {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
     try {
       setupThread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
-      statisticsThread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+      statisticsThread.join(
+          Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
     int left = statistics.size();
     if (statisticsThread.isAlive() || left > 0) {
-      AgentLog.warn("exit: " + left + " sampled inference(s) left unprocessed after the "
-          + timeoutMs + " ms shutdown timeout");
+      AgentLog.warn(
+          "exit: "
+              + left
+              + " sampled inference(s) left unprocessed after the "
+              + timeoutMs
+              + " ms shutdown timeout");
     }
   }
 }

@@ -59,8 +59,12 @@ public final class AdaptiveSampler {
     this(configuredRate, budget, maxPerSecond, WARM_UP_INFERENCES, 1);
   }
 
-  AdaptiveSampler(double configuredRate, double budget, double maxPerSecond,
-      int warmUpInferences, int warmUpCaptures) {
+  AdaptiveSampler(
+      double configuredRate,
+      double budget,
+      double maxPerSecond,
+      int warmUpInferences,
+      int warmUpCaptures) {
     this.warmUpInferencesLeft = new AtomicLong(warmUpInferences);
     this.warmUpCapturesLeft = new AtomicLong(warmUpCaptures);
     this.inferencesWarm = warmUpInferences == 0;
@@ -106,8 +110,8 @@ public final class AdaptiveSampler {
   }
 
   /**
-   * Records what a capture cost the agent off the inference thread; {@code lastPart} when this
-   * cost completes one capture (a capture may be recorded in parts: the run, the statistics).
+   * Records what a capture cost the agent off the inference thread; {@code lastPart} when this cost
+   * completes one capture (a capture may be recorded in parts: the run, the statistics).
    */
   public void recordCaptureCost(long agentNanos, boolean lastPart) {
     if (!capturesWarm) {
@@ -177,8 +181,10 @@ public final class AdaptiveSampler {
   }
 
   private double rateWithinBudget() {
-    if (Double.isInfinite(budget) || Double.isNaN(averageCaptureCost)
-        || Double.isNaN(averageInference) || averageCaptureCost <= 0) {
+    if (Double.isInfinite(budget)
+        || Double.isNaN(averageCaptureCost)
+        || Double.isNaN(averageInference)
+        || averageCaptureCost <= 0) {
       return configuredRate;
     }
     double allowed = (budget * averageInference - averageThreadCost) / averageCaptureCost;

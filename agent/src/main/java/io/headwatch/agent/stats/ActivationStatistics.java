@@ -12,8 +12,8 @@ import java.util.Objects;
  *
  * <ul>
  *   <li>count: every value at a valid position, NaN and infinities included;
- *   <li>mean, population standard deviation and absolute maximum of the finite values, computed
- *       in double with two passes (mean first, then squared deviations), so large offsets do not
+ *   <li>mean, population standard deviation and absolute maximum of the finite values, computed in
+ *       double with two passes (mean first, then squared deviations), so large offsets do not
  *       cancel the variance;
  *   <li>zero fraction: share of values exactly 0 ({@link ZeroRule#EXACTLY_ZERO}, dead ReLU units),
  *       or {@code <= 0} ({@link ZeroRule#NON_POSITIVE}, the per-site choice for GELU);
@@ -25,16 +25,18 @@ import java.util.Objects;
  *   <li>non-finite count: NaN, +Inf and -Inf.
  * </ul>
  *
- * <p>An instance holds a scratch buffer for the median, grown on demand and then reused, so it
- * is <b>not thread-safe</b>: use one instance per thread. Besides that buffer's growth nothing is
+ * <p>An instance holds a scratch buffer for the median, grown on demand and then reused, so it is
+ * <b>not thread-safe</b>: use one instance per thread. Besides that buffer's growth nothing is
  * allocated.
  */
 public final class ActivationStatistics {
 
   /** Absolute value at and above which a value is an outlier feature (LLM.int8()). */
   public static final double OUTLIER_THRESHOLD = 6.0;
+
   /** Absolute value a massive activation must exceed. */
   public static final double MASSIVE_MIN_ABS = 100.0;
+
   /** How many times the median absolute value a massive activation must at least be. */
   public static final double MASSIVE_MEDIAN_RATIO = 1000.0;
 

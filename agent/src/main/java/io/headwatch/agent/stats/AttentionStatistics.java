@@ -4,16 +4,15 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * Per-head attention statistics for one sequence (one batch item), as defined in
- * {@code docs/statistics.md}.
+ * Per-head attention statistics for one sequence (one batch item), as defined in {@code
+ * docs/statistics.md}.
  *
- * <p>Input layout: attention probabilities row-major as {@code [heads][seqLen][seqLen]}
- * starting at {@code offset}, so {@code A[h][i][j] = attn[offset + (h * seqLen + i) * seqLen + j]}
- * is the weight from query {@code i} to key {@code j}. A {@code boolean[] valid} of length
- * {@code seqLen} marks positions where the attention mask is 1. Padded queries are skipped,
- * padded keys carry no weight, and rows are <em>not</em> renormalised: the statistics read the
- * model's weights as they are. Values at padded positions are never read, so they may hold
- * anything (including NaN).
+ * <p>Input layout: attention probabilities row-major as {@code [heads][seqLen][seqLen]} starting at
+ * {@code offset}, so {@code A[h][i][j] = attn[offset + (h * seqLen + i) * seqLen + j]} is the
+ * weight from query {@code i} to key {@code j}. A {@code boolean[] valid} of length {@code seqLen}
+ * marks positions where the attention mask is 1. Padded queries are skipped, padded keys carry no
+ * weight, and rows are <em>not</em> renormalised: the statistics read the model's weights as they
+ * are. Values at padded positions are never read, so they may hold anything (including NaN).
  *
  * <p>Every statistic is computed per query row and averaged over the valid queries of the head.
  * Results go into a caller-supplied {@code double[]} at index {@code h * COUNT + stat}:
@@ -34,34 +33,42 @@ import java.util.Objects;
  *       positions.
  * </ul>
  *
- * <p>Edge cases: when no query is valid (all padding) every output of every head is NaN and
- * {@link #compute} returns 0. When any weight the statistics read (valid query, valid key) is
- * NaN or infinite, all outputs of that head are NaN; other heads are unaffected. Nothing throws
- * for bad values; only inconsistent shapes throw.
+ * <p>Edge cases: when no query is valid (all padding) every output of every head is NaN and {@link
+ * #compute} returns 0. When any weight the statistics read (valid query, valid key) is NaN or
+ * infinite, all outputs of that head are NaN; other heads are unaffected. Nothing throws for bad
+ * values; only inconsistent shapes throw.
  *
- * <p>Cost: one pass over each valid row, no allocation. Accumulation is in double; the logarithm
- * is a table-and-polynomial one within 1e-10 relative of {@link Math#log} (exhaustively checked
- * over positive floats), so results agree with a plain double computation to about 1e-10.
- * Thread-safe (no state).
+ * <p>Cost: one pass over each valid row, no allocation. Accumulation is in double; the logarithm is
+ * a table-and-polynomial one within 1e-10 relative of {@link Math#log} (exhaustively checked over
+ * positive floats), so results agree with a plain double computation to about 1e-10. Thread-safe
+ * (no state).
  */
 public final class AttentionStatistics {
 
   /** Normalised entropy, in [0, 1] for rows that sum to 1 over valid keys. */
   public static final int ENTROPY = 0;
+
   /** Mean over queries of the largest weight ("confidence"). */
   public static final int MAX_WEIGHT = 1;
+
   /** Mean weight on the first valid key (attention sink / [CLS]); telemetry name sink_mass. */
   public static final int FIRST_TOKEN_MASS = 2;
+
   /** Mean weight on the last valid key ([SEP] in BERT-style inputs). */
   public static final int LAST_TOKEN_MASS = 3;
+
   /** Mean weight of a query on its own position. */
   public static final int SELF_MASS = 4;
+
   /** Mean weight of a query on the previous position. */
   public static final int PREVIOUS_MASS = 5;
+
   /** Mean weight of a query on the next position. */
   public static final int NEXT_MASS = 6;
+
   /** Mean attention distance in positions. */
   public static final int MEAN_DISTANCE = 7;
+
   /** Number of statistics per head: the stride of the output array. */
   public static final int COUNT = 8;
 
@@ -111,8 +118,8 @@ public final class AttentionStatistics {
   }
 
   /**
-   * Like {@link #compute(float[], int, int, int, boolean[], double[])}, writing from
-   * {@code out[outOffset]}, so the statistics of several layers can share one array.
+   * Like {@link #compute(float[], int, int, int, boolean[], double[])}, writing from {@code
+   * out[outOffset]}, so the statistics of several layers can share one array.
    *
    * @param attn attention probabilities, {@code [heads][seqLen][seqLen]} row-major from offset
    * @param offset index of {@code A[0][0][0]} in {@code attn}
@@ -253,9 +260,9 @@ public final class AttentionStatistics {
   }
 
   /**
-   * Float probabilities rarely sum to exactly 1, so a uniform row's entropy can come out at
-   * 1 + 1e-8: excursions below {@link #ROUNDING_SLACK} are snapped into [0, 1]. Larger ones are
-   * kept: they mean the rows do not sum to 1 over the valid keys (weight leaked to padding).
+   * Float probabilities rarely sum to exactly 1, so a uniform row's entropy can come out at 1 +
+   * 1e-8: excursions below {@link #ROUNDING_SLACK} are snapped into [0, 1]. Larger ones are kept:
+   * they mean the rows do not sum to 1 over the valid keys (weight leaked to padding).
    */
   static double snapToUnitInterval(double value) {
     if (value > 1.0 && value <= 1.0 + ROUNDING_SLACK) {
@@ -289,8 +296,8 @@ public final class AttentionStatistics {
   }
 
   /**
-   * Converts an attention mask of 0/1 values (as {@code int}) into the boolean form
-   * {@link #compute} takes. Any non-zero value counts as valid.
+   * Converts an attention mask of 0/1 values (as {@code int}) into the boolean form {@link
+   * #compute} takes. Any non-zero value counts as valid.
    *
    * @param mask the mask values
    * @param offset index of position 0 of this sequence in {@code mask}

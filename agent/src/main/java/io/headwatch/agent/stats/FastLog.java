@@ -5,16 +5,16 @@ package io.headwatch.agent.stats;
  * entropy loop, with a relative error below 1e-10 for every positive normal float.
  *
  * <p>Method: {@code a = 2^e * m}, {@code m} in [1, 2); {@code c} is {@code m} rounded to a multiple
- * of 1/128 ({@code 1 <= c <= 2}), so {@code r = m / c - 1} has {@code |r| <= 1/256}, and {@code
- * ln a = e ln 2 + ln c + ln(1 + r)}. {@code ln c} and {@code 1 / c} come from a table built with
+ * of 1/128 ({@code 1 <= c <= 2}), so {@code r = m / c - 1} has {@code |r| <= 1/256}, and {@code ln
+ * a = e ln 2 + ln c + ln(1 + r)}. {@code ln c} and {@code 1 / c} come from a table built with
  * {@link Math#log} at class load; {@code ln(1 + r)} is the Taylor polynomial {@code r - r^2/2 +
  * r^3/3 - r^4/4}.
  *
  * <p>Error bound: truncation {@code <= |r|^5 / 5 <= 2^-40 / 5 = 1.9e-13}, absolute; rounding of
  * {@code 1/c} and of the few operations adds about {@code 1e-15}. Relative to {@code |ln a|}: near
  * {@code a = 1} the table entry is {@code c = 1} (or {@code c = 2} with {@code e = -1}, where
- * {@code e ln 2 + ln c} is exactly 0) and {@code r} is exact, so the relative error is that of
- * the polynomial, {@code <= r^4 / 5 < 5e-11}; elsewhere {@code |ln a| >= ln(1 + 1/256) = 3.9e-3},
+ * {@code e ln 2 + ln c} is exactly 0) and {@code r} is exact, so the relative error is that of the
+ * polynomial, {@code <= r^4 / 5 < 5e-11}; elsewhere {@code |ln a| >= ln(1 + 1/256) = 3.9e-3},
  * giving {@code < 1e-10}. {@code FastLogTest} checks every float in [0.25, 4) and a stride across
  * the whole positive range; an exhaustive run over all positive normal floats, when this was
  * written, found a largest relative error of 4.65e-11 (see docs/statistics.md).

@@ -25,12 +25,16 @@ public final class OutputStatistics {
 
   /** Top-1 probability. */
   public static final int TOP1 = 0;
+
   /** Top-1 minus top-2 probability. */
   public static final int MARGIN = 1;
+
   /** Output entropy in nats. */
   public static final int ENTROPY = 2;
+
   /** Output entropy divided by ln K, in [0, 1] for a distribution. */
   public static final int NORMALIZED_ENTROPY = 3;
+
   /** Number of classifier statistics: the size of the output slice. */
   public static final int COUNT = 4;
 
@@ -102,9 +106,9 @@ public final class OutputStatistics {
   /**
    * Classifier statistics from raw logits, through the stable softmax {@code exp(x - max) /
    * sum(exp(x - max))}; large logits (1000, 1001) neither overflow nor lose the answer. The entropy
-   * uses {@code H = ln S - sum_j e_j (x_j - max) / S} with {@code e_j = exp(x_j - max)} and
-   * {@code S = sum_j e_j}, which needs no logarithm per class. A logit of -Inf is a class with
-   * probability 0; a NaN or +Inf logit, or all logits -Inf, makes every output NaN.
+   * uses {@code H = ln S - sum_j e_j (x_j - max) / S} with {@code e_j = exp(x_j - max)} and {@code
+   * S = sum_j e_j}, which needs no logarithm per class. A logit of -Inf is a class with probability
+   * 0; a NaN or +Inf logit, or all logits -Inf, makes every output NaN.
    *
    * @param logits raw scores of K classes from {@code offset}
    * @param offset index of class 0 in {@code logits}

@@ -42,7 +42,8 @@ public final class AgentLog {
     if (!ONCE.add(key)) {
       return false;
     }
-    String detail = cause == null ? "" : " (" + cause.getClass().getName() + ": " + cause.getMessage() + ")";
+    String detail =
+        cause == null ? "" : " (" + cause.getClass().getName() + ": " + cause.getMessage() + ")";
     warn(message + detail);
     if (cause != null && debug) {
       cause.printStackTrace();

@@ -92,11 +92,26 @@ class HeadwatchConfigTest {
 
   @Test
   void precedenceForEveryKindOfSetting() {
-    Properties system = props("headwatch.queue.capacity", "64", "headwatch.model.name", "from-prop",
-        "headwatch.debug", "true");
-    Map<String, String> env = Map.of("HEADWATCH_QUEUE_CAPACITY", "128",
-        "HEADWATCH_MODEL_NAME", "from-env", "HEADWATCH_DEBUG", "false",
-        "HEADWATCH_OPERATION_NAME", "from-env-op", "HEADWATCH_ENABLED", "false");
+    Properties system =
+        props(
+            "headwatch.queue.capacity",
+            "64",
+            "headwatch.model.name",
+            "from-prop",
+            "headwatch.debug",
+            "true");
+    Map<String, String> env =
+        Map.of(
+            "HEADWATCH_QUEUE_CAPACITY",
+            "128",
+            "HEADWATCH_MODEL_NAME",
+            "from-env",
+            "HEADWATCH_DEBUG",
+            "false",
+            "HEADWATCH_OPERATION_NAME",
+            "from-env-op",
+            "HEADWATCH_ENABLED",
+            "false");
     HeadwatchConfig c = load("queue.capacity=16,model.name=from-arg", system, env);
     assertEquals(16, c.queueCapacity());
     assertEquals("from-arg", c.modelName());
@@ -115,11 +130,15 @@ class HeadwatchConfigTest {
     assertEquals(7, prefixed.queueCapacity());
     assertEquals(0.5, bare.samplingRate());
     assertEquals(7, bare.queueCapacity());
-    HeadwatchConfig spaced = load(" sampling.rate = 0.5 , enabled=false ", new Properties(), Map.of());
+    HeadwatchConfig spaced =
+        load(" sampling.rate = 0.5 , enabled=false ", new Properties(), Map.of());
     assertEquals(0.5, spaced.samplingRate());
     assertFalse(spaced.enabled());
-    HeadwatchConfig nested = load("instrumentation.onnxruntime.enabled=false,onnx.max_model_bytes=10",
-        new Properties(), Map.of());
+    HeadwatchConfig nested =
+        load(
+            "instrumentation.onnxruntime.enabled=false,onnx.max_model_bytes=10",
+            new Properties(),
+            Map.of());
     assertFalse(nested.onnxRuntimeEnabled());
     assertEquals(10, nested.onnxMaxModelBytes());
     assertEquals(List.of(), errLines());
@@ -130,16 +149,20 @@ class HeadwatchConfigTest {
     assertEquals(0.0, load("sampling.rate=0", new Properties(), Map.of()).samplingRate());
     assertEquals(1.0, load("sampling.rate=1.0", new Properties(), Map.of()).samplingRate());
     assertEquals(1, load("queue.capacity=1", new Properties(), Map.of()).queueCapacity());
-    assertEquals(0, load("snapshot.max_sequences=0", new Properties(), Map.of())
-        .snapshotMaxSequences());
+    assertEquals(
+        0, load("snapshot.max_sequences=0", new Properties(), Map.of()).snapshotMaxSequences());
     assertTrue(load("enabled=TRUE", new Properties(), Map.of()).enabled());
     assertFalse(load("enabled= False ", new Properties(), Map.of()).enabled());
     assertEquals(List.of(), errLines());
   }
 
   /** A rejected value: the default, and exactly one line naming the setting, value and source. */
-  private void assertRejected(Supplier<HeadwatchConfig> load, Object expectedDefault,
-      java.util.function.Function<HeadwatchConfig, Object> getter, String key, String value,
+  private void assertRejected(
+      Supplier<HeadwatchConfig> load,
+      Object expectedDefault,
+      java.util.function.Function<HeadwatchConfig, Object> getter,
+      String key,
+      String value,
       String source) {
     HeadwatchConfig c = load.get();
     assertEquals(expectedDefault, getter.apply(c), key + "=" + value);
@@ -155,8 +178,12 @@ class HeadwatchConfigTest {
   @Test
   void badSamplingRatesFallBackToTheDefault() {
     for (String bad : new String[] {"abc", "1.5", "-0.1", "NaN", ""}) {
-      assertRejected(() -> load("sampling.rate=" + bad, new Properties(), Map.of()), 0.01,
-          HeadwatchConfig::samplingRate, "headwatch.sampling.rate", "'" + bad + "'",
+      assertRejected(
+          () -> load("sampling.rate=" + bad, new Properties(), Map.of()),
+          0.01,
+          HeadwatchConfig::samplingRate,
+          "headwatch.sampling.rate",
+          "'" + bad + "'",
           "agent argument");
     }
   }
@@ -164,28 +191,49 @@ class HeadwatchConfigTest {
   @Test
   void badValueInAnAgentArgumentDoesNotFallThroughToLowerSources() {
     // The documented rule: a value that does not parse gets the default, not the next source.
-    assertRejected(() -> load("sampling.rate=abc", props("headwatch.sampling.rate", "0.5"),
-            Map.of()), 0.01, HeadwatchConfig::samplingRate, "headwatch.sampling.rate", "abc",
+    assertRejected(
+        () -> load("sampling.rate=abc", props("headwatch.sampling.rate", "0.5"), Map.of()),
+        0.01,
+        HeadwatchConfig::samplingRate,
+        "headwatch.sampling.rate",
+        "abc",
         "agent argument");
   }
 
   @Test
   void badValuesFromEachSourceNameTheirSource() {
-    assertRejected(() -> load(null, props("headwatch.sampling.rate", "1.5"), Map.of()), 0.01,
-        HeadwatchConfig::samplingRate, "headwatch.sampling.rate", "1.5", "system property");
-    assertRejected(() -> load(null, new Properties(), Map.of("HEADWATCH_SAMPLING_RATE", "-0.1")),
-        0.01, HeadwatchConfig::samplingRate, "headwatch.sampling.rate", "-0.1",
+    assertRejected(
+        () -> load(null, props("headwatch.sampling.rate", "1.5"), Map.of()),
+        0.01,
+        HeadwatchConfig::samplingRate,
+        "headwatch.sampling.rate",
+        "1.5",
+        "system property");
+    assertRejected(
+        () -> load(null, new Properties(), Map.of("HEADWATCH_SAMPLING_RATE", "-0.1")),
+        0.01,
+        HeadwatchConfig::samplingRate,
+        "headwatch.sampling.rate",
+        "-0.1",
         "environment variable HEADWATCH_SAMPLING_RATE");
-    assertRejected(() -> load(null, new Properties(), Map.of("HEADWATCH_QUEUE_CAPACITY", "0")),
-        32, HeadwatchConfig::queueCapacity, "headwatch.queue.capacity", "0",
+    assertRejected(
+        () -> load(null, new Properties(), Map.of("HEADWATCH_QUEUE_CAPACITY", "0")),
+        32,
+        HeadwatchConfig::queueCapacity,
+        "headwatch.queue.capacity",
+        "0",
         "environment variable HEADWATCH_QUEUE_CAPACITY");
   }
 
   @Test
   void badQueueCapacityFallsBackToTheDefault() {
     for (String bad : new String[] {"0", "-1", "abc", "1.5", "100001"}) {
-      assertRejected(() -> load("queue.capacity=" + bad, new Properties(), Map.of()), 32,
-          HeadwatchConfig::queueCapacity, "headwatch.queue.capacity", "'" + bad + "'",
+      assertRejected(
+          () -> load("queue.capacity=" + bad, new Properties(), Map.of()),
+          32,
+          HeadwatchConfig::queueCapacity,
+          "headwatch.queue.capacity",
+          "'" + bad + "'",
           "agent argument");
     }
   }
@@ -193,27 +241,49 @@ class HeadwatchConfigTest {
   @Test
   void badBooleansFallBackToTheDefault() {
     for (String bad : new String[] {"yes", "1", "on", "tru"}) {
-      assertRejected(() -> load("enabled=" + bad, new Properties(), Map.of()), true,
-          HeadwatchConfig::enabled, "headwatch.enabled", "'" + bad + "'", "agent argument");
+      assertRejected(
+          () -> load("enabled=" + bad, new Properties(), Map.of()),
+          true,
+          HeadwatchConfig::enabled,
+          "headwatch.enabled",
+          "'" + bad + "'",
+          "agent argument");
     }
-    assertRejected(() -> load(null, props("headwatch.debug", "yes"), Map.of()), false,
-        HeadwatchConfig::debug, "headwatch.debug", "yes", "system property");
+    assertRejected(
+        () -> load(null, props("headwatch.debug", "yes"), Map.of()),
+        false,
+        HeadwatchConfig::debug,
+        "headwatch.debug",
+        "yes",
+        "system property");
   }
 
   @Test
   void badNamesFallBackToTheDefault() {
-    assertRejected(() -> load(null, props("headwatch.model.name", "a\u0007b"), Map.of()), "",
-        HeadwatchConfig::modelName, "headwatch.model.name", "='a",
+    assertRejected(
+        () -> load(null, props("headwatch.model.name", "a\u0007b"), Map.of()),
+        "",
+        HeadwatchConfig::modelName,
+        "headwatch.model.name",
+        "='a",
         "system property");
     String tooLong = "m".repeat(129);
-    assertRejected(() -> load(null, props("headwatch.model.name", tooLong), Map.of()), "",
-        HeadwatchConfig::modelName, "headwatch.model.name", tooLong, "system property");
-    assertEquals("m".repeat(128),
+    assertRejected(
+        () -> load(null, props("headwatch.model.name", tooLong), Map.of()),
+        "",
+        HeadwatchConfig::modelName,
+        "headwatch.model.name",
+        tooLong,
+        "system property");
+    assertEquals(
+        "m".repeat(128),
         load(null, props("headwatch.model.name", "m".repeat(128)), Map.of()).modelName());
     assertEquals(List.of(), errLines());
   }
 
-  /** A rejected value containing a line break still gives one log line (control characters escaped). */
+  /**
+   * A rejected value containing a line break still gives one log line (control characters escaped).
+   */
   @Test
   void rejectedValueWithALineBreakStaysOnOneLine() {
     HeadwatchConfig c = load(null, props("headwatch.model.name", "a\nb"), Map.of());
@@ -230,8 +300,10 @@ class HeadwatchConfigTest {
     load("sampling.rate=abc,queue.capacity=0,enabled=yes", new Properties(), Map.of());
     List<String> lines = errLines();
     assertEquals(3, lines.size(), lines.toString());
-    assertTrue(lines.stream().anyMatch(l -> l.contains("headwatch.sampling.rate")), lines.toString());
-    assertTrue(lines.stream().anyMatch(l -> l.contains("headwatch.queue.capacity")), lines.toString());
+    assertTrue(
+        lines.stream().anyMatch(l -> l.contains("headwatch.sampling.rate")), lines.toString());
+    assertTrue(
+        lines.stream().anyMatch(l -> l.contains("headwatch.queue.capacity")), lines.toString());
     assertTrue(lines.stream().anyMatch(l -> l.contains("headwatch.enabled")), lines.toString());
   }
 
@@ -253,8 +325,11 @@ class HeadwatchConfigTest {
 
   @Test
   void unknownSystemPropertiesAndEnvironmentAreIgnoredSilently() {
-    HeadwatchConfig c = load(null, props("headwatch.nope", "1", "other", "x"),
-        Map.of("HEADWATCH_NOPE", "1", "PATH", "/bin"));
+    HeadwatchConfig c =
+        load(
+            null,
+            props("headwatch.nope", "1", "other", "x"),
+            Map.of("HEADWATCH_NOPE", "1", "PATH", "/bin"));
     assertEquals(0.01, c.samplingRate());
     assertEquals(List.of(), errLines());
   }
@@ -263,27 +338,34 @@ class HeadwatchConfigTest {
   void environmentVariableNames() {
     assertEquals("HEADWATCH_SAMPLING_RATE", HeadwatchConfig.envName("headwatch.sampling.rate"));
     assertEquals("HEADWATCH_ENABLED", HeadwatchConfig.envName("headwatch.enabled"));
-    assertEquals("HEADWATCH_SNAPSHOT_MAX_SEQUENCES",
+    assertEquals(
+        "HEADWATCH_SNAPSHOT_MAX_SEQUENCES",
         HeadwatchConfig.envName("headwatch.snapshot.max_sequences"));
-    assertEquals("HEADWATCH_INSTRUMENTATION_ONNXRUNTIME_ENABLED",
+    assertEquals(
+        "HEADWATCH_INSTRUMENTATION_ONNXRUNTIME_ENABLED",
         HeadwatchConfig.envName("headwatch.instrumentation.onnxruntime.enabled"));
   }
 
   @Test
   void overheadBudgetTakesANumberOrNone() {
     assertEquals(0.02, load(null, new Properties(), Map.of()).overheadBudget());
-    assertEquals(Double.POSITIVE_INFINITY,
+    assertEquals(
+        Double.POSITIVE_INFINITY,
         load("overhead.budget=none", new Properties(), Map.of()).overheadBudget());
-    assertEquals(Double.POSITIVE_INFINITY,
+    assertEquals(
+        Double.POSITIVE_INFINITY,
         load(null, props("headwatch.overhead.budget", "NONE"), Map.of()).overheadBudget());
     assertEquals(0.5, load("overhead.budget=0.5", new Properties(), Map.of()).overheadBudget());
     assertEquals(List.of(), errLines());
     assertEquals(0.02, load("overhead.budget=lots", new Properties(), Map.of()).overheadBudget());
     List<String> lines = errLines();
     assertEquals(1, lines.size(), lines.toString());
-    assertTrue(lines.get(0).contains("headwatch.overhead.budget='lots'")
-        && lines.get(0).contains("or none"), lines.get(0));
-    assertEquals(25.0,
+    assertTrue(
+        lines.get(0).contains("headwatch.overhead.budget='lots'")
+            && lines.get(0).contains("or none"),
+        lines.get(0));
+    assertEquals(
+        25.0,
         load("sampling.max_per_second=25", new Properties(), Map.of()).samplingMaxPerSecond());
   }
 

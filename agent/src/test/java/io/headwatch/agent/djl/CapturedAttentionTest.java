@@ -9,8 +9,9 @@ class CapturedAttentionTest {
   @Test
   void rowsOfProbabilitiesAreAttention() {
     float third = 1f / 3;
-    assertTrue(CapturedAttention.looksLikeProbabilities(
-        new float[] {third, third, third, 1, 0, 0, 0.2f, 0.3f, 0.5f}, 3));
+    assertTrue(
+        CapturedAttention.looksLikeProbabilities(
+            new float[] {third, third, third, 1, 0, 0, 0.2f, 0.3f, 0.5f}, 3));
     assertTrue(CapturedAttention.looksLikeProbabilities(new float[] {1, 1}, 1));
   }
 
@@ -21,7 +22,8 @@ class CapturedAttentionTest {
     // Rows that do not sum to 1 (a mask, a score matrix).
     assertFalse(CapturedAttention.looksLikeProbabilities(new float[] {1, 1, 0, 1}, 2));
     assertFalse(CapturedAttention.looksLikeProbabilities(new float[] {-0.5f, 1.5f, 0.5f, 0.5f}, 2));
-    assertFalse(CapturedAttention.looksLikeProbabilities(new float[] {Float.NaN, 1, 0.5f, 0.5f}, 2));
+    assertFalse(
+        CapturedAttention.looksLikeProbabilities(new float[] {Float.NaN, 1, 0.5f, 0.5f}, 2));
     assertFalse(CapturedAttention.looksLikeProbabilities(new float[] {1, 0, 1}, 2));
     assertFalse(CapturedAttention.looksLikeProbabilities(new float[] {1}, 0));
   }

@@ -40,13 +40,18 @@ class DjlStatisticsTaskTest {
     metrics = InMemoryMetricReader.create();
     logs = InMemoryLogRecordExporter.create();
     spans = InMemorySpanExporter.create();
-    sdk = OpenTelemetrySdk.builder()
-        .setMeterProvider(SdkMeterProvider.builder().registerMetricReader(metrics).build())
-        .setLoggerProvider(SdkLoggerProvider.builder()
-            .addLogRecordProcessor(SimpleLogRecordProcessor.create(logs)).build())
-        .setTracerProvider(SdkTracerProvider.builder()
-            .addSpanProcessor(SimpleSpanProcessor.create(spans)).build())
-        .build();
+    sdk =
+        OpenTelemetrySdk.builder()
+            .setMeterProvider(SdkMeterProvider.builder().registerMetricReader(metrics).build())
+            .setLoggerProvider(
+                SdkLoggerProvider.builder()
+                    .addLogRecordProcessor(SimpleLogRecordProcessor.create(logs))
+                    .build())
+            .setTracerProvider(
+                SdkTracerProvider.builder()
+                    .addSpanProcessor(SimpleSpanProcessor.create(spans))
+                    .build())
+            .build();
     telemetry = new ModelTelemetry(AgentTelemetry.of(sdk), "tiny", "inference");
   }
 
@@ -61,15 +66,23 @@ class DjlStatisticsTaskTest {
     // Sequence 1 has 2 valid tokens (one padding position): rows over its 2 valid keys.
     float t = 1f / 3;
     float[] values = {
-        t, t, t, t, t, t, t, t, t, // b0 h0
-        1, 0, 0, 1, 0, 0, 1, 0, 0, // b0 h1
-        0.5f, 0.5f, 0, 0.5f, 0.5f, 0, 9, 9, 9, // b1 h0 (padded row: garbage, never read)
-        0.25f, 0.75f, 0, 0.25f, 0.75f, 0, 9, 9, 9}; // b1 h1
+      t, t, t, t, t, t, t, t, t, // b0 h0
+      1, 0, 0, 1, 0, 0, 1, 0, 0, // b0 h1
+      0.5f, 0.5f, 0, 0.5f, 0.5f, 0, 9, 9, 9, // b1 h0 (padded row: garbage, never read)
+      0.25f, 0.75f, 0, 0.25f, 0.75f, 0, 9, 9, 9
+    }; // b1 h1
     CapturedAttention layer = new CapturedAttention(0, 2, 2, 3, values);
     Span span = telemetry.startInferenceSpan(0, 2, true);
     Attributes extra = Attributes.of(TelemetryNames.OUTPUT_CONFIDENCE, 0.9);
-    DjlStatisticsTask task = new DjlStatisticsTask(telemetry, span.getSpanContext(), List.of(layer),
-        new int[] {3, 2}, List.of(List.of("[CLS]", "hi", "[SEP]")), new Attributes[] {extra}, 4);
+    DjlStatisticsTask task =
+        new DjlStatisticsTask(
+            telemetry,
+            span.getSpanContext(),
+            List.of(layer),
+            new int[] {3, 2},
+            List.of(List.of("[CLS]", "hi", "[SEP]")),
+            new Attributes[] {extra},
+            4);
     task.run();
     telemetry.endInference(span, 0, 1_000_000, new int[] {3, 2}, true, null);
 
@@ -77,10 +90,12 @@ class DjlStatisticsTaskTest {
     assertEquals(2, snapshots.size());
     LogRecordData s0 = snapshots.get(0);
     assertEquals(span.getSpanContext().getSpanId(), s0.getSpanContext().getSpanId());
-    List<Double> entropy0 = s0.getAttributes().get(AttributeKey.doubleArrayKey("headwatch.attention.entropy"));
+    List<Double> entropy0 =
+        s0.getAttributes().get(AttributeKey.doubleArrayKey("headwatch.attention.entropy"));
     assertEquals(1.0, entropy0.get(0), 1e-7, "uniform rows (of floats)");
     assertEquals(0.0, entropy0.get(1), 1e-9, "one-hot rows");
-    List<Double> sink0 = s0.getAttributes().get(AttributeKey.doubleArrayKey("headwatch.attention.sink_mass"));
+    List<Double> sink0 =
+        s0.getAttributes().get(AttributeKey.doubleArrayKey("headwatch.attention.sink_mass"));
     assertEquals(1.0 / 3, sink0.get(0), 1e-7);
     assertEquals(1.0, sink0.get(1), 1e-9);
     assertEquals(List.of("[CLS]", "hi", "[SEP]"), s0.getAttributes().get(TelemetryNames.TOKENS));
@@ -88,8 +103,10 @@ class DjlStatisticsTaskTest {
     assertEquals(3L, s0.getAttributes().get(TelemetryNames.INPUT_TOKENS));
 
     LogRecordData s1 = snapshots.get(1);
-    List<Double> entropy1 = s1.getAttributes().get(AttributeKey.doubleArrayKey("headwatch.attention.entropy"));
-    List<Double> max1 = s1.getAttributes().get(AttributeKey.doubleArrayKey("headwatch.attention.max_weight"));
+    List<Double> entropy1 =
+        s1.getAttributes().get(AttributeKey.doubleArrayKey("headwatch.attention.entropy"));
+    List<Double> max1 =
+        s1.getAttributes().get(AttributeKey.doubleArrayKey("headwatch.attention.max_weight"));
     assertEquals(1.0, entropy1.get(0), 1e-9, "uniform over the 2 valid keys");
     double h = -(0.25 * Math.log(0.25) + 0.75 * Math.log(0.75)) / Math.log(2);
     assertEquals(h, entropy1.get(1), 1e-6);
@@ -118,6 +135,7 @@ class DjlStatisticsTaskTest {
   void noTokenCountMeansNoTokenAttribute() {
     Span span = telemetry.startInferenceSpan(0, 1, false);
     telemetry.endInference(span, 0, 1000, new int[0], false, null);
-    assertEquals(null, spans.getFinishedSpanItems().get(0).getAttributes().get(TelemetryNames.INPUT_TOKENS));
+    assertEquals(
+        null, spans.getFinishedSpanItems().get(0).getAttributes().get(TelemetryNames.INPUT_TOKENS));
   }
 }

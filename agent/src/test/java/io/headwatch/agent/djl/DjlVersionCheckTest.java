@@ -32,7 +32,8 @@ class DjlVersionCheckTest {
   void readsTheVersionDjlReportsFromItsClassLoader() throws Exception {
     try (URLClassLoader old = loaderWithVersion("0.28.0");
         URLClassLoader current = loaderWithVersion("0.36.0");
-        URLClassLoader none = new URLClassLoader(new URL[] {dir.resolve("empty").toUri().toURL()}, null)) {
+        URLClassLoader none =
+            new URLClassLoader(new URL[] {dir.resolve("empty").toUri().toURL()}, null)) {
       assertEquals("0.28.0", DjlVersionCheck.versionOf(old));
       assertFalse(DjlVersionCheck.supported(old));
       assertFalse(DjlVersionCheck.supported(old), "cached, same answer");

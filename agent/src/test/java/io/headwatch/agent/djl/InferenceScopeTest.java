@@ -47,7 +47,8 @@ class InferenceScopeTest {
       assertArrayEquals(new int[0], scope.tokensPerSequence());
       scope.engineTokens(new int[] {9, 5});
       scope.engineTokens(new int[] {1, 1});
-      assertArrayEquals(new int[] {9, 5}, scope.tokensPerSequence(), "the first engine call counts");
+      assertArrayEquals(
+          new int[] {9, 5}, scope.tokensPerSequence(), "the first engine call counts");
       scope.addTokenizedSequence(7, false, 0, new String[] {"a"});
       scope.addTokenizedSequence(128, true, 2, null);
       assertArrayEquals(new int[] {7, 128}, scope.tokensPerSequence());

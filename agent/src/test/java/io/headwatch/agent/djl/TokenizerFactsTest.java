@@ -21,7 +21,8 @@ class TokenizerFactsTest {
   @Test
   void validTokensDropPadding() {
     String[] tokens = {"[CLS]", "hi", "[SEP]", "[PAD]", "[PAD]"};
-    assertArrayEquals(new String[] {"[CLS]", "hi", "[SEP]"},
+    assertArrayEquals(
+        new String[] {"[CLS]", "hi", "[SEP]"},
         TokenizerFacts.validTokens(tokens, new long[] {1, 1, 1, 0, 0}));
     assertArrayEquals(tokens, TokenizerFacts.validTokens(tokens, null));
     assertNull(TokenizerFacts.validTokens(null, null));

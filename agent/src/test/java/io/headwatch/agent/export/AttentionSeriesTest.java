@@ -31,11 +31,13 @@ class AttentionSeriesTest {
   @Test
   void headModeSelectsEveryHeadAndLayerModeNone() {
     boolean[] selected = new boolean[12];
-    new AttentionSeries("head", 4, 1024).select(6, 0, 12, layer(12, -1, 0), STRIDE, INDEX, selected);
+    new AttentionSeries("head", 4, 1024)
+        .select(6, 0, 12, layer(12, -1, 0), STRIDE, INDEX, selected);
     for (boolean s : selected) {
       assertEquals(true, s);
     }
-    new AttentionSeries("layer", 4, 1024).select(6, 0, 12, layer(12, -1, 0), STRIDE, INDEX, selected);
+    new AttentionSeries("layer", 4, 1024)
+        .select(6, 0, 12, layer(12, -1, 0), STRIDE, INDEX, selected);
     for (boolean s : selected) {
       assertEquals(false, s);
     }

@@ -14,9 +14,11 @@ class ModelNamingTest {
   private static final String HASH_NAME = "onnx-[0-9a-f]{8}";
 
   private static byte[] modelBytes(String graphName, String outputName) {
-    return ProtoWriter.model(new ProtoWriter.Graph(graphName)
-        .node(new ProtoWriter.Node("relu", "Relu").in("x").out(outputName))
-        .input("x", 1, 4).output(outputName, 1, 4));
+    return ProtoWriter.model(
+        new ProtoWriter.Graph(graphName)
+            .node(new ProtoWriter.Node("relu", "Relu").in("x").out(outputName))
+            .input("x", 1, 4)
+            .output(outputName, 1, 4));
   }
 
   private static String nameFromBytes(byte[] bytes) {
@@ -26,15 +28,17 @@ class ModelNamingTest {
   @Test
   void configuredNameWins() {
     byte[] bytes = modelBytes("sentiment", "logits");
-    assertEquals("my-model", ModelNaming.modelName("my-model", "/models/other.onnx",
-        OnnxModel.parse(bytes), bytes));
+    assertEquals(
+        "my-model",
+        ModelNaming.modelName("my-model", "/models/other.onnx", OnnxModel.parse(bytes), bytes));
     assertEquals("my-model", ModelNaming.modelName("my-model", null, null, null));
   }
 
   @Test
   void fileStemSanitized() {
     assertEquals("My_Model.v2", ModelNaming.modelName("", "/models/My Model.v2.onnx", null, null));
-    assertEquals("all-minilm-l6-v2",
+    assertEquals(
+        "all-minilm-l6-v2",
         ModelNaming.modelName("", "/opt/app/all-minilm-l6-v2.onnx", null, null));
     assertEquals("model", ModelNaming.modelName("", "relative/dir/model.onnx", null, null));
     assertEquals("noext", ModelNaming.modelName("", "/models/noext", null, null));
@@ -55,8 +59,8 @@ class ModelNamingTest {
 
   @Test
   void genericGraphNamesFallThroughToAHash() {
-    for (String generic : new String[] {"torch_jit", "main_graph", "torch-jit-export", "",
-        "Main_Graph", "tf2onnx"}) {
+    for (String generic :
+        new String[] {"torch_jit", "main_graph", "torch-jit-export", "", "Main_Graph", "tf2onnx"}) {
       String name = nameFromBytes(modelBytes(generic, "y"));
       assertTrue(name.matches(HASH_NAME), generic + " -> " + name);
     }
@@ -105,8 +109,8 @@ class ModelNamingTest {
     assertEquals("inference", ModelNaming.operationName("", List.of("output_0")));
     assertEquals("inference", ModelNaming.operationName("", List.of()));
     // The first output that says something decides.
-    assertEquals("embeddings",
-        ModelNaming.operationName("", List.of("out", "last_hidden_state", "logits")));
+    assertEquals(
+        "embeddings", ModelNaming.operationName("", List.of("out", "last_hidden_state", "logits")));
   }
 
   @Test

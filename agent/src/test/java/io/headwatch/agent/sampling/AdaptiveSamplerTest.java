@@ -53,7 +53,8 @@ class AdaptiveSamplerTest {
 
   @Test
   void threadCostAboveTheBudgetStopsCapture() {
-    // 0.3 ms on the inference thread of a 10 ms inference is 3 % > 2 %: nothing is left for captures.
+    // 0.3 ms on the inference thread of a 10 ms inference is 3 % > 2 %: nothing is left for
+    // captures.
     AdaptiveSampler sampler = new AdaptiveSampler(1.0, 0.02, 0, 0, 0);
     sampler.recordInference(10_000_000);
     sampler.recordThreadCost(300_000);
@@ -141,7 +142,8 @@ class AdaptiveSamplerTest {
     }
     double seconds = (System.nanoTime() - start) / 1e9;
     // A full bucket (10) plus what refills during the loop (10 per second).
-    assertTrue(accepted >= 10 && accepted <= 10 + (int) Math.ceil(10 * seconds) + 1,
+    assertTrue(
+        accepted >= 10 && accepted <= 10 + (int) Math.ceil(10 * seconds) + 1,
         accepted + " accepted in " + seconds + " s");
   }
 

@@ -199,17 +199,13 @@ class ActivationStatisticsTest {
   void shapeErrorsThrow() {
     ActivationSummary s = new ActivationSummary();
     assertThrows(
-        IndexOutOfBoundsException.class,
-        () -> stats.summarize(new float[7], 0, 2, 4, all(2), s));
+        IndexOutOfBoundsException.class, () -> stats.summarize(new float[7], 0, 2, 4, all(2), s));
     assertThrows(
-        IndexOutOfBoundsException.class,
-        () -> stats.summarize(new float[8], 1, 2, 4, all(2), s));
+        IndexOutOfBoundsException.class, () -> stats.summarize(new float[8], 1, 2, 4, all(2), s));
     assertThrows(
-        IndexOutOfBoundsException.class,
-        () -> stats.summarize(new float[8], 0, 2, 4, all(1), s));
+        IndexOutOfBoundsException.class, () -> stats.summarize(new float[8], 0, 2, 4, all(1), s));
     assertThrows(
-        IllegalArgumentException.class,
-        () -> stats.summarize(new float[8], 0, -1, 4, all(2), s));
+        IllegalArgumentException.class, () -> stats.summarize(new float[8], 0, -1, 4, all(2), s));
   }
 
   @Test
@@ -226,9 +222,8 @@ class ActivationStatisticsTest {
       Arrays.sort(sorted);
       int k = rnd.nextInt(n);
       assertEquals(sorted[k], ActivationStatistics.select(a.clone(), n, k));
-      double median = (n % 2 == 1)
-          ? sorted[n / 2]
-          : ((double) sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+      double median =
+          (n % 2 == 1) ? sorted[n / 2] : ((double) sorted[n / 2 - 1] + sorted[n / 2]) / 2;
       assertEquals(median, ActivationStatistics.median(a.clone(), n));
     }
     // Sorted and reverse-sorted inputs of some size (quickselect's classic bad cases).

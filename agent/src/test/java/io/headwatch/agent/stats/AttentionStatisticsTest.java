@@ -168,12 +168,7 @@ class AttentionStatisticsTest {
   void paddingHoleInTheMiddle() {
     // valid = {T, F, T, T}: keys 0, 2, 3 (n = 3); queries 0, 2, 3 with the example's rows.
     float x = 0.7f; // padded key column 1 and padded query row 1: must not matter
-    float[] a = {
-      0.5f, x, 0.3f, 0.2f,
-      x, x, x, x,
-      0.1f, x, 0.6f, 0.3f,
-      0.2f, x, 0.2f, 0.6f
-    };
+    float[] a = {0.5f, x, 0.3f, 0.2f, x, x, x, x, 0.1f, x, 0.6f, 0.3f, 0.2f, x, 0.2f, 0.6f};
     boolean[] valid = {true, false, true, true};
     double[] out = compute(a, 1, 4, valid);
     // Same weights per row as the 3x3 example, so the same entropy, max, sink and last mass.
@@ -236,8 +231,7 @@ class AttentionStatisticsTest {
   @Test
   void allPaddingGivesNaNAndZeroQueries() {
     double[] out = new double[2 * COUNT];
-    int queries =
-        AttentionStatistics.compute(new float[18], 0, 2, 3, new boolean[3], out);
+    int queries = AttentionStatistics.compute(new float[18], 0, 2, 3, new boolean[3], out);
     assertEquals(0, queries);
     for (double v : out) {
       assertTrue(Double.isNaN(v));
@@ -284,8 +278,8 @@ class AttentionStatisticsTest {
     // H = 0.265625*1.32567 + 0.234375*1.45083 + 0.5*1.38629 = 1.38531716 nats;
     // / ln 4 = 0.99929510
     float[] row = {0.265625f, 0.234375f, 0.25f, 0.25f};
-    double[] out = compute(flat(new float[][] {row, row, row, row}), 1, 4,
-        AttentionStatistics.allValid(4));
+    double[] out =
+        compute(flat(new float[][] {row, row, row, row}), 1, 4, AttentionStatistics.allValid(4));
     assertEquals(0.99929510, out[ENTROPY], 1e-8);
     assertEquals(0.265625, out[MAX_WEIGHT], 1e-12);
   }
@@ -413,8 +407,8 @@ class AttentionStatisticsTest {
       }
       assertEquals(validCount, queries);
       for (int k = 0; k < out.length; k++) {
-        String what = "trial " + trial + " head " + k / COUNT + " "
-            + AttentionStatistics.name(k % COUNT);
+        String what =
+            "trial " + trial + " head " + k / COUNT + " " + AttentionStatistics.name(k % COUNT);
         if (Double.isNaN(expected[k])) {
           assertTrue(Double.isNaN(out[k]), what);
         } else {

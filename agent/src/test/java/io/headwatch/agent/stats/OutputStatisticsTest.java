@@ -156,8 +156,7 @@ class OutputStatisticsTest {
   @Test
   void infiniteAndNaNLogits() {
     // -Inf is a class with probability 0: softmax(0, -Inf) = (1, 0), entropy 0
-    assertArrayEquals(
-        new double[] {1, 1, 0, 0}, fromLogits(0f, Float.NEGATIVE_INFINITY), EPS);
+    assertArrayEquals(new double[] {1, 1, 0, 0}, fromLogits(0f, Float.NEGATIVE_INFINITY), EPS);
     double[] out = new double[COUNT];
     assertEquals(-1, OutputStatistics.fromLogits(new float[] {1f, Float.NaN}, 0, 2, out, 0));
     assertTrue(Double.isNaN(out[TOP1]) && Double.isNaN(out[ENTROPY]));

@@ -32,8 +32,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP API port: GET /metrics (Prometheus text format 0.0.4) and the JSON REST API under
- * /api (see docs/api.md).
+ * The HTTP API port: GET /metrics (Prometheus text format 0.0.4) and the JSON REST API under /api
+ * (see docs/api.md).
  */
 public final class ApiHandler extends Handler.Abstract {
   private static final Logger LOG = LoggerFactory.getLogger(ApiHandler.class);
@@ -49,8 +49,12 @@ public final class ApiHandler extends Handler.Abstract {
   private final int baselineWindow;
   private final int baselineRecent;
 
-  public ApiHandler(CollectorRegistry registry, PredictionStore store, BaselineTracker baselines,
-      int baselineWindow, int baselineRecent) {
+  public ApiHandler(
+      CollectorRegistry registry,
+      PredictionStore store,
+      BaselineTracker baselines,
+      int baselineWindow,
+      int baselineRecent) {
     this.registry = registry;
     this.store = store;
     this.baselines = baselines;
@@ -74,7 +78,8 @@ public final class ApiHandler extends Handler.Abstract {
         return models(response, callback);
       }
       if (path.startsWith(MODELS + "/") && path.endsWith("/heads")) {
-        String model = decode(path.substring(MODELS.length() + 1, path.length() - "/heads".length()));
+        String model =
+            decode(path.substring(MODELS.length() + 1, path.length() - "/heads".length()));
         return heads(model, response, callback);
       }
       if (PREDICTIONS.equals(path)) {
@@ -95,7 +100,11 @@ public final class ApiHandler extends Handler.Abstract {
   private boolean metrics(Response response, Callback callback) throws IOException {
     StringWriter w = new StringWriter();
     TextFormat.write004(w, registry.metricFamilySamples());
-    return reply(response, callback, 200, TextFormat.CONTENT_TYPE_004,
+    return reply(
+        response,
+        callback,
+        200,
+        TextFormat.CONTENT_TYPE_004,
         w.toString().getBytes(StandardCharsets.UTF_8));
   }
 
@@ -112,8 +121,15 @@ public final class ApiHandler extends Handler.Abstract {
   private boolean heads(String model, Response response, Callback callback) {
     List<HeadBaseline> rows = baselines.compare(model);
     if (rows.isEmpty()) {
-      return json(response, callback, 404, ApiJson.error("model",
-          "no snapshots for model '" + model + "' since the collector started or in the store"));
+      return json(
+          response,
+          callback,
+          404,
+          ApiJson.error(
+              "model",
+              "no snapshots for model '"
+                  + model
+                  + "' since the collector started or in the store"));
     }
     List<JsonObject> heads = new ArrayList<>();
     int layers = 0;
@@ -156,8 +172,8 @@ public final class ApiHandler extends Handler.Abstract {
     } else if (TRACE_ID.matcher(key).matches()) {
       d = store.byTraceId(key.toLowerCase(Locale.ROOT));
     } else {
-      throw new BadParameterException("id",
-          "expected a numeric prediction id or a 32-hex-digit trace id, got '" + key + "'");
+      throw new BadParameterException(
+          "id", "expected a numeric prediction id or a 32-hex-digit trace id, got '" + key + "'");
     }
     if (d.isEmpty()) {
       return json(response, callback, 404, ApiJson.error("id", "no prediction '" + key + "'"));
@@ -174,12 +190,12 @@ public final class ApiHandler extends Handler.Abstract {
   }
 
   private static boolean json(Response response, Callback callback, int status, JsonElement body) {
-    return reply(response, callback, status, JSON,
-        ApiJson.write(body).getBytes(StandardCharsets.UTF_8));
+    return reply(
+        response, callback, status, JSON, ApiJson.write(body).getBytes(StandardCharsets.UTF_8));
   }
 
-  private static boolean reply(Response response, Callback callback, int status,
-      String contentType, byte[] body) {
+  private static boolean reply(
+      Response response, Callback callback, int status, String contentType, byte[] body) {
     response.setStatus(status);
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
     response.write(true, ByteBuffer.wrap(body), callback);

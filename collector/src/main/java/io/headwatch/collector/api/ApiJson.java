@@ -77,7 +77,8 @@ final class ApiJson {
     o.addProperty("operation", p.operation());
     o.addProperty("name", p.name());
     o.addProperty("input_tokens", p.inputTokens());
-    o.add("duration_seconds",
+    o.add(
+        "duration_seconds",
         p.durationNanos() == null ? JsonNull.INSTANCE : JsonValues.number(p.durationNanos() / 1e9));
     o.addProperty("batch_size", p.batchSize());
     o.addProperty("sampled", p.sampled());
@@ -85,8 +86,9 @@ final class ApiJson {
     o.addProperty("heads", p.heads());
     o.addProperty("has_span", p.hasSpan());
     o.addProperty("snapshot_count", p.snapshots());
-    o.add("max_deviation", p.maxDeviation() == null ? JsonNull.INSTANCE
-        : JsonValues.baselineNumber(p.maxDeviation()));
+    o.add(
+        "max_deviation",
+        p.maxDeviation() == null ? JsonNull.INSTANCE : JsonValues.baselineNumber(p.maxDeviation()));
     o.add("top_heads", p.topDeviations());
     o.addProperty("status", p.status());
     o.add("attributes", p.attributes());

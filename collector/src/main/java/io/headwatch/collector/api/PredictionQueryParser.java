@@ -12,7 +12,8 @@ import org.eclipse.jetty.util.Fields;
 final class PredictionQueryParser {
   static final int DEFAULT_LIMIT = 100;
   static final int MAX_LIMIT = 1000;
-  private static final Set<String> KNOWN = Set.of("from", "to", "model", "trace_id", "order", "limit");
+  private static final Set<String> KNOWN =
+      Set.of("from", "to", "model", "trace_id", "order", "limit");
   private static final Pattern TRACE_ID = Pattern.compile("[0-9a-f]{32}");
 
   private PredictionQueryParser() {}
@@ -79,8 +80,8 @@ final class PredictionQueryParser {
       Instant i = Instant.parse(v);
       return i.getEpochSecond() * 1_000_000_000L + i.getNano();
     } catch (DateTimeParseException | ArithmeticException e) {
-      throw new BadParameterException(name,
-          "expected epoch milliseconds or an ISO-8601 instant such as 2026-01-31T12:00:00Z");
+      throw new BadParameterException(
+          name, "expected epoch milliseconds or an ISO-8601 instant such as 2026-01-31T12:00:00Z");
     }
   }
 }

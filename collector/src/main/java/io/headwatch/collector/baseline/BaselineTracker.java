@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Baselines per model over the last {@code window} snapshots. A new snapshot is scored against
- * the window as it was before the snapshot arrived, then joins it. Thread-safe.
+ * Baselines per model over the last {@code window} snapshots. A new snapshot is scored against the
+ * window as it was before the snapshot arrived, then joins it. Thread-safe.
  */
 public final class BaselineTracker {
   /** How many of a prediction's most deviant heads are kept. */

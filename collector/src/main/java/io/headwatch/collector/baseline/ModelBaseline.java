@@ -5,9 +5,9 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * The last {@code window} snapshots of one model, per (layer, head, statistic), as a ring of
- * float rows; medians and MADs over it are cached and refreshed every {@code refreshEvery} new
- * snapshots so scoring stays cheap for models with thousands of heads.
+ * The last {@code window} snapshots of one model, per (layer, head, statistic), as a ring of float
+ * rows; medians and MADs over it are cached and refreshed every {@code refreshEvery} new snapshots
+ * so scoring stays cheap for models with thousands of heads.
  */
 final class ModelBaseline {
   private static final int STATS = AttentionStatistic.ALL.size();
@@ -78,8 +78,15 @@ final class ModelBaseline {
         }
         double z = RobustStats.robustZ(stats[s][i], medians[c], mads[c]);
         if (best == null || z > best.z()) {
-          best = new HeadDeviation(i / heads, i % heads, AttentionStatistic.ALL.get(s).shortName(),
-              stats[s][i], medians[c], mads[c], z);
+          best =
+              new HeadDeviation(
+                  i / heads,
+                  i % heads,
+                  AttentionStatistic.ALL.get(s).shortName(),
+                  stats[s][i],
+                  medians[c],
+                  mads[c],
+                  z);
         }
       }
       if (best != null) {
@@ -128,8 +135,17 @@ final class ModelBaseline {
             z = RobustStats.robustZ(recentMedian, baseMedian, baseMad);
           }
         }
-        out.add(new HeadBaseline(i / heads, i % heads, AttentionStatistic.ALL.get(s).shortName(),
-            recentMedian, nr, baseMedian, baseMad, no, z));
+        out.add(
+            new HeadBaseline(
+                i / heads,
+                i % heads,
+                AttentionStatistic.ALL.get(s).shortName(),
+                recentMedian,
+                nr,
+                baseMedian,
+                baseMad,
+                no,
+                z));
       }
     }
     return out;

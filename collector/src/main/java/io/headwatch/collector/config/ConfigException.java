@@ -10,7 +10,13 @@ public final class ConfigException extends Exception {
 
   static ConfigException invalid(Setting setting, String source, String value, String expected) {
     return new ConfigException(
-        "invalid setting " + setting.key() + " (from " + source + "): '" + value + "'; expected "
+        "invalid setting "
+            + setting.key()
+            + " (from "
+            + source
+            + "): '"
+            + value
+            + "'; expected "
             + expected);
   }
 }

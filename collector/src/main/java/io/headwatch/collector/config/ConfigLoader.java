@@ -10,9 +10,9 @@ import java.util.Map;
 import java.util.Properties;
 
 /**
- * Reads settings from, highest precedence first: command-line flags ({@code --key value} or
- * {@code --key=value}), environment variables ({@code HEADWATCH_COLLECTOR_KEY}), a properties file
- * ({@code --config FILE} or {@code HEADWATCH_COLLECTOR_CONFIG}), then defaults.
+ * Reads settings from, highest precedence first: command-line flags ({@code --key value} or {@code
+ * --key=value}), environment variables ({@code HEADWATCH_COLLECTOR_KEY}), a properties file ({@code
+ * --config FILE} or {@code HEADWATCH_COLLECTOR_CONFIG}), then defaults.
  */
 public final class ConfigLoader {
   private static final String CONFIG_FLAG = "config";
@@ -32,7 +32,8 @@ public final class ConfigLoader {
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       if (!arg.startsWith("--") || arg.length() == 2) {
-        throw new ConfigException("unexpected argument '" + arg + "'; expected --setting value (see --help)");
+        throw new ConfigException(
+            "unexpected argument '" + arg + "'; expected --setting value (see --help)");
       }
       String key = arg.substring(2);
       String value;
@@ -43,7 +44,8 @@ public final class ConfigLoader {
       } else if (i + 1 < args.length) {
         value = args[++i];
       } else {
-        throw new ConfigException("setting --" + key + " has no value; expected --" + key + " VALUE");
+        throw new ConfigException(
+            "setting --" + key + " has no value; expected --" + key + " VALUE");
       }
       if (CONFIG_FLAG.equals(key)) {
         configFile = value;
@@ -57,7 +59,8 @@ public final class ConfigLoader {
       flags.put(setting, value);
     }
 
-    Properties file = configFile == null ? new Properties() : readProperties(configFile, configSource);
+    Properties file =
+        configFile == null ? new Properties() : readProperties(configFile, configSource);
     for (String name : file.stringPropertyNames()) {
       if (Setting.byKey(name) == null) {
         throw new ConfigException(
@@ -93,8 +96,10 @@ public final class ConfigLoader {
     sb.append("usage: java -jar headwatch-collector.jar [--config FILE] [--setting VALUE]...\n");
     sb.append("settings (flag, environment variable, default):\n");
     for (Setting s : Setting.values()) {
-      sb.append(String.format("  --%-20s %-38s default '%s'%n      %s%n",
-          s.key(), s.envName(), s.defaultValue(), s.expected()));
+      sb.append(
+          String.format(
+              "  --%-20s %-38s default '%s'%n      %s%n",
+              s.key(), s.envName(), s.defaultValue(), s.expected()));
     }
     return sb.toString();
   }
@@ -105,8 +110,13 @@ public final class ConfigLoader {
       p.load(r);
     } catch (IOException | RuntimeException e) {
       throw new ConfigException(
-          "invalid setting config (from " + source + "): '" + path
-              + "'; expected a readable properties file (" + e + ")");
+          "invalid setting config (from "
+              + source
+              + "): '"
+              + path
+              + "'; expected a readable properties file ("
+              + e
+              + ")");
     }
     return p;
   }

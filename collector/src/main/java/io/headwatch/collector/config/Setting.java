@@ -12,20 +12,49 @@ public enum Setting {
   OTLP_PORT("otlp-port", "4318", "a TCP port 0-65535 (0 = any free port)", ValueParsers::port),
   HTTP_PORT("http-port", "9464", "a TCP port 0-65535 (0 = any free port)", ValueParsers::port),
   DATA_DIR("data-dir", "./headwatch-data", "a directory path", Setting::nonEmpty),
-  RETENTION_AGE("retention-age", "7d", "a duration such as 90s, 30m, 24h, 7d", ValueParsers::duration),
-  RETENTION_BYTES("retention-bytes", "1GiB", "a size such as 1048576, 512MiB, 1GiB", ValueParsers::bytes),
-  RETENTION_INTERVAL("retention-interval", "1m", "a duration such as 30s, 1m", ValueParsers::duration),
-  MAX_BODY_BYTES("max-body-bytes", "16MiB", "a size such as 4MiB (limit before and after gzip)", ValueParsers::bytes),
+  RETENTION_AGE(
+      "retention-age", "7d", "a duration such as 90s, 30m, 24h, 7d", ValueParsers::duration),
+  RETENTION_BYTES(
+      "retention-bytes", "1GiB", "a size such as 1048576, 512MiB, 1GiB", ValueParsers::bytes),
+  RETENTION_INTERVAL(
+      "retention-interval", "1m", "a duration such as 30s, 1m", ValueParsers::duration),
+  MAX_BODY_BYTES(
+      "max-body-bytes",
+      "16MiB",
+      "a size such as 4MiB (limit before and after gzip)",
+      ValueParsers::bytes),
   INGEST_QUEUE("ingest-queue", "256", "a positive number of requests", ValueParsers::positiveInt),
-  INGEST_QUEUE_BYTES("ingest-queue-bytes", "64MiB", "a size such as 64MiB (decoded bodies queued)", ValueParsers::bytes),
+  INGEST_QUEUE_BYTES(
+      "ingest-queue-bytes",
+      "64MiB",
+      "a size such as 64MiB (decoded bodies queued)",
+      ValueParsers::bytes),
   SERIES_TTL("series-ttl", "5m", "a duration such as 5m", ValueParsers::duration),
   MAX_SERIES("max-series", "100000", "a positive number of series", ValueParsers::positiveInt),
-  BASELINE_WINDOW("baseline-window", "500", "a positive number of snapshots per model", ValueParsers::positiveInt),
-  BASELINE_RECENT("baseline-recent", "50", "a positive number of snapshots per model", ValueParsers::positiveInt),
-  BASELINE_MIN("baseline-min", "20", "a positive number of snapshots per model", ValueParsers::positiveInt),
-  FORWARD_ENDPOINT("forward-endpoint", "", "an http(s) URL such as http://otel-collector:4318, or empty", ValueParsers::httpUrl),
-  FORWARD_QUEUE("forward-queue", "1000", "a positive number of requests", ValueParsers::positiveInt),
-  FORWARD_QUEUE_BYTES("forward-queue-bytes", "64MiB", "a size such as 64MiB (raw bodies queued)", ValueParsers::bytes),
+  BASELINE_WINDOW(
+      "baseline-window",
+      "500",
+      "a positive number of snapshots per model",
+      ValueParsers::positiveInt),
+  BASELINE_RECENT(
+      "baseline-recent",
+      "50",
+      "a positive number of snapshots per model",
+      ValueParsers::positiveInt),
+  BASELINE_MIN(
+      "baseline-min", "20", "a positive number of snapshots per model", ValueParsers::positiveInt),
+  FORWARD_ENDPOINT(
+      "forward-endpoint",
+      "",
+      "an http(s) URL such as http://otel-collector:4318, or empty",
+      ValueParsers::httpUrl),
+  FORWARD_QUEUE(
+      "forward-queue", "1000", "a positive number of requests", ValueParsers::positiveInt),
+  FORWARD_QUEUE_BYTES(
+      "forward-queue-bytes",
+      "64MiB",
+      "a size such as 64MiB (raw bodies queued)",
+      ValueParsers::bytes),
   FORWARD_TIMEOUT("forward-timeout", "10s", "a duration such as 10s", ValueParsers::duration);
 
   private final String key;

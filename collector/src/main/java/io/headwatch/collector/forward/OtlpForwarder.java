@@ -13,9 +13,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Forwards every accepted export request, byte for byte with its content type and encoding, to an
- * upstream OTLP/HTTP endpoint (for example an OpenTelemetry Collector). A queue bounded by requests and bytes, and one
- * sender thread keep a slow upstream from slowing agents: overflow and failures are dropped and
- * counted ({@code headwatch_collector_dropped_total{reason="forward_queue_full"|"forward_failed"}}).
+ * upstream OTLP/HTTP endpoint (for example an OpenTelemetry Collector). A queue bounded by requests
+ * and bytes, and one sender thread keep a slow upstream from slowing agents: overflow and failures
+ * are dropped and counted ({@code
+ * headwatch_collector_dropped_total{reason="forward_queue_full"|"forward_failed"}}).
  */
 public final class OtlpForwarder implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(OtlpForwarder.class);
@@ -31,8 +32,8 @@ public final class OtlpForwarder implements AutoCloseable {
   private volatile boolean stopping;
   private boolean failureLogged;
 
-  public OtlpForwarder(String endpoint, int maxRequests, long maxBytes, Duration timeout,
-      SelfMetrics self) {
+  public OtlpForwarder(
+      String endpoint, int maxRequests, long maxBytes, Duration timeout, SelfMetrics self) {
     this.endpoint = endpoint;
     this.timeout = timeout;
     this.self = self;
@@ -65,10 +66,11 @@ public final class OtlpForwarder implements AutoCloseable {
   }
 
   private void send(Item item) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(endpoint + item.path()))
-        .timeout(timeout)
-        .header("Content-Type", item.contentType())
-        .POST(HttpRequest.BodyPublishers.ofByteArray(item.body()));
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(endpoint + item.path()))
+            .timeout(timeout)
+            .header("Content-Type", item.contentType())
+            .POST(HttpRequest.BodyPublishers.ofByteArray(item.body()));
     if (item.contentEncoding() != null) {
       b.header("Content-Encoding", item.contentEncoding());
     }

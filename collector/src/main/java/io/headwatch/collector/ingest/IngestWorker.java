@@ -34,8 +34,12 @@ public final class IngestWorker implements Runnable {
   private final Thread thread;
   private volatile boolean stopping;
 
-  public IngestWorker(IngestQueue queue, OtlpMetricsTranslator metrics, PredictionStore store,
-      BaselineTracker baselines, SelfMetrics self) {
+  public IngestWorker(
+      IngestQueue queue,
+      OtlpMetricsTranslator metrics,
+      PredictionStore store,
+      BaselineTracker baselines,
+      SelfMetrics self) {
     this.queue = queue;
     this.metrics = metrics;
     this.store = store;
@@ -89,8 +93,10 @@ public final class IngestWorker implements Runnable {
       self.dropped("invalid_snapshot", result.invalid());
       for (Snapshot s : result.snapshots()) {
         // Without attention statistics there is nothing to score, and the window keeps its shape.
-        List<HeadDeviation> top = s.heads() == 0 || s.attention().isEmpty() ? List.of()
-            : baselines.scoreAndAdd(s.model(), s.layers(), s.heads(), statistics(s));
+        List<HeadDeviation> top =
+            s.heads() == 0 || s.attention().isEmpty()
+                ? List.of()
+                : baselines.scoreAndAdd(s.model(), s.layers(), s.heads(), statistics(s));
         store.saveSnapshot(s, top, item.receivedMillis());
       }
     }

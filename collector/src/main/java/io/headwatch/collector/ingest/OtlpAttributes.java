@@ -120,8 +120,12 @@ public final class OtlpAttributes {
         case STRING_VALUE -> o.addProperty(e.getKey(), v.getStringValue());
         case BOOL_VALUE -> o.addProperty(e.getKey(), v.getBoolValue());
         case INT_VALUE -> o.addProperty(e.getKey(), v.getIntValue());
-        case DOUBLE_VALUE -> o.add(e.getKey(), Double.isFinite(v.getDoubleValue())
-            ? new JsonPrimitive(v.getDoubleValue()) : JsonNull.INSTANCE);
+        case DOUBLE_VALUE ->
+            o.add(
+                e.getKey(),
+                Double.isFinite(v.getDoubleValue())
+                    ? new JsonPrimitive(v.getDoubleValue())
+                    : JsonNull.INSTANCE);
         default -> {
           // arrays, maps, bytes: the snapshot parser reads the ones it knows
         }

@@ -19,10 +19,18 @@ import java.util.Set;
  */
 public final class SnapshotParser {
   public static final String EVENT_NAME = "headwatch.snapshot";
-  private static final List<String> ACTIVATION_STATS = List.of("mean", "std", "abs_max", "nonfinite");
-  private static final Set<String> KNOWN = Set.of("event.name", "gen_ai.request.model",
-      "gen_ai.operation.name", "gen_ai.usage.input_tokens", "headwatch.batch.index",
-      "headwatch.layers", "headwatch.heads", "headwatch.activation.site");
+  private static final List<String> ACTIVATION_STATS =
+      List.of("mean", "std", "abs_max", "nonfinite");
+  private static final Set<String> KNOWN =
+      Set.of(
+          "event.name",
+          "gen_ai.request.model",
+          "gen_ai.operation.name",
+          "gen_ai.usage.input_tokens",
+          "headwatch.batch.index",
+          "headwatch.layers",
+          "headwatch.heads",
+          "headwatch.activation.site");
 
   private SnapshotParser() {}
 
@@ -37,7 +45,8 @@ public final class SnapshotParser {
       for (ScopeLogs sl : rl.getScopeLogsList()) {
         for (LogRecord log : sl.getLogRecordsList()) {
           OtlpAttributes a = OtlpAttributes.of(log.getAttributesList());
-          if (!EVENT_NAME.equals(log.getEventName()) && !EVENT_NAME.equals(a.string("event.name"))) {
+          if (!EVENT_NAME.equals(log.getEventName())
+              && !EVENT_NAME.equals(a.string("event.name"))) {
             continue;
           }
           Snapshot s = parse(log, a, resource);
@@ -57,8 +66,13 @@ public final class SnapshotParser {
     Long layers = a.longValue("headwatch.layers");
     Long heads = a.longValue("headwatch.heads");
     // heads is 0 when the agent captured activations but no attention.
-    if (model == null || layers == null || heads == null || layers <= 0 || heads < 0
-        || layers * heads > 1_000_000 || log.getTraceId().size() != 16
+    if (model == null
+        || layers == null
+        || heads == null
+        || layers <= 0
+        || heads < 0
+        || layers * heads > 1_000_000
+        || log.getTraceId().size() != 16
         || log.getSpanId().size() != 8) {
       return null;
     }
@@ -87,7 +101,8 @@ public final class SnapshotParser {
     ByteString mapBytes = a.bytes("headwatch.attention.maps");
     double[] mapDoubles = a.doubles("headwatch.attention.maps");
     if (mapBytes != null || mapDoubles != null) {
-      maps = new Snapshot.AttentionMaps(mapBytes == null ? null : mapBytes.toByteArray(), mapDoubles);
+      maps =
+          new Snapshot.AttentionMaps(mapBytes == null ? null : mapBytes.toByteArray(), mapDoubles);
     }
     long time = log.getTimeUnixNano() != 0 ? log.getTimeUnixNano() : log.getObservedTimeUnixNano();
     Long batchIndex = a.longValue("headwatch.batch.index");

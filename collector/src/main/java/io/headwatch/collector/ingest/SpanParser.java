@@ -10,12 +10,17 @@ import java.util.Set;
 
 /**
  * Picks the agent's inference spans out of a trace export: spans with both {@code
- * gen_ai.request.model} and {@code headwatch.sampled}. Other spans (the application's own) are
- * only forwarded.
+ * gen_ai.request.model} and {@code headwatch.sampled}. Other spans (the application's own) are only
+ * forwarded.
  */
 public final class SpanParser {
-  private static final Set<String> KNOWN = Set.of("gen_ai.request.model", "gen_ai.operation.name",
-      "gen_ai.usage.input_tokens", "headwatch.sampled", "headwatch.batch_size");
+  private static final Set<String> KNOWN =
+      Set.of(
+          "gen_ai.request.model",
+          "gen_ai.operation.name",
+          "gen_ai.usage.input_tokens",
+          "headwatch.sampled",
+          "headwatch.batch_size");
 
   private SpanParser() {}
 
@@ -26,25 +31,28 @@ public final class SpanParser {
       for (ScopeSpans ss : rs.getScopeSpansList()) {
         for (Span span : ss.getSpansList()) {
           OtlpAttributes a = OtlpAttributes.of(span.getAttributesList());
-          if (a.string("gen_ai.request.model") == null || !a.has("headwatch.sampled")
-              || span.getTraceId().size() != 16 || span.getSpanId().size() != 8) {
+          if (a.string("gen_ai.request.model") == null
+              || !a.has("headwatch.sampled")
+              || span.getTraceId().size() != 16
+              || span.getSpanId().size() != 8) {
             continue;
           }
-          out.add(new InferenceSpan(
-              OtlpAttributes.hex(span.getTraceId()),
-              OtlpAttributes.hex(span.getSpanId()),
-              span.getName(),
-              span.getStartTimeUnixNano(),
-              Math.max(0, span.getEndTimeUnixNano() - span.getStartTimeUnixNano()),
-              resource.string("service.name"),
-              resource.string("service.instance.id"),
-              a.string("gen_ai.request.model"),
-              a.string("gen_ai.operation.name"),
-              a.longValue("gen_ai.usage.input_tokens"),
-              a.bool("headwatch.sampled"),
-              a.longValue("headwatch.batch_size"),
-              status(span),
-              a.scalars(KNOWN)));
+          out.add(
+              new InferenceSpan(
+                  OtlpAttributes.hex(span.getTraceId()),
+                  OtlpAttributes.hex(span.getSpanId()),
+                  span.getName(),
+                  span.getStartTimeUnixNano(),
+                  Math.max(0, span.getEndTimeUnixNano() - span.getStartTimeUnixNano()),
+                  resource.string("service.name"),
+                  resource.string("service.instance.id"),
+                  a.string("gen_ai.request.model"),
+                  a.string("gen_ai.operation.name"),
+                  a.longValue("gen_ai.usage.input_tokens"),
+                  a.bool("headwatch.sampled"),
+                  a.longValue("headwatch.batch_size"),
+                  status(span),
+                  a.scalars(KNOWN)));
         }
       }
     }

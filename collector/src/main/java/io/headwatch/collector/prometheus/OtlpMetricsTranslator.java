@@ -48,16 +48,17 @@ public final class OtlpMetricsTranslator {
   }
 
   public void accept(ExportMetricsServiceRequest request) {
-    registry.update(() -> {
-      for (ResourceMetrics rm : request.getResourceMetricsList()) {
-        SortedMap<String, String> resourceLabels = resourceLabels(rm);
-        for (ScopeMetrics sm : rm.getScopeMetricsList()) {
-          for (Metric m : sm.getMetricsList()) {
-            accept(m, resourceLabels);
+    registry.update(
+        () -> {
+          for (ResourceMetrics rm : request.getResourceMetricsList()) {
+            SortedMap<String, String> resourceLabels = resourceLabels(rm);
+            for (ScopeMetrics sm : rm.getScopeMetricsList()) {
+              for (Metric m : sm.getMetricsList()) {
+                accept(m, resourceLabels);
+              }
+            }
           }
-        }
-      }
-    });
+        });
   }
 
   private void accept(Metric m, SortedMap<String, String> resourceLabels) {
@@ -72,15 +73,17 @@ public final class OtlpMetricsTranslator {
       case SUM -> {
         Kind kind = m.getSum().getIsMonotonic() ? Kind.COUNTER : Kind.GAUGE;
         boolean delta =
-            m.getSum().getAggregationTemporality() == AggregationTemporality.AGGREGATION_TEMPORALITY_DELTA;
+            m.getSum().getAggregationTemporality()
+                == AggregationTemporality.AGGREGATION_TEMPORALITY_DELTA;
         String name = PrometheusNames.metricName(m.getName(), m.getUnit(), kind);
         for (NumberDataPoint p : m.getSum().getDataPointsList()) {
           scalar(name, kind, help, p, resourceLabels, delta);
         }
       }
       case HISTOGRAM -> {
-        boolean delta = m.getHistogram().getAggregationTemporality()
-            == AggregationTemporality.AGGREGATION_TEMPORALITY_DELTA;
+        boolean delta =
+            m.getHistogram().getAggregationTemporality()
+                == AggregationTemporality.AGGREGATION_TEMPORALITY_DELTA;
         String name = PrometheusNames.metricName(m.getName(), m.getUnit(), Kind.HISTOGRAM);
         for (HistogramDataPoint p : m.getHistogram().getDataPointsList()) {
           histogram(name, help, p, resourceLabels, delta);
@@ -98,20 +101,31 @@ public final class OtlpMetricsTranslator {
     }
   }
 
-  private void scalar(String name, Kind kind, String help, NumberDataPoint p,
-      SortedMap<String, String> resourceLabels, boolean delta) {
+  private void scalar(
+      String name,
+      Kind kind,
+      String help,
+      NumberDataPoint p,
+      SortedMap<String, String> resourceLabels,
+      boolean delta) {
     if (noValue(p.getFlags())) {
       return;
     }
     double v = p.hasAsDouble() ? p.getAsDouble() : p.getAsInt();
-    Series.Scalar s = (Series.Scalar) registry.series(name, kind, help, labels(p.getAttributesList(), resourceLabels));
+    Series.Scalar s =
+        (Series.Scalar)
+            registry.series(name, kind, help, labels(p.getAttributesList(), resourceLabels));
     if (s != null) {
       s.value = delta ? s.value + v : v;
     }
   }
 
-  private void histogram(String name, String help, HistogramDataPoint p,
-      SortedMap<String, String> resourceLabels, boolean delta) {
+  private void histogram(
+      String name,
+      String help,
+      HistogramDataPoint p,
+      SortedMap<String, String> resourceLabels,
+      boolean delta) {
     if (noValue(p.getFlags())) {
       return;
     }
@@ -126,8 +140,10 @@ public final class OtlpMetricsTranslator {
       bounds = new double[0];
       counts = new long[] {p.getCount()};
     }
-    Series.Histogram h = (Series.Histogram) registry.series(name, Kind.HISTOGRAM, help,
-        labels(p.getAttributesList(), resourceLabels));
+    Series.Histogram h =
+        (Series.Histogram)
+            registry.series(
+                name, Kind.HISTOGRAM, help, labels(p.getAttributesList(), resourceLabels));
     if (h == null) {
       return;
     }
@@ -139,13 +155,15 @@ public final class OtlpMetricsTranslator {
     }
   }
 
-  private void summary(String name, String help, SummaryDataPoint p,
-      SortedMap<String, String> resourceLabels) {
+  private void summary(
+      String name, String help, SummaryDataPoint p, SortedMap<String, String> resourceLabels) {
     if (noValue(p.getFlags())) {
       return;
     }
-    Series.Summary s = (Series.Summary) registry.series(name, Kind.SUMMARY, help,
-        labels(p.getAttributesList(), resourceLabels));
+    Series.Summary s =
+        (Series.Summary)
+            registry.series(
+                name, Kind.SUMMARY, help, labels(p.getAttributesList(), resourceLabels));
     if (s == null) {
       return;
     }
@@ -170,7 +188,8 @@ public final class OtlpMetricsTranslator {
     String service = r.string("service.name");
     String namespace = r.string("service.namespace");
     if (service != null) {
-      labels.put("job", namespace == null || namespace.isEmpty() ? service : namespace + "/" + service);
+      labels.put(
+          "job", namespace == null || namespace.isEmpty() ? service : namespace + "/" + service);
     }
     String instance = r.string("service.instance.id");
     if (instance != null) {
@@ -179,7 +198,8 @@ public final class OtlpMetricsTranslator {
     return labels;
   }
 
-  static SortedMap<String, String> labels(List<KeyValue> attributes, SortedMap<String, String> resource) {
+  static SortedMap<String, String> labels(
+      List<KeyValue> attributes, SortedMap<String, String> resource) {
     SortedMap<String, String> labels = new TreeMap<>();
     for (KeyValue kv : attributes) {
       String name = PrometheusNames.labelName(kv.getKey());
@@ -197,8 +217,10 @@ public final class OtlpMetricsTranslator {
       case BOOL_VALUE -> Boolean.toString(v.getBoolValue());
       case INT_VALUE -> Long.toString(v.getIntValue());
       case DOUBLE_VALUE -> Double.toString(v.getDoubleValue());
-      case ARRAY_VALUE -> v.getArrayValue().getValuesList().stream()
-          .map(OtlpMetricsTranslator::text).collect(Collectors.joining(",", "[", "]"));
+      case ARRAY_VALUE ->
+          v.getArrayValue().getValuesList().stream()
+              .map(OtlpMetricsTranslator::text)
+              .collect(Collectors.joining(",", "[", "]"));
       default -> "";
     };
   }

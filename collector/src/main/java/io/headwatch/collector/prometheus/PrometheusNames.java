@@ -8,35 +8,55 @@ import java.util.Map;
  * The OTLP→Prometheus name translation of the upstream collector's prometheus exporter (with
  * suffixes on): name tokens joined by '_', the unit spelled out and appended unless the name
  * already holds it, annotations like {token} dropped, "total" appended to monotonic sums by the
- * writer. Unit "1" becomes "_ratio" for gauges only, exactly as upstream does (its translator
- * skips counters and histograms, because some receivers misuse "1" for counts): the same series
- * names whichever path the data takes, so that one set of dashboards works on both.
+ * writer. Unit "1" becomes "_ratio" for gauges only, exactly as upstream does (its translator skips
+ * counters and histograms, because some receivers misuse "1" for counts): the same series names
+ * whichever path the data takes, so that one set of dashboards works on both.
  */
 public final class PrometheusNames {
   /** How a metric is exposed; decides the suffixes. */
-  public enum Kind { GAUGE, COUNTER, HISTOGRAM, SUMMARY }
+  public enum Kind {
+    GAUGE,
+    COUNTER,
+    HISTOGRAM,
+    SUMMARY
+  }
 
-  private static final Map<String, String> UNITS = Map.ofEntries(
-      Map.entry("d", "days"), Map.entry("h", "hours"), Map.entry("min", "minutes"),
-      Map.entry("s", "seconds"), Map.entry("ms", "milliseconds"),
-      Map.entry("us", "microseconds"), Map.entry("ns", "nanoseconds"),
-      Map.entry("By", "bytes"), Map.entry("KiBy", "kibibytes"), Map.entry("MiBy", "mebibytes"),
-      Map.entry("GiBy", "gibibytes"), Map.entry("TiBy", "tibibytes"),
-      Map.entry("KBy", "kilobytes"), Map.entry("MBy", "megabytes"),
-      Map.entry("GBy", "gigabytes"), Map.entry("TBy", "terabytes"),
-      Map.entry("m", "meters"), Map.entry("V", "volts"), Map.entry("A", "amperes"),
-      Map.entry("J", "joules"), Map.entry("W", "watts"), Map.entry("g", "grams"),
-      Map.entry("Cel", "celsius"), Map.entry("Hz", "hertz"), Map.entry("%", "percent"),
-      Map.entry("1", ""));
-  private static final Map<String, String> PER_UNITS = Map.of(
-      "s", "second", "m", "minute", "h", "hour", "d", "day", "w", "week", "mo", "month",
-      "y", "year");
+  private static final Map<String, String> UNITS =
+      Map.ofEntries(
+          Map.entry("d", "days"),
+          Map.entry("h", "hours"),
+          Map.entry("min", "minutes"),
+          Map.entry("s", "seconds"),
+          Map.entry("ms", "milliseconds"),
+          Map.entry("us", "microseconds"),
+          Map.entry("ns", "nanoseconds"),
+          Map.entry("By", "bytes"),
+          Map.entry("KiBy", "kibibytes"),
+          Map.entry("MiBy", "mebibytes"),
+          Map.entry("GiBy", "gibibytes"),
+          Map.entry("TiBy", "tibibytes"),
+          Map.entry("KBy", "kilobytes"),
+          Map.entry("MBy", "megabytes"),
+          Map.entry("GBy", "gigabytes"),
+          Map.entry("TBy", "terabytes"),
+          Map.entry("m", "meters"),
+          Map.entry("V", "volts"),
+          Map.entry("A", "amperes"),
+          Map.entry("J", "joules"),
+          Map.entry("W", "watts"),
+          Map.entry("g", "grams"),
+          Map.entry("Cel", "celsius"),
+          Map.entry("Hz", "hertz"),
+          Map.entry("%", "percent"),
+          Map.entry("1", ""));
+  private static final Map<String, String> PER_UNITS =
+      Map.of(
+          "s", "second", "m", "minute", "h", "hour", "d", "day", "w", "week", "mo", "month", "y",
+          "year");
 
   private PrometheusNames() {}
 
-  /**
-   * The family name: for counters without the "_total" the writer adds to the sample name.
-   */
+  /** The family name: for counters without the "_total" the writer adds to the sample name. */
   public static String metricName(String otelName, String unit, Kind kind) {
     List<String> tokens = tokens(otelName);
     String u = unit == null ? "" : unit.replaceAll("\\{[^}]*}", "").trim();

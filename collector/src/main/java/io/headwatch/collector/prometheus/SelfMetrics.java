@@ -12,38 +12,69 @@ public final class SelfMetrics {
   private final Counter dropped;
 
   public SelfMetrics(CollectorRegistry registry) {
-    received = Counter.build("headwatch_collector_received_total",
-            "OTLP export requests accepted, by signal (metrics, traces, logs).")
-        .labelNames("signal").register(registry);
-    rejected = Counter.build("headwatch_collector_rejected_total",
-            "OTLP export requests or items refused, by signal and reason.")
-        .labelNames("signal", "reason").register(registry);
-    dropped = Counter.build("headwatch_collector_dropped_total",
-            "Items accepted but not kept, by reason (series_limit, forward_queue_full, ...).")
-        .labelNames("reason").register(registry);
+    received =
+        Counter.build(
+                "headwatch_collector_received_total",
+                "OTLP export requests accepted, by signal (metrics, traces, logs).")
+            .labelNames("signal")
+            .register(registry);
+    rejected =
+        Counter.build(
+                "headwatch_collector_rejected_total",
+                "OTLP export requests or items refused, by signal and reason.")
+            .labelNames("signal", "reason")
+            .register(registry);
+    dropped =
+        Counter.build(
+                "headwatch_collector_dropped_total",
+                "Items accepted but not kept, by reason (series_limit, forward_queue_full, ...).")
+            .labelNames("reason")
+            .register(registry);
   }
 
   /** Adds gauges read at scrape time. */
-  public void registerGauges(CollectorRegistry registry, DoubleSupplier storeBytes,
-      DoubleSupplier storeFileBytes, DoubleSupplier predictions, DoubleSupplier series,
+  public void registerGauges(
+      CollectorRegistry registry,
+      DoubleSupplier storeBytes,
+      DoubleSupplier storeFileBytes,
+      DoubleSupplier predictions,
+      DoubleSupplier series,
       DoubleSupplier ingestQueue) {
-    gauge(registry, "headwatch_collector_store_bytes",
-        "Bytes of stored predictions, as charged against --retention-bytes.", storeBytes);
-    gauge(registry, "headwatch_collector_store_file_bytes",
-        "Size of the prediction database file on disk.", storeFileBytes);
-    gauge(registry, "headwatch_collector_store_predictions", "Predictions in the store.", predictions);
+    gauge(
+        registry,
+        "headwatch_collector_store_bytes",
+        "Bytes of stored predictions, as charged against --retention-bytes.",
+        storeBytes);
+    gauge(
+        registry,
+        "headwatch_collector_store_file_bytes",
+        "Size of the prediction database file on disk.",
+        storeFileBytes);
+    gauge(
+        registry,
+        "headwatch_collector_store_predictions",
+        "Predictions in the store.",
+        predictions);
     gauge(registry, "headwatch_collector_series", "Series exposed from agents' metrics.", series);
-    gauge(registry, "headwatch_collector_ingest_queue_requests",
-        "Export requests waiting in the ingest queue.", ingestQueue);
+    gauge(
+        registry,
+        "headwatch_collector_ingest_queue_requests",
+        "Export requests waiting in the ingest queue.",
+        ingestQueue);
   }
 
-  private static void gauge(CollectorRegistry registry, String name, String help, DoubleSupplier s) {
-    Gauge.build(name, help).create().setChild(new Gauge.Child() {
-      @Override
-      public double get() {
-        return s.getAsDouble();
-      }
-    }).register(registry);
+  private static void gauge(
+      CollectorRegistry registry, String name, String help, DoubleSupplier s) {
+    Gauge.build(name, help)
+        .create()
+        .setChild(
+            new Gauge.Child() {
+              @Override
+              public double get() {
+                return s.getAsDouble();
+              }
+            })
+        .register(registry);
   }
 
   public void received(String signal) {

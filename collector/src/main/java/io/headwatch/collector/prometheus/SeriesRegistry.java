@@ -12,9 +12,9 @@ import java.util.TreeMap;
 import java.util.function.LongSupplier;
 
 /**
- * Every series translated from agents' metrics, by family and label set, exposed to the
- * Prometheus client as one collector. Bounded: at most {@code maxSeries} series (new ones beyond
- * are dropped and counted); series not updated within {@code ttlMillis} are removed.
+ * Every series translated from agents' metrics, by family and label set, exposed to the Prometheus
+ * client as one collector. Bounded: at most {@code maxSeries} series (new ones beyond are dropped
+ * and counted); series not updated within {@code ttlMillis} are removed.
  */
 public final class SeriesRegistry extends Collector {
   private final int maxSeries;
@@ -43,7 +43,8 @@ public final class SeriesRegistry extends Collector {
   }
 
   /** The series for this name and labels, created if allowed; null if dropped. */
-  synchronized Series series(String name, Kind kind, String help, SortedMap<String, String> labels) {
+  synchronized Series series(
+      String name, Kind kind, String help, SortedMap<String, String> labels) {
     Family f = families.computeIfAbsent(name, n -> new Family(kind, help));
     if (f.kind != kind) {
       self.dropped("type_conflict");
@@ -55,11 +56,12 @@ public final class SeriesRegistry extends Collector {
         self.dropped("series_limit");
         return null;
       }
-      s = switch (kind) {
-        case GAUGE, COUNTER -> new Series.Scalar();
-        case HISTOGRAM -> new Series.Histogram();
-        case SUMMARY -> new Series.Summary();
-      };
+      s =
+          switch (kind) {
+            case GAUGE, COUNTER -> new Series.Scalar();
+            case HISTOGRAM -> new Series.Histogram();
+            case SUMMARY -> new Series.Summary();
+          };
       f.series.put(labels, s);
       seriesCount++;
     }
@@ -110,24 +112,32 @@ public final class SeriesRegistry extends Collector {
       List<String> names = new ArrayList<>(e.getKey().keySet());
       List<String> values = new ArrayList<>(e.getKey().values());
       switch (f.kind) {
-        case GAUGE -> samples.add(sample(name, names, values, ((Series.Scalar) e.getValue()).value));
-        case COUNTER -> samples.add(
-            sample(name + "_total", names, values, ((Series.Scalar) e.getValue()).value));
-        case HISTOGRAM -> addHistogram(samples, name, names, values, (Series.Histogram) e.getValue());
+        case GAUGE ->
+            samples.add(sample(name, names, values, ((Series.Scalar) e.getValue()).value));
+        case COUNTER ->
+            samples.add(
+                sample(name + "_total", names, values, ((Series.Scalar) e.getValue()).value));
+        case HISTOGRAM ->
+            addHistogram(samples, name, names, values, (Series.Histogram) e.getValue());
         case SUMMARY -> addSummary(samples, name, names, values, (Series.Summary) e.getValue());
       }
     }
-    Type type = switch (f.kind) {
-      case GAUGE -> Type.GAUGE;
-      case COUNTER -> Type.COUNTER;
-      case HISTOGRAM -> Type.HISTOGRAM;
-      case SUMMARY -> Type.SUMMARY;
-    };
+    Type type =
+        switch (f.kind) {
+          case GAUGE -> Type.GAUGE;
+          case COUNTER -> Type.COUNTER;
+          case HISTOGRAM -> Type.HISTOGRAM;
+          case SUMMARY -> Type.SUMMARY;
+        };
     return new MetricFamilySamples(name, type, f.help, samples);
   }
 
-  private static void addHistogram(List<MetricFamilySamples.Sample> out, String name,
-      List<String> names, List<String> values, Series.Histogram h) {
+  private static void addHistogram(
+      List<MetricFamilySamples.Sample> out,
+      String name,
+      List<String> names,
+      List<String> values,
+      Series.Histogram h) {
     List<String> bucketNames = new ArrayList<>(names);
     bucketNames.add("le");
     long cumulative = 0;
@@ -142,8 +152,12 @@ public final class SeriesRegistry extends Collector {
     out.add(sample(name + "_count", names, values, h.count));
   }
 
-  private static void addSummary(List<MetricFamilySamples.Sample> out, String name,
-      List<String> names, List<String> values, Series.Summary s) {
+  private static void addSummary(
+      List<MetricFamilySamples.Sample> out,
+      String name,
+      List<String> names,
+      List<String> values,
+      Series.Summary s) {
     List<String> qNames = new ArrayList<>(names);
     qNames.add("quantile");
     for (int i = 0; i < s.quantiles.length; i++) {

@@ -20,15 +20,16 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 
 /**
- * OTLP/HTTP receiver: POST /v1/metrics, /v1/traces, /v1/logs with {@code application/x-protobuf}
- * or {@code application/json}, optionally {@code Content-Encoding: gzip}. Status codes: 200
- * (partial success in the body when some points are refused), 400 malformed, 404 unknown path,
- * 405 not POST, 413 body over the limit (raw or inflated), 415 unsupported content type or
- * encoding, 503 + Retry-After when the ingest queue is full. Error bodies are google.rpc.Status.
+ * OTLP/HTTP receiver: POST /v1/metrics, /v1/traces, /v1/logs with {@code application/x-protobuf} or
+ * {@code application/json}, optionally {@code Content-Encoding: gzip}. Status codes: 200 (partial
+ * success in the body when some points are refused), 400 malformed, 404 unknown path, 405 not POST,
+ * 413 body over the limit (raw or inflated), 415 unsupported content type or encoding, 503 +
+ * Retry-After when the ingest queue is full. Error bodies are google.rpc.Status.
  */
 public final class OtlpHttpHandler extends Handler.Abstract {
   private static final String PROTOBUF = "application/x-protobuf";
   private static final String JSON = "application/json";
+
   /** Seconds an agent is asked to wait when the ingest queue is full. */
   static final String RETRY_AFTER_SECONDS = "1";
 
@@ -39,8 +40,12 @@ public final class OtlpHttpHandler extends Handler.Abstract {
   private final LongSupplier clock;
 
   /** {@code forwarder} may be null (no forwarding). */
-  public OtlpHttpHandler(long maxBodyBytes, IngestQueue queue, OtlpForwarder forwarder,
-      SelfMetrics self, LongSupplier clock) {
+  public OtlpHttpHandler(
+      long maxBodyBytes,
+      IngestQueue queue,
+      OtlpForwarder forwarder,
+      SelfMetrics self,
+      LongSupplier clock) {
     this.maxBodyBytes = maxBodyBytes;
     this.queue = queue;
     this.forwarder = forwarder;
@@ -52,25 +57,45 @@ public final class OtlpHttpHandler extends Handler.Abstract {
   public boolean handle(Request request, Response response, Callback callback) {
     Signal signal = Signal.byPath(Request.getPathInContext(request));
     if (signal == null) {
-      return reply(response, callback, 404, JSON,
-          RpcStatus.json(RpcStatus.UNIMPLEMENTED, "unknown path; use /v1/metrics, /v1/traces or /v1/logs"));
+      return reply(
+          response,
+          callback,
+          404,
+          JSON,
+          RpcStatus.json(
+              RpcStatus.UNIMPLEMENTED, "unknown path; use /v1/metrics, /v1/traces or /v1/logs"));
     }
     if (!"POST".equals(request.getMethod())) {
       response.getHeaders().put(HttpHeader.ALLOW, "POST");
-      return reply(response, callback, 405, JSON,
-          RpcStatus.json(RpcStatus.UNIMPLEMENTED, "use POST"));
+      return reply(
+          response, callback, 405, JSON, RpcStatus.json(RpcStatus.UNIMPLEMENTED, "use POST"));
     }
     String contentType = mediaType(request.getHeaders().get(HttpHeader.CONTENT_TYPE));
     if (!PROTOBUF.equals(contentType) && !JSON.equals(contentType)) {
-      return reject(signal, "unsupported_media_type", response, callback, 415, JSON,
-          RpcStatus.INVALID_ARGUMENT, "unsupported content type '" + contentType
+      return reject(
+          signal,
+          "unsupported_media_type",
+          response,
+          callback,
+          415,
+          JSON,
+          RpcStatus.INVALID_ARGUMENT,
+          "unsupported content type '"
+              + contentType
               + "'; expected application/x-protobuf or application/json");
     }
     String encoding = request.getHeaders().get(HttpHeader.CONTENT_ENCODING);
     boolean gzip = encoding != null && "gzip".equalsIgnoreCase(encoding.trim());
     if (encoding != null && !gzip && !"identity".equalsIgnoreCase(encoding.trim())) {
-      return reject(signal, "unsupported_media_type", response, callback, 415, contentType,
-          RpcStatus.INVALID_ARGUMENT, "unsupported content encoding '" + encoding + "'; expected gzip");
+      return reject(
+          signal,
+          "unsupported_media_type",
+          response,
+          callback,
+          415,
+          contentType,
+          RpcStatus.INVALID_ARGUMENT,
+          "unsupported content encoding '" + encoding + "'; expected gzip");
     }
     byte[] raw;
     byte[] body;
@@ -79,8 +104,15 @@ public final class OtlpHttpHandler extends Handler.Abstract {
       if (declared > maxBodyBytes) {
         drain(in);
         response.getHeaders().put(HttpHeader.CONNECTION, "close");
-        return reject(signal, "too_large", response, callback, 413, contentType,
-            RpcStatus.RESOURCE_EXHAUSTED, "body of " + declared + " bytes exceeds " + maxBodyBytes);
+        return reject(
+            signal,
+            "too_large",
+            response,
+            callback,
+            413,
+            contentType,
+            RpcStatus.RESOURCE_EXHAUSTED,
+            "body of " + declared + " bytes exceeds " + maxBodyBytes);
       }
       try {
         raw = BodyReader.readBounded(in, maxBodyBytes, "body");
@@ -91,38 +123,69 @@ public final class OtlpHttpHandler extends Handler.Abstract {
       body = gzip ? BodyReader.gunzip(raw, maxBodyBytes) : raw;
     } catch (BodyTooLargeException e) {
       response.getHeaders().put(HttpHeader.CONNECTION, "close");
-      return reject(signal, "too_large", response, callback, 413, contentType,
-          RpcStatus.RESOURCE_EXHAUSTED, e.getMessage());
+      return reject(
+          signal,
+          "too_large",
+          response,
+          callback,
+          413,
+          contentType,
+          RpcStatus.RESOURCE_EXHAUSTED,
+          e.getMessage());
     } catch (IOException e) {
-      return reject(signal, "malformed", response, callback, 400, contentType,
-          RpcStatus.INVALID_ARGUMENT, "unreadable body: " + e.getMessage());
+      return reject(
+          signal,
+          "malformed",
+          response,
+          callback,
+          400,
+          contentType,
+          RpcStatus.INVALID_ARGUMENT,
+          "unreadable body: " + e.getMessage());
     }
 
     Message export;
     try {
       export = PROTOBUF.equals(contentType) ? signal.parse(body) : OtlpJson.parse(signal, body);
     } catch (InvalidProtocolBufferException e) {
-      return reject(signal, "malformed", response, callback, 400, contentType,
-          RpcStatus.INVALID_ARGUMENT, "malformed " + signal.label() + " payload: " + e.getMessage());
+      return reject(
+          signal,
+          "malformed",
+          response,
+          callback,
+          400,
+          contentType,
+          RpcStatus.INVALID_ARGUMENT,
+          "malformed " + signal.label() + " payload: " + e.getMessage());
     }
 
     if (!queue.offer(export, body.length, clock.getAsLong())) {
       response.getHeaders().put(HttpHeader.RETRY_AFTER, RETRY_AFTER_SECONDS);
-      return reject(signal, "overloaded", response, callback, 503, contentType,
-          RpcStatus.UNAVAILABLE, "ingest queue full; retry later");
+      return reject(
+          signal,
+          "overloaded",
+          response,
+          callback,
+          503,
+          contentType,
+          RpcStatus.UNAVAILABLE,
+          "ingest queue full; retry later");
     }
     self.received(signal.label());
     if (forwarder != null) {
       forwarder.offer(signal.path(), contentType, gzip ? "gzip" : null, raw);
     }
 
-    long refused = export instanceof ExportMetricsServiceRequest m
-        ? OtlpMetricsTranslator.unsupportedPoints(m) : 0;
+    long refused =
+        export instanceof ExportMetricsServiceRequest m
+            ? OtlpMetricsTranslator.unsupportedPoints(m)
+            : 0;
     if (refused > 0) {
       self.rejected(signal.label(), "unsupported_type");
     }
-    Message answer = signal.response(refused,
-        "exponential histograms are not supported; use explicit-bucket histograms");
+    Message answer =
+        signal.response(
+            refused, "exponential histograms are not supported; use explicit-bucket histograms");
     try {
       byte[] bytes = PROTOBUF.equals(contentType) ? answer.toByteArray() : OtlpJson.print(answer);
       return reply(response, callback, 200, contentType, bytes);
@@ -133,9 +196,8 @@ public final class OtlpHttpHandler extends Handler.Abstract {
 
   /**
    * Reads and discards up to another max-body-bytes of a refused body, so that a client still
-   * sending it gets to read the 413 instead of a reset connection. The 413 also says
-   * "Connection: close": what is left of the body is never read, so the connection cannot be
-   * reused.
+   * sending it gets to read the 413 instead of a reset connection. The 413 also says "Connection:
+   * close": what is left of the body is never read, so the connection cannot be reused.
    */
   private void drain(InputStream in) {
     try {
@@ -145,16 +207,25 @@ public final class OtlpHttpHandler extends Handler.Abstract {
     }
   }
 
-  private boolean reject(Signal signal, String reason, Response response, Callback callback,
-      int status, String contentType, int rpcCode, String message) {
+  private boolean reject(
+      Signal signal,
+      String reason,
+      Response response,
+      Callback callback,
+      int status,
+      String contentType,
+      int rpcCode,
+      String message) {
     self.rejected(signal.label(), reason);
-    byte[] body = PROTOBUF.equals(contentType)
-        ? RpcStatus.protobuf(rpcCode, message) : RpcStatus.json(rpcCode, message);
+    byte[] body =
+        PROTOBUF.equals(contentType)
+            ? RpcStatus.protobuf(rpcCode, message)
+            : RpcStatus.json(rpcCode, message);
     return reply(response, callback, status, PROTOBUF.equals(contentType) ? PROTOBUF : JSON, body);
   }
 
-  private static boolean reply(Response response, Callback callback, int status,
-      String contentType, byte[] body) {
+  private static boolean reply(
+      Response response, Callback callback, int status, String contentType, byte[] body) {
     response.setStatus(status);
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
     response.write(true, ByteBuffer.wrap(body), callback);

@@ -21,10 +21,11 @@ import java.util.Set;
  * hex strings, not base64. Ids are rewritten to base64 before protobuf's JsonFormat parses.
  */
 final class OtlpJson {
-  private static final Set<String> ID_FIELDS = Set.of(
-      "traceId", "spanId", "parentSpanId", "trace_id", "span_id", "parent_span_id");
+  private static final Set<String> ID_FIELDS =
+      Set.of("traceId", "spanId", "parentSpanId", "trace_id", "span_id", "parent_span_id");
   private static final JsonFormat.Parser PARSER = JsonFormat.parser().ignoringUnknownFields();
-  private static final JsonFormat.Printer PRINTER = JsonFormat.printer().omittingInsignificantWhitespace();
+  private static final JsonFormat.Printer PRINTER =
+      JsonFormat.printer().omittingInsignificantWhitespace();
 
   private OtlpJson() {}
 

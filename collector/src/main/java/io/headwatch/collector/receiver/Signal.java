@@ -29,8 +29,10 @@ public enum Signal {
     Message response(long rejected, String message) {
       ExportMetricsServiceResponse.Builder b = ExportMetricsServiceResponse.newBuilder();
       if (rejected > 0) {
-        b.setPartialSuccess(ExportMetricsPartialSuccess.newBuilder()
-            .setRejectedDataPoints(rejected).setErrorMessage(message));
+        b.setPartialSuccess(
+            ExportMetricsPartialSuccess.newBuilder()
+                .setRejectedDataPoints(rejected)
+                .setErrorMessage(message));
       }
       return b.build();
     }
@@ -50,8 +52,10 @@ public enum Signal {
     Message response(long rejected, String message) {
       ExportTraceServiceResponse.Builder b = ExportTraceServiceResponse.newBuilder();
       if (rejected > 0) {
-        b.setPartialSuccess(ExportTracePartialSuccess.newBuilder()
-            .setRejectedSpans(rejected).setErrorMessage(message));
+        b.setPartialSuccess(
+            ExportTracePartialSuccess.newBuilder()
+                .setRejectedSpans(rejected)
+                .setErrorMessage(message));
       }
       return b.build();
     }
@@ -71,8 +75,10 @@ public enum Signal {
     Message response(long rejected, String message) {
       ExportLogsServiceResponse.Builder b = ExportLogsServiceResponse.newBuilder();
       if (rejected > 0) {
-        b.setPartialSuccess(ExportLogsPartialSuccess.newBuilder()
-            .setRejectedLogRecords(rejected).setErrorMessage(message));
+        b.setPartialSuccess(
+            ExportLogsPartialSuccess.newBuilder()
+                .setRejectedLogRecords(rejected)
+                .setErrorMessage(message));
       }
       return b.build();
     }

@@ -31,6 +31,7 @@ public final class JsonValues {
    */
   public static JsonElement baselineNumber(double v) {
     return Double.isFinite(v)
-        ? new JsonPrimitive(new BigDecimal(v).round(SEVEN_DIGITS).doubleValue()) : JsonNull.INSTANCE;
+        ? new JsonPrimitive(new BigDecimal(v).round(SEVEN_DIGITS).doubleValue())
+        : JsonNull.INSTANCE;
   }
 }

@@ -4,5 +4,9 @@ import java.util.List;
 
 /** A model seen in stored predictions. */
 public record ModelSummary(
-    String model, List<String> services, long lastSeenNanos, Integer layers, Integer heads,
+    String model,
+    List<String> services,
+    long lastSeenNanos,
+    Integer layers,
+    Integer heads,
     long predictions) {}

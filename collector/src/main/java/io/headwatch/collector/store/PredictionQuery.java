@@ -1,8 +1,8 @@
 package io.headwatch.collector.store;
 
 /**
- * Filters for listing predictions; null fields do not filter. Times are epoch nanoseconds,
- * {@code from} inclusive and {@code to} exclusive.
+ * Filters for listing predictions; null fields do not filter. Times are epoch nanoseconds, {@code
+ * from} inclusive and {@code to} exclusive.
  */
 public record PredictionQuery(
     Long fromNanos, Long toNanos, String model, String traceId, Order order, int limit) {

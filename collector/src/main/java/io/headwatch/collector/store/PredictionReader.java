@@ -35,8 +35,9 @@ final class PredictionReader {
     try (Connection c = pool.getConnection()) {
       Map<String, TreeSet<String>> services = new LinkedHashMap<>();
       try (Statement st = c.createStatement();
-          ResultSet rs = st.executeQuery(
-              "SELECT DISTINCT model, service FROM prediction WHERE model IS NOT NULL")) {
+          ResultSet rs =
+              st.executeQuery(
+                  "SELECT DISTINCT model, service FROM prediction WHERE model IS NOT NULL")) {
         while (rs.next()) {
           TreeSet<String> set = services.computeIfAbsent(rs.getString(1), k -> new TreeSet<>());
           if (rs.getString(2) != null) {
@@ -46,13 +47,20 @@ final class PredictionReader {
       }
       List<ModelSummary> out = new ArrayList<>();
       try (Statement st = c.createStatement();
-          ResultSet rs = st.executeQuery(
-              "SELECT model, MAX(time_nanos), MAX(layers), MAX(heads), COUNT(*) FROM prediction"
-                  + " WHERE model IS NOT NULL GROUP BY model ORDER BY MAX(time_nanos) DESC")) {
+          ResultSet rs =
+              st.executeQuery(
+                  "SELECT model, MAX(time_nanos), MAX(layers), MAX(heads), COUNT(*) FROM prediction"
+                      + " WHERE model IS NOT NULL GROUP BY model ORDER BY MAX(time_nanos) DESC")) {
         while (rs.next()) {
           String model = rs.getString(1);
-          out.add(new ModelSummary(model, List.copyOf(services.getOrDefault(model, new TreeSet<>())),
-              rs.getLong(2), Jdbc.getInt(rs, 3), Jdbc.getInt(rs, 4), rs.getLong(5)));
+          out.add(
+              new ModelSummary(
+                  model,
+                  List.copyOf(services.getOrDefault(model, new TreeSet<>())),
+                  rs.getLong(2),
+                  Jdbc.getInt(rs, 3),
+                  Jdbc.getInt(rs, 4),
+                  rs.getLong(5)));
         }
       }
       return out;
@@ -61,7 +69,8 @@ final class PredictionReader {
 
   /** Predictions matching the query, in its order, at most {@code limit}. */
   List<PredictionSummary> find(PredictionQuery q) throws SQLException {
-    StringBuilder sql = new StringBuilder("SELECT " + SUMMARY_COLUMNS + " FROM prediction WHERE TRUE");
+    StringBuilder sql =
+        new StringBuilder("SELECT " + SUMMARY_COLUMNS + " FROM prediction WHERE TRUE");
     List<Object> args = new ArrayList<>();
     if (q.fromNanos() != null) {
       sql.append(" AND time_nanos >= ?");
@@ -79,9 +88,10 @@ final class PredictionReader {
       sql.append(" AND trace_id = ?");
       args.add(q.traceId());
     }
-    sql.append(q.order() == PredictionQuery.Order.DEVIATION
-        ? " ORDER BY max_z DESC NULLS LAST, time_nanos DESC, id DESC"
-        : " ORDER BY time_nanos DESC, id DESC");
+    sql.append(
+        q.order() == PredictionQuery.Order.DEVIATION
+            ? " ORDER BY max_z DESC NULLS LAST, time_nanos DESC, id DESC"
+            : " ORDER BY time_nanos DESC, id DESC");
     sql.append(" LIMIT ?");
     args.add(q.limit());
     try (Connection c = pool.getConnection();
@@ -116,9 +126,13 @@ final class PredictionReader {
   private Optional<PredictionDetail> detail(Connection c, String condition, Object arg)
       throws SQLException {
     PredictionSummary summary;
-    try (PreparedStatement ps = c.prepareStatement("SELECT " + SUMMARY_COLUMNS
-        + " FROM prediction WHERE " + condition
-        + " ORDER BY max_z DESC NULLS LAST, time_nanos DESC, id DESC LIMIT 1")) {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT "
+                + SUMMARY_COLUMNS
+                + " FROM prediction WHERE "
+                + condition
+                + " ORDER BY max_z DESC NULLS LAST, time_nanos DESC, id DESC LIMIT 1")) {
       ps.setObject(1, arg);
       try (ResultSet rs = ps.executeQuery()) {
         if (!rs.next()) {
@@ -128,30 +142,36 @@ final class PredictionReader {
       }
     }
     List<StoredSnapshot> snapshots = new ArrayList<>();
-    try (PreparedStatement ps = c.prepareStatement(
-        "SELECT batch_index, time_nanos, input_tokens, layers, heads, statistics, deviations,"
-            + " attention_maps, attention_maps_kind, tokens, attributes FROM snapshot"
-            + " WHERE prediction_id = ? ORDER BY batch_index")) {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT batch_index, time_nanos, input_tokens, layers, heads, statistics, deviations,"
+                + " attention_maps, attention_maps_kind, tokens, attributes FROM snapshot"
+                + " WHERE prediction_id = ? ORDER BY batch_index")) {
       ps.setLong(1, summary.id());
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           byte[] maps = rs.getBytes(8);
           String kind = rs.getString(9);
           String tokens = rs.getString(10);
-          snapshots.add(new StoredSnapshot(rs.getInt(1), rs.getLong(2), Jdbc.getLong(rs, 3),
-              rs.getInt(4), rs.getInt(5),
-              JsonParser.parseString(rs.getString(6)).getAsJsonObject(),
-              JsonParser.parseString(rs.getString(7)).getAsJsonArray(),
-              "bytes".equals(kind) ? maps : null,
-              "doubles".equals(kind) ? StoredPayloads.toDoubles(maps) : null,
-              tokens == null ? null : StoredPayloads.parseTokens(tokens),
-              JsonParser.parseString(rs.getString(11)).getAsJsonObject()));
+          snapshots.add(
+              new StoredSnapshot(
+                  rs.getInt(1),
+                  rs.getLong(2),
+                  Jdbc.getLong(rs, 3),
+                  rs.getInt(4),
+                  rs.getInt(5),
+                  JsonParser.parseString(rs.getString(6)).getAsJsonObject(),
+                  JsonParser.parseString(rs.getString(7)).getAsJsonArray(),
+                  "bytes".equals(kind) ? maps : null,
+                  "doubles".equals(kind) ? StoredPayloads.toDoubles(maps) : null,
+                  tokens == null ? null : StoredPayloads.parseTokens(tokens),
+                  JsonParser.parseString(rs.getString(11)).getAsJsonObject()));
         }
       }
     }
     List<Long> sameTrace = new ArrayList<>();
-    try (PreparedStatement ps = c.prepareStatement(
-        "SELECT id FROM prediction WHERE trace_id = ? ORDER BY id")) {
+    try (PreparedStatement ps =
+        c.prepareStatement("SELECT id FROM prediction WHERE trace_id = ? ORDER BY id")) {
       ps.setString(1, summary.traceId());
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
@@ -166,14 +186,19 @@ final class PredictionReader {
   List<StoredStatistics> recentStatistics(int limit) throws SQLException {
     List<StoredStatistics> out = new ArrayList<>();
     try (Connection c = pool.getConnection();
-        PreparedStatement ps = c.prepareStatement(
-            "SELECT model, layers, heads, statistics FROM snapshot WHERE heads > 0"
-                + " ORDER BY prediction_id DESC, batch_index DESC LIMIT ?")) {
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT model, layers, heads, statistics FROM snapshot WHERE heads > 0"
+                    + " ORDER BY prediction_id DESC, batch_index DESC LIMIT ?")) {
       ps.setInt(1, limit);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          out.add(new StoredStatistics(rs.getString(1), rs.getInt(2), rs.getInt(3),
-              JsonParser.parseString(rs.getString(4)).getAsJsonObject()));
+          out.add(
+              new StoredStatistics(
+                  rs.getString(1),
+                  rs.getInt(2),
+                  rs.getInt(3),
+                  JsonParser.parseString(rs.getString(4)).getAsJsonObject()));
         }
       }
     }
@@ -186,10 +211,25 @@ final class PredictionReader {
     String attrs = rs.getString(21);
     double maxZ = rs.getDouble(18);
     Double max = rs.wasNull() ? null : maxZ;
-    return new PredictionSummary(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getLong(4),
-        rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9),
-        Jdbc.getLong(rs, 10), Jdbc.getLong(rs, 11), Jdbc.getLong(rs, 12), Jdbc.getBoolean(rs, 13), Jdbc.getInt(rs, 14),
-        Jdbc.getInt(rs, 15), rs.getBoolean(16), rs.getInt(17), max,
+    return new PredictionSummary(
+        rs.getLong(1),
+        rs.getString(2),
+        rs.getString(3),
+        rs.getLong(4),
+        rs.getString(5),
+        rs.getString(6),
+        rs.getString(7),
+        rs.getString(8),
+        rs.getString(9),
+        Jdbc.getLong(rs, 10),
+        Jdbc.getLong(rs, 11),
+        Jdbc.getLong(rs, 12),
+        Jdbc.getBoolean(rs, 13),
+        Jdbc.getInt(rs, 14),
+        Jdbc.getInt(rs, 15),
+        rs.getBoolean(16),
+        rs.getInt(17),
+        max,
         devs == null ? new JsonArray() : JsonParser.parseString(devs).getAsJsonArray(),
         rs.getString(20),
         attrs == null ? new JsonObject() : JsonParser.parseString(attrs).getAsJsonObject());

@@ -18,8 +18,8 @@ import org.h2.jdbcx.JdbcConnectionPool;
  * Predictions in an embedded H2 database ({@code <data-dir>/headwatch.mv.db}). A prediction is
  * keyed by (trace id, span id): the inference span and its snapshots fill it in whichever order
  * they arrive. H2's MVStore only appends and commits atomically, so a killed process leaves the
- * last committed state. Writes come from the ingest thread and the retention job (serialised by
- * one lock); reads from API threads.
+ * last committed state. Writes come from the ingest thread and the retention job (serialised by one
+ * lock); reads from API threads.
  */
 public final class PredictionStore implements AutoCloseable {
   private final Path file;
@@ -51,7 +51,8 @@ public final class PredictionStore implements AutoCloseable {
     JdbcConnectionPool pool =
         JdbcConnectionPool.create("jdbc:h2:async:" + base + ";DB_CLOSE_ON_EXIT=FALSE", "sa", "");
     pool.setMaxConnections(8);
-    try (Connection c = pool.getConnection(); Statement st = c.createStatement()) {
+    try (Connection c = pool.getConnection();
+        Statement st = c.createStatement()) {
       StoreSchema.create(c);
       try (ResultSet rs =
           st.executeQuery("SELECT COUNT(*), COALESCE(SUM(bytes), 0) FROM prediction")) {

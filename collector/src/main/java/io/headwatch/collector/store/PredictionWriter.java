@@ -61,11 +61,12 @@ final class PredictionWriter {
       throws SQLException {
     Long id = findId(c, s.traceId(), s.spanId());
     if (id == null) {
-      try (PreparedStatement ps = c.prepareStatement(
-          "INSERT INTO prediction (trace_id, span_id, time_nanos, service, instance, model,"
-              + " operation, name, input_tokens, duration_nanos, batch_size, sampled, status,"
-              + " attributes, has_span, snapshots, bytes, received_millis)"
-              + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, TRUE, 0, ?, ?)")) {
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "INSERT INTO prediction (trace_id, span_id, time_nanos, service, instance, model,"
+                  + " operation, name, input_tokens, duration_nanos, batch_size, sampled, status,"
+                  + " attributes, has_span, snapshots, bytes, received_millis)"
+                  + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, TRUE, 0, ?, ?)")) {
         ps.setString(1, s.traceId());
         ps.setString(2, s.spanId());
         ps.setLong(3, s.startNanos());
@@ -87,12 +88,13 @@ final class PredictionWriter {
       return true;
     }
     // The snapshot came first: the span supplies its own time, duration and name.
-    try (PreparedStatement ps = c.prepareStatement(
-        "UPDATE prediction SET time_nanos = ?, service = COALESCE(?, service),"
-            + " instance = COALESCE(?, instance), model = ?, operation = COALESCE(?, operation),"
-            + " name = ?, input_tokens = COALESCE(?, input_tokens), duration_nanos = ?,"
-            + " batch_size = ?, sampled = ?, status = ?, attributes = ?, has_span = TRUE"
-            + " WHERE id = ?")) {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "UPDATE prediction SET time_nanos = ?, service = COALESCE(?, service),"
+                + " instance = COALESCE(?, instance), model = ?, operation = COALESCE(?, operation),"
+                + " name = ?, input_tokens = COALESCE(?, input_tokens), duration_nanos = ?,"
+                + " batch_size = ?, sampled = ?, status = ?, attributes = ?, has_span = TRUE"
+                + " WHERE id = ?")) {
       ps.setLong(1, s.startNanos());
       ps.setString(2, s.service());
       ps.setString(3, s.instance());
@@ -121,8 +123,12 @@ final class PredictionWriter {
     byte[] maps = StoredPayloads.mapsBytes(s.attentionMaps());
     String tokens = s.tokens() == null ? null : StoredPayloads.tokensJson(s.tokens());
     String attributes = s.attributes().toString();
-    long bytes = statsText.length() + devsText.length() + (maps == null ? 0 : maps.length)
-        + (tokens == null ? 0 : tokens.length()) + attributes.length();
+    long bytes =
+        statsText.length()
+            + devsText.length()
+            + (maps == null ? 0 : maps.length)
+            + (tokens == null ? 0 : tokens.length())
+            + attributes.length();
     double maxZ = deviations.isEmpty() ? Double.NaN : deviations.get(0).z();
 
     synchronized (writeLock) {
@@ -135,10 +141,11 @@ final class PredictionWriter {
             id = insertFromSnapshot(c, s, receivedMillis);
           }
           long replaced = deleteSnapshot(c, id, s.batchIndex());
-          try (PreparedStatement ps = c.prepareStatement(
-              "INSERT INTO snapshot (prediction_id, batch_index, time_nanos, model, input_tokens,"
-                  + " layers, heads, statistics, deviations, attention_maps, attention_maps_kind,"
-                  + " tokens, attributes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "INSERT INTO snapshot (prediction_id, batch_index, time_nanos, model, input_tokens,"
+                      + " layers, heads, statistics, deviations, attention_maps, attention_maps_kind,"
+                      + " tokens, attributes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             ps.setLong(1, id);
             ps.setInt(2, s.batchIndex());
             ps.setLong(3, s.timeNanos());
@@ -149,8 +156,11 @@ final class PredictionWriter {
             ps.setString(8, statsText);
             ps.setString(9, devsText);
             ps.setBytes(10, maps);
-            ps.setString(11, s.attentionMaps() == null ? null
-                : s.attentionMaps().bytes() != null ? "bytes" : "doubles");
+            ps.setString(
+                11,
+                s.attentionMaps() == null
+                    ? null
+                    : s.attentionMaps().bytes() != null ? "bytes" : "doubles");
             ps.setString(12, tokens);
             ps.setString(13, attributes);
             ps.executeUpdate();
@@ -168,11 +178,12 @@ final class PredictionWriter {
 
   private static long insertFromSnapshot(Connection c, Snapshot s, long receivedMillis)
       throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(
-        "INSERT INTO prediction (trace_id, span_id, time_nanos, service, instance, model, operation,"
-            + " input_tokens, has_span, snapshots, bytes, received_millis)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, FALSE, 0, ?, ?)",
-        Statement.RETURN_GENERATED_KEYS)) {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "INSERT INTO prediction (trace_id, span_id, time_nanos, service, instance, model, operation,"
+                + " input_tokens, has_span, snapshots, bytes, received_millis)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, FALSE, 0, ?, ?)",
+            Statement.RETURN_GENERATED_KEYS)) {
       ps.setString(1, s.traceId());
       ps.setString(2, s.spanId());
       ps.setLong(3, s.timeNanos());
@@ -193,10 +204,11 @@ final class PredictionWriter {
 
   private long deleteSnapshot(Connection c, long id, int batchIndex) throws SQLException {
     long bytes = 0;
-    try (PreparedStatement ps = c.prepareStatement(
-        "SELECT LENGTH(statistics) + LENGTH(deviations) + COALESCE(LENGTH(attention_maps), 0)"
-            + " + COALESCE(LENGTH(tokens), 0) + LENGTH(attributes)"
-            + " FROM snapshot WHERE prediction_id = ? AND batch_index = ?")) {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT LENGTH(statistics) + LENGTH(deviations) + COALESCE(LENGTH(attention_maps), 0)"
+                + " + COALESCE(LENGTH(tokens), 0) + LENGTH(attributes)"
+                + " FROM snapshot WHERE prediction_id = ? AND batch_index = ?")) {
       ps.setLong(1, id);
       ps.setInt(2, batchIndex);
       try (ResultSet rs = ps.executeQuery()) {
@@ -206,8 +218,8 @@ final class PredictionWriter {
         bytes = rs.getLong(1);
       }
     }
-    try (PreparedStatement ps = c.prepareStatement(
-        "DELETE FROM snapshot WHERE prediction_id = ? AND batch_index = ?")) {
+    try (PreparedStatement ps =
+        c.prepareStatement("DELETE FROM snapshot WHERE prediction_id = ? AND batch_index = ?")) {
       ps.setLong(1, id);
       ps.setInt(2, batchIndex);
       ps.executeUpdate();
@@ -221,8 +233,8 @@ final class PredictionWriter {
     // The prediction keeps the top heads over all its snapshots (a batch may hold several).
     JsonArray merged = StoredPayloads.deviationsJson(deviations);
     Double currentMax = null;
-    try (PreparedStatement ps = c.prepareStatement(
-        "SELECT max_z, deviations FROM prediction WHERE id = ?")) {
+    try (PreparedStatement ps =
+        c.prepareStatement("SELECT max_z, deviations FROM prediction WHERE id = ?")) {
       ps.setLong(1, id);
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
@@ -238,11 +250,12 @@ final class PredictionWriter {
     if (!Double.isNaN(maxZ) && (currentMax == null || maxZ > currentMax)) {
       newMax = maxZ;
     }
-    try (PreparedStatement ps = c.prepareStatement(
-        "UPDATE prediction SET layers = ?, heads = ?, model = COALESCE(model, ?),"
-            + " input_tokens = COALESCE(input_tokens, ?), max_z = ?, deviations = ?,"
-            + " snapshots = (SELECT COUNT(*) FROM snapshot WHERE prediction_id = ?),"
-            + " bytes = bytes + ? WHERE id = ?")) {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "UPDATE prediction SET layers = ?, heads = ?, model = COALESCE(model, ?),"
+                + " input_tokens = COALESCE(input_tokens, ?), max_z = ?, deviations = ?,"
+                + " snapshots = (SELECT COUNT(*) FROM snapshot WHERE prediction_id = ?),"
+                + " bytes = bytes + ? WHERE id = ?")) {
       ps.setInt(1, s.layers());
       ps.setInt(2, s.heads());
       ps.setString(3, s.model());
@@ -261,8 +274,8 @@ final class PredictionWriter {
   }
 
   static Long findId(Connection c, String traceId, String spanId) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(
-        "SELECT id FROM prediction WHERE trace_id = ? AND span_id = ?")) {
+    try (PreparedStatement ps =
+        c.prepareStatement("SELECT id FROM prediction WHERE trace_id = ? AND span_id = ?")) {
       ps.setString(1, traceId);
       ps.setString(2, spanId);
       try (ResultSet rs = ps.executeQuery()) {

@@ -30,8 +30,8 @@ final class RetentionEnforcer {
         while (counters.bytes() > maxBytes) {
           long excess = counters.bytes() - maxBytes;
           long cutoff = -1;
-          try (PreparedStatement ps = c.prepareStatement(
-              "SELECT id, bytes FROM prediction ORDER BY id LIMIT 1000");
+          try (PreparedStatement ps =
+                  c.prepareStatement("SELECT id, bytes FROM prediction ORDER BY id LIMIT 1000");
               ResultSet rs = ps.executeQuery()) {
             long sum = 0;
             while (rs.next() && sum < excess) {
@@ -54,8 +54,9 @@ final class RetentionEnforcer {
     try {
       long count;
       long bytes;
-      try (PreparedStatement ps = c.prepareStatement(
-          "SELECT COUNT(*), COALESCE(SUM(bytes), 0) FROM prediction WHERE " + condition)) {
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "SELECT COUNT(*), COALESCE(SUM(bytes), 0) FROM prediction WHERE " + condition)) {
         ps.setLong(1, arg);
         try (ResultSet rs = ps.executeQuery()) {
           rs.next();
@@ -64,7 +65,8 @@ final class RetentionEnforcer {
         }
       }
       if (count > 0) {
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM prediction WHERE " + condition)) {
+        try (PreparedStatement ps =
+            c.prepareStatement("DELETE FROM prediction WHERE " + condition)) {
           ps.setLong(1, arg);
           ps.executeUpdate();
         }

@@ -57,8 +57,7 @@ final class StoredPayloads {
       byHead.putIfAbsent(o.get("layer").getAsInt() + "/" + o.get("head").getAsInt(), o);
     }
     JsonArray out = new JsonArray();
-    byHead.values().stream().limit(BaselineTracker.TOP_HEADS)
-        .forEach(out::add);
+    byHead.values().stream().limit(BaselineTracker.TOP_HEADS).forEach(out::add);
     return out;
   }
 

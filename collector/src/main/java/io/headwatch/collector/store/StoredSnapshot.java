@@ -4,7 +4,9 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import java.util.List;
 
-/** One snapshot of a prediction as stored; maps are raw bytes or doubles, as the agent sent them. */
+/**
+ * One snapshot of a prediction as stored; maps are raw bytes or doubles, as the agent sent them.
+ */
 public record StoredSnapshot(
     int batchIndex,
     long timeNanos,

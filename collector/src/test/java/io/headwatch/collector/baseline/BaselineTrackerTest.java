@@ -46,8 +46,11 @@ class BaselineTrackerTest {
       t.scoreAndAdd("m", 1, 2, entropy(v, 0.5));
     }
     assertEquals(5, t.windowSize("m"));
-    HeadBaseline h = t.compare("m").stream()
-        .filter(b -> b.head() == 0 && b.statistic().equals("entropy")).findFirst().orElseThrow();
+    HeadBaseline h =
+        t.compare("m").stream()
+            .filter(b -> b.head() == 0 && b.statistic().equals("entropy"))
+            .findFirst()
+            .orElseThrow();
     // window {1, 2, 3, 4, 5}: recent (newest 2) {5, 4} -> 4.5; older {1, 2, 3} -> median 2, MAD 1
     assertEquals(4.5, h.recentMedian(), EPS);
     assertEquals(2, h.recentCount());

@@ -31,9 +31,13 @@ class ConfigLoaderTest {
   void flagsBeatEnvironmentWhichBeatsTheFile(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("c.properties");
     Files.writeString(file, "otlp-port=1111\nhttp-port=2222\nretention-age=30m\n");
-    CollectorConfig c = ConfigLoader.load(
-        new String[] {"--config", file.toString(), "--otlp-port", "3333", "--max-body-bytes=4MiB"},
-        Map.of("HEADWATCH_COLLECTOR_OTLP_PORT", "4444", "HEADWATCH_COLLECTOR_HTTP_PORT", "5555"));
+    CollectorConfig c =
+        ConfigLoader.load(
+            new String[] {
+              "--config", file.toString(), "--otlp-port", "3333", "--max-body-bytes=4MiB"
+            },
+            Map.of(
+                "HEADWATCH_COLLECTOR_OTLP_PORT", "4444", "HEADWATCH_COLLECTOR_HTTP_PORT", "5555"));
     assertEquals(3333, c.otlpPort());
     assertEquals(5555, c.httpPort());
     assertEquals(Duration.ofMinutes(30), c.retentionAge());
@@ -42,28 +46,46 @@ class ConfigLoaderTest {
 
   @Test
   void errorsNameTheSettingTheValueAndWhatIsExpected() {
-    ConfigException e = assertThrows(ConfigException.class,
-        () -> ConfigLoader.load(new String[] {"--retention-age", "soon"}, Map.of()));
-    assertEquals("invalid setting retention-age (from --retention-age): 'soon'; expected a duration"
-        + " such as 90s, 30m, 24h, 7d", e.getMessage());
-
-    e = assertThrows(ConfigException.class,
-        () -> ConfigLoader.load(new String[0], Map.of("HEADWATCH_COLLECTOR_HTTP_PORT", "70000")));
-    assertTrue(e.getMessage().startsWith(
-        "invalid setting http-port (from HEADWATCH_COLLECTOR_HTTP_PORT): '70000'; expected a TCP port"),
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () -> ConfigLoader.load(new String[] {"--retention-age", "soon"}, Map.of()));
+    assertEquals(
+        "invalid setting retention-age (from --retention-age): 'soon'; expected a duration"
+            + " such as 90s, 30m, 24h, 7d",
         e.getMessage());
 
-    e = assertThrows(ConfigException.class,
-        () -> ConfigLoader.load(new String[] {"--forward-endpoint", "ftp://x"}, Map.of()));
+    e =
+        assertThrows(
+            ConfigException.class,
+            () ->
+                ConfigLoader.load(new String[0], Map.of("HEADWATCH_COLLECTOR_HTTP_PORT", "70000")));
+    assertTrue(
+        e.getMessage()
+            .startsWith(
+                "invalid setting http-port (from HEADWATCH_COLLECTOR_HTTP_PORT): '70000'; expected a TCP port"),
+        e.getMessage());
+
+    e =
+        assertThrows(
+            ConfigException.class,
+            () -> ConfigLoader.load(new String[] {"--forward-endpoint", "ftp://x"}, Map.of()));
     assertTrue(e.getMessage().contains("forward-endpoint"), e.getMessage());
 
-    e = assertThrows(ConfigException.class,
-        () -> ConfigLoader.load(new String[] {"--no-such", "1"}, Map.of()));
+    e =
+        assertThrows(
+            ConfigException.class,
+            () -> ConfigLoader.load(new String[] {"--no-such", "1"}, Map.of()));
     assertTrue(e.getMessage().startsWith("unknown setting --no-such"), e.getMessage());
 
-    e = assertThrows(ConfigException.class,
-        () -> ConfigLoader.load(new String[] {"--config", "/nonexistent/x.properties"}, Map.of()));
-    assertTrue(e.getMessage().startsWith("invalid setting config (from --config): '/nonexistent"),
+    e =
+        assertThrows(
+            ConfigException.class,
+            () ->
+                ConfigLoader.load(
+                    new String[] {"--config", "/nonexistent/x.properties"}, Map.of()));
+    assertTrue(
+        e.getMessage().startsWith("invalid setting config (from --config): '/nonexistent"),
         e.getMessage());
   }
 

@@ -15,8 +15,12 @@ class SettingsDocTest {
     String doc = Files.readString(Path.of("..", "docs", "collector.md"));
     List<String> missing = new ArrayList<>();
     for (Setting s : Setting.values()) {
-      String row = "| `" + s.key() + "` | "
-          + (s.defaultValue().isEmpty() ? "(empty: off)" : "`" + s.defaultValue() + "`") + " |";
+      String row =
+          "| `"
+              + s.key()
+              + "` | "
+              + (s.defaultValue().isEmpty() ? "(empty: off)" : "`" + s.defaultValue() + "`")
+              + " |";
       if (!doc.contains(row)) {
         missing.add(row);
       }

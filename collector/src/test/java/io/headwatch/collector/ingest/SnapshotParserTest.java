@@ -31,17 +31,26 @@ class SnapshotParserTest {
   }
 
   private static SnapshotParser.Result parse(LogRecord.Builder log) {
-    log.setTraceId(ByteString.copyFrom(new byte[16])).setSpanId(ByteString.copyFrom(new byte[8]))
-        .addAttributes(kv("gen_ai.request.model", AnyValue.newBuilder().setStringValue("m").build()));
-    return SnapshotParser.snapshots(ExportLogsServiceRequest.newBuilder().addResourceLogs(
-        ResourceLogs.newBuilder().addScopeLogs(ScopeLogs.newBuilder().addLogRecords(log))).build());
+    log.setTraceId(ByteString.copyFrom(new byte[16]))
+        .setSpanId(ByteString.copyFrom(new byte[8]))
+        .addAttributes(
+            kv("gen_ai.request.model", AnyValue.newBuilder().setStringValue("m").build()));
+    return SnapshotParser.snapshots(
+        ExportLogsServiceRequest.newBuilder()
+            .addResourceLogs(
+                ResourceLogs.newBuilder().addScopeLogs(ScopeLogs.newBuilder().addLogRecords(log)))
+            .build());
   }
 
   @Test
   void activationOnlySnapshotsHaveZeroHeads() {
-    SnapshotParser.Result r = parse(LogRecord.newBuilder().setEventName("headwatch.snapshot")
-        .addAttributes(kv("headwatch.layers", i(2))).addAttributes(kv("headwatch.heads", i(0)))
-        .addAttributes(kv("headwatch.activation.std", doubles(0.5, 0.25))));
+    SnapshotParser.Result r =
+        parse(
+            LogRecord.newBuilder()
+                .setEventName("headwatch.snapshot")
+                .addAttributes(kv("headwatch.layers", i(2)))
+                .addAttributes(kv("headwatch.heads", i(0)))
+                .addAttributes(kv("headwatch.activation.std", doubles(0.5, 0.25))));
     assertEquals(0, r.invalid());
     Snapshot s = r.snapshots().get(0);
     assertEquals(0, s.heads());
@@ -51,10 +60,15 @@ class SnapshotParserTest {
 
   @Test
   void wrongArrayLengthIsInvalidAndOtherEventsAreSkipped() {
-    assertEquals(1, parse(LogRecord.newBuilder().setEventName("headwatch.snapshot")
-        .addAttributes(kv("headwatch.layers", i(2))).addAttributes(kv("headwatch.heads", i(2)))
-        .addAttributes(kv("headwatch.attention.entropy", doubles(0.5, 0.25, 0.1))))
-        .invalid());
+    assertEquals(
+        1,
+        parse(
+                LogRecord.newBuilder()
+                    .setEventName("headwatch.snapshot")
+                    .addAttributes(kv("headwatch.layers", i(2)))
+                    .addAttributes(kv("headwatch.heads", i(2)))
+                    .addAttributes(kv("headwatch.attention.entropy", doubles(0.5, 0.25, 0.1))))
+            .invalid());
     SnapshotParser.Result other = parse(LogRecord.newBuilder().setEventName("app.log"));
     assertEquals(0, other.invalid());
     assertTrue(other.snapshots().isEmpty());

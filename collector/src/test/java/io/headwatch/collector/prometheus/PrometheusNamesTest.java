@@ -11,22 +11,26 @@ import org.junit.jupiter.api.Test;
 class PrometheusNamesTest {
   @Test
   void telemetryContractNames() {
-    assertEquals("headwatch_inference_duration_seconds",
+    assertEquals(
+        "headwatch_inference_duration_seconds",
         metricName("headwatch.inference.duration", "s", HISTOGRAM));
-    assertEquals("headwatch_inference_input_tokens",
+    assertEquals(
+        "headwatch_inference_input_tokens",
         metricName("headwatch.inference.input.tokens", "{token}", HISTOGRAM));
     // Unit "1" adds _ratio to gauges only, as the upstream translator does.
-    assertEquals("headwatch_attention_entropy",
-        metricName("headwatch.attention.entropy", "1", HISTOGRAM));
-    assertEquals("headwatch_activation_abs_max",
-        metricName("headwatch.activation.abs_max", "", HISTOGRAM));
+    assertEquals(
+        "headwatch_attention_entropy", metricName("headwatch.attention.entropy", "1", HISTOGRAM));
+    assertEquals(
+        "headwatch_activation_abs_max", metricName("headwatch.activation.abs_max", "", HISTOGRAM));
     // counters: the writer appends _total to the sample name
-    assertEquals("headwatch_activation_nonfinite",
+    assertEquals(
+        "headwatch_activation_nonfinite",
         metricName("headwatch.activation.nonfinite", "{value}", COUNTER));
-    assertEquals("headwatch_agent_inferences",
+    assertEquals(
+        "headwatch_agent_inferences",
         metricName("headwatch.agent.inferences", "{inference}", COUNTER));
-    assertEquals("headwatch_agent_overhead_seconds",
-        metricName("headwatch.agent.overhead", "s", HISTOGRAM));
+    assertEquals(
+        "headwatch_agent_overhead_seconds", metricName("headwatch.agent.overhead", "s", HISTOGRAM));
   }
 
   @Test

@@ -20,8 +20,23 @@ class PredictionStoreTest {
   private static Snapshot snapshot(int n, int batchIndex) {
     Map<String, double[]> attention = new LinkedHashMap<>();
     attention.put("entropy", new double[] {0.25, 0.5});
-    return new Snapshot(String.format("%032x", n), String.format("%016x", n), 1000L + n, "svc", "i",
-        "m", "embeddings", 3L, batchIndex, 1, 2, attention, Map.of(), "hidden_state", null, null,
+    return new Snapshot(
+        String.format("%032x", n),
+        String.format("%016x", n),
+        1000L + n,
+        "svc",
+        "i",
+        "m",
+        "embeddings",
+        3L,
+        batchIndex,
+        1,
+        2,
+        attention,
+        Map.of(),
+        "hidden_state",
+        null,
+        null,
         JsonParser.parseString("{\"headwatch.output.confidence\":0.875}").getAsJsonObject());
   }
 
@@ -39,8 +54,8 @@ class PredictionStoreTest {
       // bytes: keep at most 4 predictions' worth -> the 3 oldest of the 7 go
       assertEquals(3, store.enforceRetention(150_000, 50_000, 4 * perPrediction));
       assertEquals(4 * perPrediction, store.totalBytes());
-      List<PredictionSummary> left = store.find(
-          new PredictionQuery(null, null, null, null, PredictionQuery.Order.TIME, 100));
+      List<PredictionSummary> left =
+          store.find(new PredictionQuery(null, null, null, null, PredictionQuery.Order.TIME, 100));
       assertEquals(String.format("%032x", 9), left.get(0).traceId());
       assertEquals(String.format("%032x", 6), left.get(3).traceId());
     }
@@ -54,10 +69,26 @@ class PredictionStoreTest {
     try (PredictionStore store = PredictionStore.open(dir)) {
       Snapshot first = snapshot(1, 0);
       store.saveSnapshot(first, List.of(new HeadDeviation(0, 1, "entropy", 0.5, 0.2, 0.1, 2.0)), 1);
-      store.saveSpans(List.of(new InferenceSpan(first.traceId(), first.spanId(), "embeddings m", 900L,
-          5_000L, "svc", "i", "m", "embeddings", 3L, true, 2L, "error",
-          JsonParser.parseString("{\"error.type\":\"OrtException\"}").getAsJsonObject())), 1);
-      store.saveSnapshot(snapshot(1, 1), List.of(new HeadDeviation(0, 0, "sink_mass", 0.9, 0.2, 0.1, 4.0)), 1);
+      store.saveSpans(
+          List.of(
+              new InferenceSpan(
+                  first.traceId(),
+                  first.spanId(),
+                  "embeddings m",
+                  900L,
+                  5_000L,
+                  "svc",
+                  "i",
+                  "m",
+                  "embeddings",
+                  3L,
+                  true,
+                  2L,
+                  "error",
+                  JsonParser.parseString("{\"error.type\":\"OrtException\"}").getAsJsonObject())),
+          1);
+      store.saveSnapshot(
+          snapshot(1, 1), List.of(new HeadDeviation(0, 0, "sink_mass", 0.9, 0.2, 0.1, 4.0)), 1);
       PredictionDetail d = store.byTraceId(first.traceId()).orElseThrow();
       assertEquals(1, store.predictionCount());
       assertEquals(2, d.snapshots().size());
@@ -67,11 +98,13 @@ class PredictionStoreTest {
       assertEquals(4.0, d.summary().maxDeviation());
       assertEquals("error", d.summary().status());
       assertEquals("OrtException", d.summary().attributes().get("error.type").getAsString());
-      assertEquals(0.875, d.snapshots().get(0).attributes().get("headwatch.output.confidence")
-          .getAsDouble());
+      assertEquals(
+          0.875,
+          d.snapshots().get(0).attributes().get("headwatch.output.confidence").getAsDouble());
       assertEquals(2, d.summary().topDeviations().size());
-      assertEquals("sink_mass", d.summary().topDeviations().get(0).getAsJsonObject()
-          .get("statistic").getAsString());
+      assertEquals(
+          "sink_mass",
+          d.summary().topDeviations().get(0).getAsJsonObject().get("statistic").getAsString());
     }
   }
 }

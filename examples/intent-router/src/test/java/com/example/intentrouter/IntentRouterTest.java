@@ -32,8 +32,17 @@ class IntentRouterTest {
 
   @Test
   void learnsEightIntentsFromTheShippedExamples() throws Exception {
-    assertEquals(List.of("refund", "delivery", "account_access", "cancel_subscription", "billing",
-        "damaged_item", "change_address", "human_agent"), router.intents());
+    assertEquals(
+        List.of(
+            "refund",
+            "delivery",
+            "account_access",
+            "cancel_subscription",
+            "billing",
+            "damaged_item",
+            "change_address",
+            "human_agent"),
+        router.intents());
     assertEquals(64, router.examples());
     Classifications c = router.route("I want a refund");
     double sum = c.getProbabilities().stream().mapToDouble(Double::doubleValue).sum();
@@ -43,14 +52,15 @@ class IntentRouterTest {
   @Test
   void routesPlainMessagesRightAndConfidently() throws Exception {
     String[][] cases = {
-        {"I still haven't received my order", "delivery"},
-        {"please give me my money back", "refund"},
-        {"how do I reset my password", "account_access"},
-        {"I'd like to stop paying for the premium plan", "cancel_subscription"},
-        {"you billed me twice this month", "billing"},
-        {"my headphones stopped working after a week", "damaged_item"},
-        {"please ship it to my new address", "change_address"},
-        {"get me a human", "human_agent"}};
+      {"I still haven't received my order", "delivery"},
+      {"please give me my money back", "refund"},
+      {"how do I reset my password", "account_access"},
+      {"I'd like to stop paying for the premium plan", "cancel_subscription"},
+      {"you billed me twice this month", "billing"},
+      {"my headphones stopped working after a week", "damaged_item"},
+      {"please ship it to my new address", "change_address"},
+      {"get me a human", "human_agent"}
+    };
     for (String[] c : cases) {
       Classifications.Classification best = best(c[0]);
       assertEquals(c[1], best.getClassName(), c[0]);

@@ -17,9 +17,9 @@ import java.util.regex.Pattern;
  *
  * <p>Attention probabilities: the output of a {@code Softmax} over the last axis whose result
  * (possibly through Dropout, Cast or Identity) feeds a {@code MatMul} — the {@code softmax(QK^T)V}
- * pattern of scaled dot-product attention. The layer number comes from the node name
- * ({@code layer.N}, {@code layers.N}, {@code h.N}, {@code block.N}, {@code blocks.N}) as
- * PyTorch and Hugging Face exports write it, or else from the order of appearance.
+ * pattern of scaled dot-product attention. The layer number comes from the node name ({@code
+ * layer.N}, {@code layers.N}, {@code h.N}, {@code block.N}, {@code blocks.N}) as PyTorch and
+ * Hugging Face exports write it, or else from the order of appearance.
  *
  * <p>Hidden state of layer N: among the tensors produced by layer N's nodes and consumed outside
  * layer N (or a graph output), the one produced last in topological order — the residual stream
@@ -33,9 +33,17 @@ public final class AttentionGraphAnalyzer {
   private static final Pattern LAYER =
       Pattern.compile("(?:^|[/._])(?:layer|layers|h|block|blocks)[._](\\d+)(?:[/._]|$)");
   private static final Set<String> PASS_THROUGH = Set.of("Dropout", "Cast", "Identity");
-  private static final Set<String> FUSED_ATTENTION = Set.of("Attention", "MultiHeadAttention",
-      "GroupQueryAttention", "PackedAttention", "PackedMultiHeadAttention", "DecoderAttention",
-      "DecoderMaskedMultiHeadAttention", "DecoderMaskedSelfAttention", "SparseAttention");
+  private static final Set<String> FUSED_ATTENTION =
+      Set.of(
+          "Attention",
+          "MultiHeadAttention",
+          "GroupQueryAttention",
+          "PackedAttention",
+          "PackedMultiHeadAttention",
+          "DecoderAttention",
+          "DecoderMaskedMultiHeadAttention",
+          "DecoderMaskedSelfAttention",
+          "SparseAttention");
 
   private AttentionGraphAnalyzer() {}
 
@@ -72,13 +80,15 @@ public final class AttentionGraphAnalyzer {
     return feedsMatMul(node.outputs().get(0), consumers, 0);
   }
 
-  private static boolean feedsMatMul(String tensor, Map<String, List<OnnxNode>> consumers,
-      int depth) {
+  private static boolean feedsMatMul(
+      String tensor, Map<String, List<OnnxNode>> consumers, int depth) {
     for (OnnxNode consumer : consumers.getOrDefault(tensor, List.of())) {
       if (consumer.opType().equals("MatMul") && consumer.inputs().indexOf(tensor) == 0) {
         return true;
       }
-      if (depth < 3 && PASS_THROUGH.contains(consumer.opType()) && !consumer.outputs().isEmpty()
+      if (depth < 3
+          && PASS_THROUGH.contains(consumer.opType())
+          && !consumer.outputs().isEmpty()
           && feedsMatMul(consumer.outputs().get(0), consumers, depth + 1)) {
         return true;
       }
@@ -116,8 +126,8 @@ public final class AttentionGraphAnalyzer {
     return sites;
   }
 
-  private static List<CapturePlan.Site> hiddenStateSites(OnnxModel model,
-      Map<String, List<OnnxNode>> consumers) {
+  private static List<CapturePlan.Site> hiddenStateSites(
+      OnnxModel model, Map<String, List<OnnxNode>> consumers) {
     Set<String> graphOutputs = new HashSet<>(model.graphOutputs());
     // Layer -> last tensor (in topological order) that leaves the layer.
     TreeMap<Integer, String> leaving = new TreeMap<>();
@@ -137,8 +147,8 @@ public final class AttentionGraphAnalyzer {
     return sites;
   }
 
-  private static boolean consumedOutsideLayer(String tensor, int layer,
-      Map<String, List<OnnxNode>> consumers) {
+  private static boolean consumedOutsideLayer(
+      String tensor, int layer, Map<String, List<OnnxNode>> consumers) {
     for (OnnxNode consumer : consumers.getOrDefault(tensor, List.of())) {
       if (layerOf(consumer.name()) != layer) {
         return true;

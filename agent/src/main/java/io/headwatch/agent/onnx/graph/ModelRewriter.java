@@ -16,8 +16,8 @@ import java.util.Set;
 public final class ModelRewriter {
   private ModelRewriter() {}
 
-  public static byte[] withExtraOutputs(byte[] model, OnnxModel parsed,
-      Collection<String> extraOutputs) {
+  public static byte[] withExtraOutputs(
+      byte[] model, OnnxModel parsed, Collection<String> extraOutputs) {
     ByteArrayOutputStream appended = new ByteArrayOutputStream();
     Set<String> present = new HashSet<>(parsed.graphOutputs());
     for (String name : extraOutputs) {
@@ -39,8 +39,11 @@ public final class ModelRewriter {
     writeVarint(header, (7 << 3) | ProtoReader.LENGTH_DELIMITED); // ModelProto.graph
     writeVarint(header, newGraphLength);
 
-    long total = (long) parsed.graphTagStart + header.size() + newGraphLength
-        + (model.length - parsed.graphPayloadEnd);
+    long total =
+        (long) parsed.graphTagStart
+            + header.size()
+            + newGraphLength
+            + (model.length - parsed.graphPayloadEnd);
     if (total > Integer.MAX_VALUE - 8) {
       throw new MalformedModelException("rewritten model exceeds 2 GiB");
     }

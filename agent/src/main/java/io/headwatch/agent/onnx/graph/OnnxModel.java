@@ -10,8 +10,8 @@ import java.util.Map;
  * outputs, and where the graph sits in the bytes so that {@link ModelRewriter} can append outputs.
  *
  * <p>Field numbers follow onnx.proto (ModelProto.graph = 7; GraphProto.node = 1, name = 2,
- * initializer = 5, input = 11, output = 12; NodeProto.input = 1, output = 2, name = 3,
- * op_type = 4, attribute = 5, domain = 7; TensorProto.data_location = 14).
+ * initializer = 5, input = 11, output = 12; NodeProto.input = 1, output = 2, name = 3, op_type = 4,
+ * attribute = 5, domain = 7; TensorProto.data_location = 14).
  */
 public final class OnnxModel {
   private final List<OnnxNode> nodes;
@@ -25,9 +25,16 @@ public final class OnnxModel {
   final int graphPayloadStart;
   final int graphPayloadEnd;
 
-  private OnnxModel(List<OnnxNode> nodes, List<String> graphInputs, List<String> graphOutputs,
-      String graphName, String producerName, boolean externalData, int graphTagStart,
-      int graphPayloadStart, int graphPayloadEnd) {
+  private OnnxModel(
+      List<OnnxNode> nodes,
+      List<String> graphInputs,
+      List<String> graphOutputs,
+      String graphName,
+      String producerName,
+      boolean externalData,
+      int graphTagStart,
+      int graphPayloadStart,
+      int graphPayloadEnd) {
     this.nodes = List.copyOf(nodes);
     this.graphInputs = List.copyOf(graphInputs);
     this.graphOutputs = List.copyOf(graphOutputs);
@@ -69,8 +76,8 @@ public final class OnnxModel {
     return parseGraph(model, producer, tagStart, payloadStart, payloadEnd);
   }
 
-  private static OnnxModel parseGraph(byte[] model, String producer, int tagStart, int start,
-      int end) {
+  private static OnnxModel parseGraph(
+      byte[] model, String producer, int tagStart, int start, int end) {
     ProtoReader graph = new ProtoReader(model, start, end - start);
     List<OnnxNode> nodes = new ArrayList<>();
     List<String> inputs = new ArrayList<>();
@@ -215,7 +222,9 @@ public final class OnnxModel {
     return producerName;
   }
 
-  /** Whether some initializer lives in an external data file (then the agent cannot re-create it). */
+  /**
+   * Whether some initializer lives in an external data file (then the agent cannot re-create it).
+   */
   public boolean hasExternalData() {
     return externalData;
   }

@@ -12,7 +12,12 @@ public final class OnnxNode {
   private final List<String> outputs;
   private final Map<String, Long> intAttributes;
 
-  OnnxNode(String name, String opType, String domain, List<String> inputs, List<String> outputs,
+  OnnxNode(
+      String name,
+      String opType,
+      String domain,
+      List<String> inputs,
+      List<String> outputs,
       Map<String, Long> intAttributes) {
     this.name = name;
     this.opType = opType;

@@ -6,8 +6,8 @@ import java.nio.charset.StandardCharsets;
  * A minimal protobuf wire-format reader over a byte array slice.
  *
  * <p>The agent reads ONNX models without the ONNX or protobuf libraries: it needs only a handful of
- * fields (nodes, their inputs/outputs/op types, graph outputs), and bundling protobuf-java would add
- * a megabyte and a version-clash risk to every host application.
+ * fields (nodes, their inputs/outputs/op types, graph outputs), and bundling protobuf-java would
+ * add a megabyte and a version-clash risk to every host application.
  */
 final class ProtoReader {
   static final int VARINT = 0;
@@ -45,7 +45,10 @@ final class ProtoReader {
     return pos;
   }
 
-  /** Reads the next tag and returns it; field number is {@code tag >>> 3}, wire type {@code tag & 7}. */
+  /**
+   * Reads the next tag and returns it; field number is {@code tag >>> 3}, wire type {@code tag &
+   * 7}.
+   */
   int readTag() {
     tagStart = pos;
     long tag = readVarint();
@@ -106,8 +109,11 @@ final class ProtoReader {
     if (limit - pos < 4) {
       throw new MalformedModelException("truncated fixed32");
     }
-    int bits = (buf[pos] & 0xFF) | (buf[pos + 1] & 0xFF) << 8 | (buf[pos + 2] & 0xFF) << 16
-        | (buf[pos + 3] & 0xFF) << 24;
+    int bits =
+        (buf[pos] & 0xFF)
+            | (buf[pos + 1] & 0xFF) << 8
+            | (buf[pos + 2] & 0xFF) << 16
+            | (buf[pos + 3] & 0xFF) << 24;
     pos += 4;
     return Float.intBitsToFloat(bits);
   }

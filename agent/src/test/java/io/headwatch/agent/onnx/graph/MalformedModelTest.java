@@ -21,19 +21,26 @@ class MalformedModelTest {
       String in = l == 0 ? "x" : "h0";
       String p = "/layers." + l + "/attn";
       g.node(new Node(p + "/MatMul", "MatMul").in(in, in).out(p + "/scores"))
-          .node(new Node(p + "/Softmax", "Softmax").in(p + "/scores").out(p + "/probs")
-              .intAttribute("axis", -1))
+          .node(
+              new Node(p + "/Softmax", "Softmax")
+                  .in(p + "/scores")
+                  .out(p + "/probs")
+                  .intAttribute("axis", -1))
           .node(new Node(p + "/Dropout", "Dropout").in(p + "/probs").out(p + "/dropped"))
           .node(new Node(p + "/MatMul_1", "MatMul").in(p + "/dropped", in).out("h" + l));
     }
     g.node(new Node("fused", "Attention").domain("com.microsoft").in("h1").out("z"))
         .initializer("w", false)
-        .input("x", 1, 4, 4).output("h1", 1, 4, 4).output("z", 1, 4, 4);
+        .input("x", 1, 4, 4)
+        .output("h1", 1, 4, 4)
+        .output("z", 1, 4, 4);
     return ProtoWriter.model(g);
   }
 
   private static void assertMalformed(byte[] bytes) {
-    assertThrows(MalformedModelException.class, () -> OnnxModel.parse(bytes),
+    assertThrows(
+        MalformedModelException.class,
+        () -> OnnxModel.parse(bytes),
         () -> "bytes " + Arrays.toString(bytes));
   }
 
@@ -70,8 +77,20 @@ class MalformedModelTest {
     assertMalformed(new byte[] {0x3A, 0x05, 0x01}); // graph of 5 bytes, 1 present
     assertMalformed(new byte[] {0x12, 0x7F, 'a'}); // producer_name of 127 bytes
     // A 10-byte varint length: 2^63 and more must not wrap to a negative int.
-    assertMalformed(new byte[] {0x3A, (byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80,
-        (byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, 0x01});
+    assertMalformed(
+        new byte[] {
+          0x3A,
+          (byte) 0x80,
+          (byte) 0x80,
+          (byte) 0x80,
+          (byte) 0x80,
+          (byte) 0x80,
+          (byte) 0x80,
+          (byte) 0x80,
+          (byte) 0x80,
+          (byte) 0x80,
+          0x01
+        });
     assertMalformed(new byte[] {0x3A, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 0x0F});
     // Inside the graph: a node whose length exceeds the graph.
     assertMalformed(new byte[] {0x3A, 0x02, 0x0A, 0x05});
@@ -177,8 +196,10 @@ class MalformedModelTest {
   @Test
   void nameOnlyOutputsAreRead() {
     // GraphProto with one output whose ValueInfoProto has no name: read as "".
-    byte[] bytes = new ProtoWriter().message(7, new ProtoWriter().message(12, new ProtoWriter()))
-        .toByteArray();
+    byte[] bytes =
+        new ProtoWriter()
+            .message(7, new ProtoWriter().message(12, new ProtoWriter()))
+            .toByteArray();
     assertEquals(List.of(""), OnnxModel.parse(bytes).graphOutputs());
   }
 }

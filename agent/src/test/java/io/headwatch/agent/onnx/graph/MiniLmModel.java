@@ -32,7 +32,8 @@ final class MiniLmModel {
   }
 
   static String hidden(int layer) {
-    return layer == LAYERS - 1 ? "last_hidden_state"
+    return layer == LAYERS - 1
+        ? "last_hidden_state"
         : "/encoder/layer." + layer + "/output/LayerNorm/Add_1_output_0";
   }
 }

@@ -73,15 +73,17 @@ class ModelRewriterTest {
   @Test
   void noExtraOutputsGivesTheSameBytes() {
     assertArrayEquals(original, ModelRewriter.withExtraOutputs(original, parsed, List.of()));
-    assertArrayEquals(original,
-        ModelRewriter.withExtraOutputs(original, parsed, List.of("last_hidden_state")));
+    assertArrayEquals(
+        original, ModelRewriter.withExtraOutputs(original, parsed, List.of("last_hidden_state")));
   }
 
   @Test
   void duplicateExtrasAreAddedOnce() {
-    byte[] twice = ModelRewriter.withExtraOutputs(original, parsed,
-        List.of(MiniLmModel.softmax(0), MiniLmModel.softmax(0)));
-    assertEquals(List.of("last_hidden_state", MiniLmModel.softmax(0)),
+    byte[] twice =
+        ModelRewriter.withExtraOutputs(
+            original, parsed, List.of(MiniLmModel.softmax(0), MiniLmModel.softmax(0)));
+    assertEquals(
+        List.of("last_hidden_state", MiniLmModel.softmax(0)),
         OnnxModel.parse(twice).graphOutputs());
   }
 
@@ -91,11 +93,12 @@ class ModelRewriterTest {
    */
   @Test
   void graphLengthPrefixGrowingByAByte() {
-    ProtoWriter.Graph graph = new ProtoWriter.Graph("g")
-        .node(new ProtoWriter.Node("relu", "Relu").in("x").out("r"))
-        .node(new ProtoWriter.Node("add", "Add").in("r", "r").out("y"))
-        .input("x", 1, 4)
-        .output("y", 1, 4);
+    ProtoWriter.Graph graph =
+        new ProtoWriter.Graph("g")
+            .node(new ProtoWriter.Node("relu", "Relu").in("x").out("r"))
+            .node(new ProtoWriter.Node("add", "Add").in("r", "r").out("y"))
+            .input("x", 1, 4)
+            .output("y", 1, 4);
     byte[] small = ProtoWriter.model(graph);
     int[] g = graphField(small);
     int oldLength = g[2] - g[1];
@@ -118,7 +121,9 @@ class ModelRewriterTest {
     int[] b = graphField(before);
     int[] a = graphField(after);
     assertEquals(b[0], a[0], "graph tag position");
-    assertArrayEquals(Arrays.copyOfRange(before, 0, b[0]), Arrays.copyOfRange(after, 0, a[0]),
+    assertArrayEquals(
+        Arrays.copyOfRange(before, 0, b[0]),
+        Arrays.copyOfRange(after, 0, a[0]),
         "bytes before the graph field");
     assertEquals(0x3A, after[a[0]] & 0xFF, "ModelProto.graph tag (field 7, length-delimited)");
     int oldLength = b[2] - b[1];
@@ -129,18 +134,26 @@ class ModelRewriterTest {
     }
     byte[] appended = expectedAppended.toByteArray();
     assertEquals(oldLength + appended.length, a[2] - a[1], "new graph length");
-    assertArrayEquals(ProtoWriter.varintBytes(oldLength + appended.length),
-        Arrays.copyOfRange(after, a[0] + 1, a[1]), "graph length prefix");
-    assertArrayEquals(Arrays.copyOfRange(before, b[1], b[2]),
-        Arrays.copyOfRange(after, a[1], a[1] + oldLength), "original graph payload");
-    assertArrayEquals(appended, Arrays.copyOfRange(after, a[1] + oldLength, a[2]),
-        "appended outputs");
-    assertArrayEquals(Arrays.copyOfRange(before, b[2], before.length),
-        Arrays.copyOfRange(after, a[2], after.length), "bytes after the graph field");
+    assertArrayEquals(
+        ProtoWriter.varintBytes(oldLength + appended.length),
+        Arrays.copyOfRange(after, a[0] + 1, a[1]),
+        "graph length prefix");
+    assertArrayEquals(
+        Arrays.copyOfRange(before, b[1], b[2]),
+        Arrays.copyOfRange(after, a[1], a[1] + oldLength),
+        "original graph payload");
+    assertArrayEquals(
+        appended, Arrays.copyOfRange(after, a[1] + oldLength, a[2]), "appended outputs");
+    assertArrayEquals(
+        Arrays.copyOfRange(before, b[2], before.length),
+        Arrays.copyOfRange(after, a[2], after.length),
+        "bytes after the graph field");
     assertEquals(before.length + appended.length + (a[1] - a[0]) - (b[1] - b[0]), after.length);
   }
 
-  /** Independent scan of the top-level fields: {tag start, payload start, payload end} of field 7. */
+  /**
+   * Independent scan of the top-level fields: {tag start, payload start, payload end} of field 7.
+   */
   static int[] graphField(byte[] model) {
     int pos = 0;
     int[] found = null;
@@ -160,18 +173,19 @@ class ModelRewriterTest {
         case 5:
           pos += 4;
           break;
-        case 2: {
-          long[] len = varint(model, pos);
-          int start = (int) len[1];
-          pos = start + (int) len[0];
-          if (field == 7) {
-            if (found != null) {
-              throw new AssertionError("two graph fields");
+        case 2:
+          {
+            long[] len = varint(model, pos);
+            int start = (int) len[1];
+            pos = start + (int) len[0];
+            if (field == 7) {
+              if (found != null) {
+                throw new AssertionError("two graph fields");
+              }
+              found = new int[] {tagStart, start, pos};
             }
-            found = new int[] {tagStart, start, pos};
+            break;
           }
-          break;
-        }
         default:
           throw new AssertionError("wire type " + wire + " at " + tagStart);
       }
@@ -209,8 +223,9 @@ class ModelRewriterTest {
       try (OnnxTensor idT = longs(env, ids);
           OnnxTensor maskT = longs(env, new long[] {1, 1, 1, 1});
           OnnxTensor typeT = longs(env, new long[n]);
-          OrtSession.Result result = plain.run(
-              Map.of("input_ids", idT, "attention_mask", maskT, "token_type_ids", typeT))) {
+          OrtSession.Result result =
+              plain.run(
+                  Map.of("input_ids", idT, "attention_mask", maskT, "token_type_ids", typeT))) {
         expected = floats(((OnnxTensor) result.get(0)).getFloatBuffer());
       }
       assertEquals(n * 384, expected.length);
@@ -218,14 +233,16 @@ class ModelRewriterTest {
       try (OnnxTensor idT = longs(env, ids);
           OnnxTensor maskT = longs(env, new long[] {1, 1, 1, 1});
           OnnxTensor typeT = longs(env, new long[n]);
-          OrtSession.Result result = capture.run(
-              Map.of("input_ids", idT, "attention_mask", maskT, "token_type_ids", typeT))) {
+          OrtSession.Result result =
+              capture.run(
+                  Map.of("input_ids", idT, "attention_mask", maskT, "token_type_ids", typeT))) {
         assertEquals(expectedOutputs().size(), result.size());
-        float[] actual = floats(
-            ((OnnxTensor) result.get("last_hidden_state").orElseThrow()).getFloatBuffer());
+        float[] actual =
+            floats(((OnnxTensor) result.get("last_hidden_state").orElseThrow()).getFloatBuffer());
         assertEquals(expected.length, actual.length);
         for (int i = 0; i < expected.length; i++) {
-          assertTrue(Math.abs(expected[i] - actual[i]) <= 1e-5,
+          assertTrue(
+              Math.abs(expected[i] - actual[i]) <= 1e-5,
               "last_hidden_state[" + i + "]: " + expected[i] + " vs " + actual[i]);
         }
         for (int l = 0; l < MiniLmModel.LAYERS; l++) {

@@ -103,8 +103,11 @@ public final class ProtoWriter {
 
     /** AttributeProto with a float (f = 2, type FLOAT = 1): must be ignored by an int reader. */
     public Node floatAttribute(String attrName, float value) {
-      attributes.add(new ProtoWriter().string(1, attrName).fixed32(2, Float.floatToIntBits(value))
-          .varint(20, 1));
+      attributes.add(
+          new ProtoWriter()
+              .string(1, attrName)
+              .fixed32(2, Float.floatToIntBits(value))
+              .varint(20, 1));
       return this;
     }
 
@@ -169,8 +172,8 @@ public final class ProtoWriter {
     }
 
     /**
-     * A float TensorProto initializer (dims = 1, data_type = 2 (FLOAT = 1), name = 8,
-     * data_location = 14) — with {@code external} the data location is EXTERNAL (1).
+     * A float TensorProto initializer (dims = 1, data_type = 2 (FLOAT = 1), name = 8, data_location
+     * = 14) — with {@code external} the data location is EXTERNAL (1).
      */
     public Graph initializer(String tensorName, boolean external) {
       ProtoWriter t = new ProtoWriter().varint(1, 1).varint(2, 1).string(8, tensorName);
@@ -204,9 +207,9 @@ public final class ProtoWriter {
   }
 
   /**
-   * ModelProto: ir_version = 1, producer_name = 2, graph = 7, opset_import = 8
-   * (OperatorSetIdProto: domain = 1, version = 2). Fields around the graph on both sides, as
-   * exporters write them (opset_import follows the graph).
+   * ModelProto: ir_version = 1, producer_name = 2, graph = 7, opset_import = 8 (OperatorSetIdProto:
+   * domain = 1, version = 2). Fields around the graph on both sides, as exporters write them
+   * (opset_import follows the graph).
    */
   public static byte[] model(Graph graph) {
     return new ProtoWriter()

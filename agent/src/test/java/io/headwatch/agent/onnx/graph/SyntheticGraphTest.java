@@ -32,19 +32,27 @@ class SyntheticGraphTest {
   /** scores = MatMul(q, k); p = Softmax(scores); ctx = MatMul(p, v), with the given names. */
   private static Graph attentionBlock(Graph g, String prefix, String in, String out) {
     return g.node(new Node(prefix + "/MatMul", "MatMul").in(in, in).out(prefix + "/scores"))
-        .node(new Node(prefix + "/Softmax", "Softmax").in(prefix + "/scores")
-            .out(prefix + "/probs").intAttribute("axis", -1))
+        .node(
+            new Node(prefix + "/Softmax", "Softmax")
+                .in(prefix + "/scores")
+                .out(prefix + "/probs")
+                .intAttribute("axis", -1))
         .node(new Node(prefix + "/MatMul_1", "MatMul").in(prefix + "/probs", in).out(out));
   }
 
   @Test
   void parsesNodesInputsOutputsAndAttributes() {
-    Graph g = new Graph("parsed")
-        .node(new Node("n0", "Softmax").in("a").out("b").intAttribute("axis", -1)
-            .floatAttribute("alpha", 0.5f))
-        .node(new Node("n1", "Attention").in("b", "w").out("c").domain("com.microsoft"))
-        .input("a", 1, 4)
-        .output("c", 1, 4);
+    Graph g =
+        new Graph("parsed")
+            .node(
+                new Node("n0", "Softmax")
+                    .in("a")
+                    .out("b")
+                    .intAttribute("axis", -1)
+                    .floatAttribute("alpha", 0.5f))
+            .node(new Node("n1", "Attention").in("b", "w").out("c").domain("com.microsoft"))
+            .input("a", 1, 4)
+            .output("c", 1, 4);
     OnnxModel model = OnnxModel.parse(ProtoWriter.model(g));
     assertEquals("parsed", model.graphName());
     assertEquals("headwatch-test", model.producerName());
@@ -67,18 +75,30 @@ class SyntheticGraphTest {
 
   @Test
   void externalInitializerIsReported() {
-    Graph inline = new Graph("g").node(new Node("r", "Relu").in("x").out("y"))
-        .initializer("w", false).input("x", 1).output("y", 1);
-    Graph external = new Graph("g").node(new Node("r", "Relu").in("x").out("y"))
-        .initializer("w", false).initializer("big", true).input("x", 1).output("y", 1);
+    Graph inline =
+        new Graph("g")
+            .node(new Node("r", "Relu").in("x").out("y"))
+            .initializer("w", false)
+            .input("x", 1)
+            .output("y", 1);
+    Graph external =
+        new Graph("g")
+            .node(new Node("r", "Relu").in("x").out("y"))
+            .initializer("w", false)
+            .initializer("big", true)
+            .input("x", 1)
+            .output("y", 1);
     assertFalse(OnnxModel.parse(ProtoWriter.model(inline)).hasExternalData());
     assertTrue(OnnxModel.parse(ProtoWriter.model(external)).hasExternalData());
   }
 
   @Test
   void softmaxFeedingMatMulIsAttention() {
-    CapturePlan plan = analyze(attentionBlock(new Graph("g"), "attn", "x", "y")
-        .input("x", 1, 4, 4).output("y", 1, 4, 4));
+    CapturePlan plan =
+        analyze(
+            attentionBlock(new Graph("g"), "attn", "x", "y")
+                .input("x", 1, 4, 4)
+                .output("y", 1, 4, 4));
     assertEquals(List.of("0:attn/probs"), attentionTensors(plan));
     assertEquals(0, plan.fusedAttentionNodes());
   }
@@ -86,99 +106,148 @@ class SyntheticGraphTest {
   @Test
   void softmaxNotFollowedByMatMulIsNotAttention() {
     // A classifier head: logits -> Softmax -> graph output.
-    CapturePlan plan = analyze(new Graph("g")
-        .node(new Node("classifier/Gemm", "Gemm").in("x", "w", "b").out("logits"))
-        .node(new Node("classifier/Softmax", "Softmax").in("logits").out("probabilities")
-            .intAttribute("axis", -1))
-        .input("x", 1, 4).output("probabilities", 1, 2));
+    CapturePlan plan =
+        analyze(
+            new Graph("g")
+                .node(new Node("classifier/Gemm", "Gemm").in("x", "w", "b").out("logits"))
+                .node(
+                    new Node("classifier/Softmax", "Softmax")
+                        .in("logits")
+                        .out("probabilities")
+                        .intAttribute("axis", -1))
+                .input("x", 1, 4)
+                .output("probabilities", 1, 2));
     assertTrue(plan.attention().isEmpty(), attentionTensors(plan).toString());
     assertTrue(plan.isEmpty());
     // Softmax followed by Add then MatMul: Add is not a pass-through.
-    CapturePlan viaAdd = analyze(new Graph("g")
-        .node(new Node("s", "Softmax").in("x").out("p"))
-        .node(new Node("a", "Add").in("p", "p").out("q"))
-        .node(new Node("m", "MatMul").in("q", "x").out("y"))
-        .input("x", 1, 4, 4).output("y", 1, 4, 4));
+    CapturePlan viaAdd =
+        analyze(
+            new Graph("g")
+                .node(new Node("s", "Softmax").in("x").out("p"))
+                .node(new Node("a", "Add").in("p", "p").out("q"))
+                .node(new Node("m", "MatMul").in("q", "x").out("y"))
+                .input("x", 1, 4, 4)
+                .output("y", 1, 4, 4));
     assertTrue(viaAdd.attention().isEmpty(), attentionTensors(viaAdd).toString());
   }
 
   @Test
   void softmaxAsSecondMatMulOperandIsNotAttention() {
-    CapturePlan plan = analyze(new Graph("g")
-        .node(new Node("s", "Softmax").in("x").out("p"))
-        .node(new Node("m", "MatMul").in("x", "p").out("y"))
-        .input("x", 1, 4, 4).output("y", 1, 4, 4));
+    CapturePlan plan =
+        analyze(
+            new Graph("g")
+                .node(new Node("s", "Softmax").in("x").out("p"))
+                .node(new Node("m", "MatMul").in("x", "p").out("y"))
+                .input("x", 1, 4, 4)
+                .output("y", 1, 4, 4));
     assertTrue(plan.attention().isEmpty(), attentionTensors(plan).toString());
   }
 
   @Test
   void softmaxThroughDropoutToMatMulIsAttention() {
-    CapturePlan plan = analyze(new Graph("g")
-        .node(new Node("attn/MatMul", "MatMul").in("q", "k").out("scores"))
-        .node(new Node("attn/Softmax", "Softmax").in("scores").out("probs"))
-        .node(new Node("attn/Dropout", "Dropout").in("probs").out("dropped", "mask"))
-        .node(new Node("attn/MatMul_1", "MatMul").in("dropped", "v").out("ctx"))
-        .input("q", 1, 4, 4).input("k", 1, 4, 4).input("v", 1, 4, 4).output("ctx", 1, 4, 4));
+    CapturePlan plan =
+        analyze(
+            new Graph("g")
+                .node(new Node("attn/MatMul", "MatMul").in("q", "k").out("scores"))
+                .node(new Node("attn/Softmax", "Softmax").in("scores").out("probs"))
+                .node(new Node("attn/Dropout", "Dropout").in("probs").out("dropped", "mask"))
+                .node(new Node("attn/MatMul_1", "MatMul").in("dropped", "v").out("ctx"))
+                .input("q", 1, 4, 4)
+                .input("k", 1, 4, 4)
+                .input("v", 1, 4, 4)
+                .output("ctx", 1, 4, 4));
     assertEquals(List.of("0:probs"), attentionTensors(plan));
   }
 
   @Test
   void softmaxThroughCastAndIdentityToMatMulIsAttention() {
-    CapturePlan plan = analyze(new Graph("g")
-        .node(new Node("s", "Softmax").in("scores").out("probs"))
-        .node(new Node("c", "Cast").in("probs").out("cast").intAttribute("to", 1))
-        .node(new Node("i", "Identity").in("cast").out("same"))
-        .node(new Node("m", "MatMul").in("same", "v").out("ctx"))
-        .input("scores", 1, 4, 4).input("v", 1, 4, 4).output("ctx", 1, 4, 4));
+    CapturePlan plan =
+        analyze(
+            new Graph("g")
+                .node(new Node("s", "Softmax").in("scores").out("probs"))
+                .node(new Node("c", "Cast").in("probs").out("cast").intAttribute("to", 1))
+                .node(new Node("i", "Identity").in("cast").out("same"))
+                .node(new Node("m", "MatMul").in("same", "v").out("ctx"))
+                .input("scores", 1, 4, 4)
+                .input("v", 1, 4, 4)
+                .output("ctx", 1, 4, 4));
     assertEquals(List.of("0:probs"), attentionTensors(plan));
   }
 
   @Test
   void softmaxAxisDecides() {
     for (long axis : new long[] {1, 0, 2, -2}) {
-      CapturePlan plan = analyze(new Graph("g")
-          .node(new Node("s", "Softmax").in("x").out("p").intAttribute("axis", axis))
-          .node(new Node("m", "MatMul").in("p", "x").out("y"))
-          .input("x", 1, 4, 4, 4).output("y", 1, 4, 4, 4));
+      CapturePlan plan =
+          analyze(
+              new Graph("g")
+                  .node(new Node("s", "Softmax").in("x").out("p").intAttribute("axis", axis))
+                  .node(new Node("m", "MatMul").in("p", "x").out("y"))
+                  .input("x", 1, 4, 4, 4)
+                  .output("y", 1, 4, 4, 4));
       assertTrue(plan.attention().isEmpty(), "axis " + axis + ": " + attentionTensors(plan));
     }
     for (long axis : new long[] {-1, 3}) {
-      CapturePlan plan = analyze(new Graph("g")
-          .node(new Node("s", "Softmax").in("x").out("p").intAttribute("axis", axis))
-          .node(new Node("m", "MatMul").in("p", "x").out("y"))
-          .input("x", 1, 4, 4, 4).output("y", 1, 4, 4, 4));
+      CapturePlan plan =
+          analyze(
+              new Graph("g")
+                  .node(new Node("s", "Softmax").in("x").out("p").intAttribute("axis", axis))
+                  .node(new Node("m", "MatMul").in("p", "x").out("y"))
+                  .input("x", 1, 4, 4, 4)
+                  .output("y", 1, 4, 4, 4));
       assertEquals(List.of("0:p"), attentionTensors(plan), "axis " + axis);
     }
   }
 
   @Test
   void softmaxInAnotherDomainIsNotAttention() {
-    CapturePlan plan = analyze(new Graph("g")
-        .node(new Node("s", "Softmax").domain("com.example").in("x").out("p"))
-        .node(new Node("m", "MatMul").in("p", "x").out("y"))
-        .input("x", 1, 4, 4).output("y", 1, 4, 4));
+    CapturePlan plan =
+        analyze(
+            new Graph("g")
+                .node(new Node("s", "Softmax").domain("com.example").in("x").out("p"))
+                .node(new Node("m", "MatMul").in("p", "x").out("y"))
+                .input("x", 1, 4, 4)
+                .output("y", 1, 4, 4));
     assertTrue(plan.attention().isEmpty());
-    CapturePlan onnxDomain = analyze(new Graph("g")
-        .node(new Node("s", "Softmax").domain("ai.onnx").in("x").out("p"))
-        .node(new Node("m", "MatMul").in("p", "x").out("y"))
-        .input("x", 1, 4, 4).output("y", 1, 4, 4));
+    CapturePlan onnxDomain =
+        analyze(
+            new Graph("g")
+                .node(new Node("s", "Softmax").domain("ai.onnx").in("x").out("p"))
+                .node(new Node("m", "MatMul").in("p", "x").out("y"))
+                .input("x", 1, 4, 4)
+                .output("y", 1, 4, 4));
     assertEquals(List.of("0:p"), attentionTensors(onnxDomain));
   }
 
   @Test
   void fusedAttentionIsCountedNotCaptured() {
-    CapturePlan plan = analyze(new Graph("g")
-        .node(new Node("/layers.0/attn/Attention", "Attention").domain("com.microsoft")
-            .in("x", "w", "b").out("a0").intAttribute("num_heads", 12))
-        .node(new Node("/layers.1/attn/MultiHeadAttention", "MultiHeadAttention")
-            .domain("com.microsoft").in("a0", "a0", "a0").out("a1"))
-        .input("x", 1, 4, 8).output("a1", 1, 4, 8));
+    CapturePlan plan =
+        analyze(
+            new Graph("g")
+                .node(
+                    new Node("/layers.0/attn/Attention", "Attention")
+                        .domain("com.microsoft")
+                        .in("x", "w", "b")
+                        .out("a0")
+                        .intAttribute("num_heads", 12))
+                .node(
+                    new Node("/layers.1/attn/MultiHeadAttention", "MultiHeadAttention")
+                        .domain("com.microsoft")
+                        .in("a0", "a0", "a0")
+                        .out("a1"))
+                .input("x", 1, 4, 8)
+                .output("a1", 1, 4, 8));
     assertEquals(2, plan.fusedAttentionNodes());
     assertTrue(plan.attention().isEmpty());
-    CapturePlan one = analyze(new Graph("g")
-        .node(new Node("Attention_0", "Attention").domain("com.microsoft").in("x", "w", "b")
-            .out("y"))
-        .input("x", 1, 4, 8).output("y", 1, 4, 8));
+    CapturePlan one =
+        analyze(
+            new Graph("g")
+                .node(
+                    new Node("Attention_0", "Attention")
+                        .domain("com.microsoft")
+                        .in("x", "w", "b")
+                        .out("y"))
+                .input("x", 1, 4, 8)
+                .output("y", 1, 4, 8));
     assertEquals(1, one.fusedAttentionNodes());
     assertTrue(one.isEmpty());
   }
@@ -204,7 +273,8 @@ class SyntheticGraphTest {
     attentionBlock(g, "model/layers.3/attn", "x", "y3");
     attentionBlock(g, "model/layers.1/attn", "y3", "y1");
     g.input("x", 1, 4, 4).output("y1", 1, 4, 4);
-    assertEquals(List.of("1:model/layers.1/attn/probs", "3:model/layers.3/attn/probs"),
+    assertEquals(
+        List.of("1:model/layers.1/attn/probs", "3:model/layers.3/attn/probs"),
         attentionTensors(analyze(g)));
 
     Graph gpt = new Graph("g");
@@ -220,7 +290,8 @@ class SyntheticGraphTest {
     attentionBlock(g, "attn_b", "y0", "y1");
     attentionBlock(g, "attn_c", "y1", "y2");
     g.input("x", 1, 4, 4).output("y2", 1, 4, 4);
-    assertEquals(List.of("0:attn_a/probs", "1:attn_b/probs", "2:attn_c/probs"),
+    assertEquals(
+        List.of("0:attn_a/probs", "1:attn_b/probs", "2:attn_c/probs"),
         attentionTensors(analyze(g)));
   }
 
@@ -230,8 +301,8 @@ class SyntheticGraphTest {
     attentionBlock(g, "/layers.5/attn", "x", "y0");
     attentionBlock(g, "attn_extra", "y0", "y1");
     g.input("x", 1, 4, 4).output("y1", 1, 4, 4);
-    assertEquals(List.of("0:/layers.5/attn/probs", "1:attn_extra/probs"),
-        attentionTensors(analyze(g)));
+    assertEquals(
+        List.of("0:/layers.5/attn/probs", "1:attn_extra/probs"), attentionTensors(analyze(g)));
   }
 
   @Test
@@ -241,8 +312,12 @@ class SyntheticGraphTest {
     attentionBlock(g, "/layers.0/cross_attn", "y0", "y1");
     attentionBlock(g, "/layers.1/self_attn", "y1", "y2");
     g.input("x", 1, 4, 4).output("y2", 1, 4, 4);
-    assertEquals(List.of("0:/layers.0/self_attn/probs", "1:/layers.0/cross_attn/probs",
-        "2:/layers.1/self_attn/probs"), attentionTensors(analyze(g)));
+    assertEquals(
+        List.of(
+            "0:/layers.0/self_attn/probs",
+            "1:/layers.0/cross_attn/probs",
+            "2:/layers.1/self_attn/probs"),
+        attentionTensors(analyze(g)));
   }
 
   /**
@@ -251,33 +326,39 @@ class SyntheticGraphTest {
    */
   @Test
   void hiddenStatesLeaveEachLayer() {
-    Graph g = new Graph("g")
-        .node(new Node("/embeddings/Add", "Add").in("x", "pos").out("emb"));
+    Graph g = new Graph("g").node(new Node("/embeddings/Add", "Add").in("x", "pos").out("emb"));
     for (int l = 0; l < 2; l++) {
       String in = l == 0 ? "emb" : "h0";
       String p = "/layers." + l;
       attentionBlock(g, p + "/attn", in, p + "/ctx");
       g.node(new Node(p + "/Add", "Add").in(p + "/ctx", in).out(p + "/res"))
-          .node(new Node(p + "/LayerNorm", "LayerNormalization").in(p + "/res", "gamma")
-              .out("h" + l));
+          .node(
+              new Node(p + "/LayerNorm", "LayerNormalization")
+                  .in(p + "/res", "gamma")
+                  .out("h" + l));
     }
     g.node(new Node("/pooler/ReduceMean", "ReduceMean").in("h1").out("pooled"))
-        .input("x", 1, 4, 8).input("pos", 1, 4, 8)
-        .output("h1", 1, 4, 8).output("pooled", 1, 8);
+        .input("x", 1, 4, 8)
+        .input("pos", 1, 4, 8)
+        .output("h1", 1, 4, 8)
+        .output("pooled", 1, 8);
     CapturePlan plan = analyze(g);
-    assertEquals(List.of("0:/layers.0/attn/probs", "1:/layers.1/attn/probs"),
-        attentionTensors(plan));
+    assertEquals(
+        List.of("0:/layers.0/attn/probs", "1:/layers.1/attn/probs"), attentionTensors(plan));
     assertEquals(List.of("0:h0", "1:h1"), hiddenTensors(plan));
-    assertEquals(List.of("/layers.0/attn/probs", "/layers.1/attn/probs", "h0", "h1"),
-        plan.tensorNames());
+    assertEquals(
+        List.of("/layers.0/attn/probs", "/layers.1/attn/probs", "h0", "h1"), plan.tensorNames());
   }
 
   @Test
   void graphWithoutAttentionOrLayersGivesAnEmptyPlan() {
-    CapturePlan plan = analyze(new Graph("g")
-        .node(new Node("relu", "Relu").in("x").out("r"))
-        .node(new Node("add", "Add").in("r", "r").out("y"))
-        .input("x", 1, 4).output("y", 1, 4));
+    CapturePlan plan =
+        analyze(
+            new Graph("g")
+                .node(new Node("relu", "Relu").in("x").out("r"))
+                .node(new Node("add", "Add").in("r", "r").out("y"))
+                .input("x", 1, 4)
+                .output("y", 1, 4));
     assertTrue(plan.isEmpty());
     assertEquals(0, plan.fusedAttentionNodes());
     assertEquals(List.of(), plan.tensorNames());
