@@ -109,10 +109,7 @@ class BesideOpenTelemetryAgentIT {
   }
 
   private static Map<String, String> environment(OtlpReceiver receiver, String service) {
-    Map<String, String> env = ChildJvm.otlpEnvironment(receiver, service);
-    // Generous: a loaded machine must delay the exit, not lose the captures in flight.
-    env.put("HEADWATCH_SHUTDOWN_TIMEOUT_MS", "60000");
-    return env;
+    return ChildJvm.otlpEnvironment(receiver, service);
   }
 
   private static int runs() {
