@@ -1,6 +1,7 @@
-package io.headwatch.agent.inference;
+package io.headwatch.agent.instrumentation;
 
 import io.headwatch.agent.export.ModelTelemetry;
+import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import java.util.ArrayList;
@@ -9,8 +10,8 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * The inference a thread is running right now, as seen by a framework-level hook (a DJL {@code
- * Predictor.batchPredict}). Lower-level hooks that run inside it — the tokenizer, the ONNX Runtime
+ * The prediction a thread is running right now, as a framework-level hook (DJL's {@code
+ * Predictor.batchPredict}) opened it. Hooks that run inside it — the tokenizer, the ONNX Runtime
  * session DJL's OnnxRuntime engine calls, DJL's attention blocks — contribute to this one record
  * instead of making their own: one prediction is one span, one duration, one set of token counts,
  * and at most one capture of attention.
@@ -19,7 +20,7 @@ import java.util.List;
  * statistics worker is copied first. Everything it keeps is bounded ({@link #MAX_SEQUENCES}
  * sequences, {@link #MAX_TOKENS_KEPT} token texts per sequence).
  */
-public final class InferenceScope {
+public final class PredictionScope {
   /** Sequences whose tokenizer facts one scope keeps; further ones are counted, not kept. */
   public static final int MAX_SEQUENCES = 1024;
 
@@ -29,9 +30,9 @@ public final class InferenceScope {
   /** Characters kept per token text. */
   public static final int MAX_TOKEN_CHARS = 64;
 
-  private static final ThreadLocal<InferenceScope> CURRENT = new ThreadLocal<>();
+  private static final ThreadLocal<PredictionScope> CURRENT = new ThreadLocal<>();
 
-  private final ModelTelemetry telemetry;
+  private final ModelTelemetry model;
   private final Span span;
   private final boolean sampled;
   private final long startNanos;
@@ -48,26 +49,30 @@ public final class InferenceScope {
   private boolean attentionClaimed;
   private DeferredCapture deferred;
   private long overheadNanos;
+  private Object engineState;
 
   /**
-   * A capture an engine hook prepared inside this inference (its inputs already copied), handed to
-   * the statistics worker when the inference ends, with what only the end knows (the classifier's
-   * output per sequence).
+   * A capture an engine hook prepared inside this prediction, handed to the statistics worker when
+   * the prediction ends, with what only the end knows (the classifier's output per sequence).
    */
   public interface DeferredCapture {
-    /** Queues the capture; {@code extras} (per sequence, may be null) go into its snapshots. */
-    void submit(io.opentelemetry.api.common.Attributes[] extras);
+    /**
+     * Queues the capture; {@code extras} (per sequence, may be null) go into its snapshots.
+     *
+     * @return null when queued, else why it was dropped
+     */
+    String submit(Attributes[] extras);
   }
 
-  private InferenceScope(
-      ModelTelemetry telemetry,
+  private PredictionScope(
+      ModelTelemetry model,
       Span span,
       boolean sampled,
       long startNanos,
       long startEpochNanos,
       int batchSize,
       int tokenTextSequences) {
-    this.telemetry = telemetry;
+    this.model = model;
     this.span = span;
     this.sampled = sampled;
     this.startNanos = startNanos;
@@ -77,7 +82,7 @@ public final class InferenceScope {
   }
 
   /** The scope open on this thread, or null. */
-  public static InferenceScope current() {
+  public static PredictionScope current() {
     return CURRENT.get();
   }
 
@@ -87,17 +92,17 @@ public final class InferenceScope {
    * @param tokenTextSequences how many sequences' token texts to keep for snapshots (0 = token
    *     capture off)
    */
-  public static InferenceScope open(
-      ModelTelemetry telemetry,
+  public static PredictionScope open(
+      ModelTelemetry model,
       Span span,
       boolean sampled,
       long startNanos,
       long startEpochNanos,
       int batchSize,
       int tokenTextSequences) {
-    InferenceScope scope =
-        new InferenceScope(
-            telemetry, span, sampled, startNanos, startEpochNanos, batchSize, tokenTextSequences);
+    PredictionScope scope =
+        new PredictionScope(
+            model, span, sampled, startNanos, startEpochNanos, batchSize, tokenTextSequences);
     CURRENT.set(scope);
     return scope;
   }
@@ -109,8 +114,8 @@ public final class InferenceScope {
     }
   }
 
-  public ModelTelemetry telemetry() {
-    return telemetry;
+  public ModelTelemetry model() {
+    return model;
   }
 
   public Span span() {
@@ -135,6 +140,28 @@ public final class InferenceScope {
 
   public int batchSize() {
     return batchSize;
+  }
+
+  /** How many sequences' token texts this scope keeps (0 = token capture off). */
+  public int tokenTextSequences() {
+    return tokenTextSequences;
+  }
+
+  /**
+   * State an engine keeps for this prediction (DJL's forward-pass bookkeeping), created on first
+   * use; one engine per scope.
+   */
+  @SuppressWarnings("unchecked")
+  public <T> T engineState(Class<T> type, java.util.function.Supplier<T> create) {
+    if (!type.isInstance(engineState)) {
+      engineState = create.get();
+    }
+    return (T) engineState;
+  }
+
+  /** The engine state if one of this type exists, else null. */
+  public <T> T engineStateIfPresent(Class<T> type) {
+    return type.isInstance(engineState) ? type.cast(engineState) : null;
   }
 
   /** Adds what the tokenizer produced for one sequence; {@code tokens} may be null. */
@@ -165,11 +192,6 @@ public final class InferenceScope {
       tokenTexts.add(Collections.unmodifiableList(kept));
     }
     sequences++;
-  }
-
-  /** Whether the tokenizer reported any sequence inside this scope. */
-  public boolean hasTokenizerFacts() {
-    return sequences > 0;
   }
 
   /** Number of sequences the tokenizer reported (at most {@link #MAX_SEQUENCES}). */
@@ -206,9 +228,9 @@ public final class InferenceScope {
   }
 
   /**
-   * Claims the one attention capture this inference gets: true for the first caller (an engine call
-   * or a block hook), false after. One prediction that calls its engine several times is captured
-   * once.
+   * Claims the one attention capture this prediction gets: true for the first caller (an engine
+   * call or a block hook), false after. One prediction that calls its engine several times is
+   * captured once.
    */
   public boolean claimAttention() {
     if (attentionClaimed) {
@@ -222,22 +244,22 @@ public final class InferenceScope {
     return attentionClaimed;
   }
 
-  /** Adds time a nested hook spent on this thread for this inference. */
+  /** Adds time a nested hook spent on this thread for this prediction. */
   public void addOverhead(long nanos) {
     overheadNanos += nanos;
   }
 
-  /** Time nested hooks spent on this thread for this inference. */
+  /** Time nested hooks spent on this thread for this prediction. */
   public long overheadNanos() {
     return overheadNanos;
   }
 
-  /** Keeps a capture to queue when the inference ends (one: the holder of the attention claim). */
+  /** Keeps a capture to queue when the prediction ends (one: the holder of the attention claim). */
   public void defer(DeferredCapture capture) {
     this.deferred = capture;
   }
 
-  /** The deferred capture, or null; the owner of the scope submits it when the inference ends. */
+  /** The deferred capture, or null; the owner of the scope submits it when the prediction ends. */
   public DeferredCapture deferred() {
     return deferred;
   }

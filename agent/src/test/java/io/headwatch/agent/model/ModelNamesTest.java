@@ -1,4 +1,4 @@
-package io.headwatch.agent.onnx;
+package io.headwatch.agent.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -10,7 +10,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Model and operation names derived when none is configured. */
-class ModelNamingTest {
+class ModelNamesTest {
   private static final String HASH_NAME = "onnx-[0-9a-f]{8}";
 
   private static byte[] modelBytes(String graphName, String outputName) {
@@ -22,7 +22,7 @@ class ModelNamingTest {
   }
 
   private static String nameFromBytes(byte[] bytes) {
-    return ModelNaming.modelName("", null, OnnxModel.parse(bytes), bytes);
+    return ModelNames.onnxModel("", null, OnnxModel.parse(bytes).graphName(), bytes);
   }
 
   @Test
@@ -30,25 +30,27 @@ class ModelNamingTest {
     byte[] bytes = modelBytes("sentiment", "logits");
     assertEquals(
         "my-model",
-        ModelNaming.modelName("my-model", "/models/other.onnx", OnnxModel.parse(bytes), bytes));
-    assertEquals("my-model", ModelNaming.modelName("my-model", null, null, null));
+        ModelNames.onnxModel(
+            "my-model", "/models/other.onnx", OnnxModel.parse(bytes).graphName(), bytes));
+    assertEquals("my-model", ModelNames.onnxModel("my-model", null, null, null));
   }
 
   @Test
   void fileStemSanitized() {
-    assertEquals("My_Model.v2", ModelNaming.modelName("", "/models/My Model.v2.onnx", null, null));
+    assertEquals("My_Model.v2", ModelNames.onnxModel("", "/models/My Model.v2.onnx", null, null));
     assertEquals(
-        "all-minilm-l6-v2",
-        ModelNaming.modelName("", "/opt/app/all-minilm-l6-v2.onnx", null, null));
-    assertEquals("model", ModelNaming.modelName("", "relative/dir/model.onnx", null, null));
-    assertEquals("noext", ModelNaming.modelName("", "/models/noext", null, null));
-    assertEquals("a_b_c_", ModelNaming.modelName("", "/m/a\"b<c>.onnx", null, null));
+        "all-minilm-l6-v2", ModelNames.onnxModel("", "/opt/app/all-minilm-l6-v2.onnx", null, null));
+    assertEquals("model", ModelNames.onnxModel("", "relative/dir/model.onnx", null, null));
+    assertEquals("noext", ModelNames.onnxModel("", "/models/noext", null, null));
+    assertEquals("a_b_c_", ModelNames.onnxModel("", "/m/a\"b<c>.onnx", null, null));
   }
 
   @Test
   void pathWinsOverGraphName() {
     byte[] bytes = modelBytes("sentiment", "logits");
-    assertEquals("file", ModelNaming.modelName("", "/m/file.onnx", OnnxModel.parse(bytes), bytes));
+    assertEquals(
+        "file",
+        ModelNames.onnxModel("", "/m/file.onnx", OnnxModel.parse(bytes).graphName(), bytes));
   }
 
   @Test
@@ -78,43 +80,43 @@ class ModelNamingTest {
     assertNotEquals(nameA, nameFromBytes(b));
     assertNotEquals(nameA, nameFromBytes(c));
     // Without a parsed graph (unreadable model) the hash still names the bytes.
-    assertEquals(nameA, ModelNaming.modelName("", null, null, a));
+    assertEquals(nameA, ModelNames.onnxModel("", null, null, a));
     byte[] flipped = a.clone();
     flipped[flipped.length - 1] ^= 1;
-    String other = ModelNaming.modelName("", null, null, flipped);
+    String other = ModelNames.onnxModel("", null, null, flipped);
     assertTrue(other.matches(HASH_NAME), other);
     assertNotEquals(nameA, other);
   }
 
   @Test
   void nothingKnownGivesAFixedName() {
-    assertEquals("onnx-model", ModelNaming.modelName("", null, null, null));
+    assertEquals("onnx-model", ModelNames.onnxModel("", null, null, null));
   }
 
   @Test
   void sanitizeBoundsAndReplaces() {
-    assertEquals("a_b", ModelNaming.sanitize("a b"));
-    assertEquals("x-y_z.1", ModelNaming.sanitize("x-y_z.1"));
-    assertEquals(96, ModelNaming.sanitize("n".repeat(500)).length());
-    assertEquals("onnx-model", ModelNaming.sanitize(""));
-    assertEquals("a__b", ModelNaming.sanitize("a\n\tb"));
+    assertEquals("a_b", ModelNames.sanitize("a b", "onnx-model"));
+    assertEquals("x-y_z.1", ModelNames.sanitize("x-y_z.1", "onnx-model"));
+    assertEquals(96, ModelNames.sanitize("n".repeat(500), "onnx-model").length());
+    assertEquals("onnx-model", ModelNames.sanitize("", "onnx-model"));
+    assertEquals("a__b", ModelNames.sanitize("a\n\tb", "onnx-model"));
   }
 
   @Test
   void operationFromOutputNames() {
-    assertEquals("classification", ModelNaming.operationName("", List.of("logits")));
-    assertEquals("classification", ModelNaming.operationName("", List.of("probabilities")));
-    assertEquals("embeddings", ModelNaming.operationName("", List.of("last_hidden_state")));
-    assertEquals("embeddings", ModelNaming.operationName("", List.of("sentence_embedding")));
-    assertEquals("inference", ModelNaming.operationName("", List.of("output_0")));
-    assertEquals("inference", ModelNaming.operationName("", List.of()));
+    assertEquals("classification", ModelNames.onnxOperation("", List.of("logits")));
+    assertEquals("classification", ModelNames.onnxOperation("", List.of("probabilities")));
+    assertEquals("embeddings", ModelNames.onnxOperation("", List.of("last_hidden_state")));
+    assertEquals("embeddings", ModelNames.onnxOperation("", List.of("sentence_embedding")));
+    assertEquals("inference", ModelNames.onnxOperation("", List.of("output_0")));
+    assertEquals("inference", ModelNames.onnxOperation("", List.of()));
     // The first output that says something decides.
     assertEquals(
-        "embeddings", ModelNaming.operationName("", List.of("out", "last_hidden_state", "logits")));
+        "embeddings", ModelNames.onnxOperation("", List.of("out", "last_hidden_state", "logits")));
   }
 
   @Test
   void configuredOperationWins() {
-    assertEquals("rerank", ModelNaming.operationName("rerank", List.of("logits")));
+    assertEquals("rerank", ModelNames.onnxOperation("rerank", List.of("logits")));
   }
 }

@@ -1,4 +1,4 @@
-package io.headwatch.agent.djl;
+package io.headwatch.agent.instrumentation;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -7,29 +7,28 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.headwatch.agent.inference.InferenceScope;
 import io.opentelemetry.api.trace.Span;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
-/** The per-thread "current inference" that nested hooks contribute to. */
-class InferenceScopeTest {
+/** The per-thread "current prediction" that nested hooks contribute to. */
+class PredictionScopeTest {
   @Test
   void openOnThisThreadOnlyUntilClosed() throws Exception {
-    InferenceScope scope = InferenceScope.open(null, Span.getInvalid(), true, 1, 2, 3, 0);
-    assertSame(scope, InferenceScope.current());
-    InferenceScope[] seen = new InferenceScope[1];
-    Thread other = new Thread(() -> seen[0] = InferenceScope.current());
+    PredictionScope scope = PredictionScope.open(null, Span.getInvalid(), true, 1, 2, 3, 0);
+    assertSame(scope, PredictionScope.current());
+    PredictionScope[] seen = new PredictionScope[1];
+    Thread other = new Thread(() -> seen[0] = PredictionScope.current());
     other.start();
     other.join();
     assertNull(seen[0], "another thread has no scope");
     scope.close();
-    assertNull(InferenceScope.current());
+    assertNull(PredictionScope.current());
   }
 
   @Test
-  void oneAttentionCapturePerInference() {
-    InferenceScope scope = InferenceScope.open(null, Span.getInvalid(), true, 0, 0, 1, 0);
+  void oneAttentionCapturePerPrediction() {
+    PredictionScope scope = PredictionScope.open(null, Span.getInvalid(), true, 0, 0, 1, 0);
     try {
       assertFalse(scope.attentionClaimed());
       assertTrue(scope.claimAttention());
@@ -42,7 +41,7 @@ class InferenceScopeTest {
 
   @Test
   void tokenizerCountsWinOverTheEnginesAndAreBounded() {
-    InferenceScope scope = InferenceScope.open(null, Span.getInvalid(), false, 0, 0, 2, 0);
+    PredictionScope scope = PredictionScope.open(null, Span.getInvalid(), false, 0, 0, 2, 0);
     try {
       assertArrayEquals(new int[0], scope.tokensPerSequence());
       scope.engineTokens(new int[] {9, 5});
@@ -55,10 +54,10 @@ class InferenceScopeTest {
       assertTrue(scope.truncated(1));
       assertEquals(2, scope.unknownTokens(1));
       assertNull(scope.tokenTexts(), "token capture off: no texts kept");
-      for (int i = 0; i < InferenceScope.MAX_SEQUENCES + 10; i++) {
+      for (int i = 0; i < PredictionScope.MAX_SEQUENCES + 10; i++) {
         scope.addTokenizedSequence(1, false, 0, null);
       }
-      assertEquals(InferenceScope.MAX_SEQUENCES, scope.tokenizedSequences());
+      assertEquals(PredictionScope.MAX_SEQUENCES, scope.tokenizedSequences());
     } finally {
       scope.close();
     }
@@ -66,17 +65,17 @@ class InferenceScopeTest {
 
   @Test
   void tokenTextsAreKeptOnlyWhenAskedAndBounded() {
-    InferenceScope scope = InferenceScope.open(null, Span.getInvalid(), true, 0, 0, 3, 2);
+    PredictionScope scope = PredictionScope.open(null, Span.getInvalid(), true, 0, 0, 3, 2);
     try {
-      String[] many = new String[InferenceScope.MAX_TOKENS_KEPT + 5];
+      String[] many = new String[PredictionScope.MAX_TOKENS_KEPT + 5];
       Arrays.fill(many, "x".repeat(200));
       scope.addTokenizedSequence(3, false, 0, new String[] {"[CLS]", "hi", "[SEP]"});
       scope.addTokenizedSequence(many.length, false, 0, many);
       scope.addTokenizedSequence(1, false, 0, new String[] {"third"});
       assertEquals(2, scope.tokenTexts().size(), "at most the configured sequences");
       assertEquals(java.util.List.of("[CLS]", "hi", "[SEP]"), scope.tokenTexts().get(0));
-      assertEquals(InferenceScope.MAX_TOKENS_KEPT, scope.tokenTexts().get(1).size());
-      assertEquals(InferenceScope.MAX_TOKEN_CHARS, scope.tokenTexts().get(1).get(0).length());
+      assertEquals(PredictionScope.MAX_TOKENS_KEPT, scope.tokenTexts().get(1).size());
+      assertEquals(PredictionScope.MAX_TOKEN_CHARS, scope.tokenTexts().get(1).get(0).length());
     } finally {
       scope.close();
     }
