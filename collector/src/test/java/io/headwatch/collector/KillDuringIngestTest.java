@@ -120,14 +120,7 @@ class KillDuringIngestTest {
       assertEquals(5, newest.size());
       PredictionDetail d = store.byId(newest.get(0).id()).orElseThrow();
       assertEquals(1, d.snapshots().size());
-      assertEquals(
-          16 * 12,
-          d.snapshots()
-              .get(0)
-              .statistics()
-              .getAsJsonObject("attention")
-              .getAsJsonArray("entropy")
-              .size());
+      assertEquals(16 * 12, d.snapshots().get(0).statistics().attention().get("entropy").length);
     }
     // And a collector starts on it and keeps storing.
     try (TestCollector c = TestCollector.start(dir.resolve("store"))) {

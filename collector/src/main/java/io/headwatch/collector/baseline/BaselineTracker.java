@@ -1,5 +1,7 @@
 package io.headwatch.collector.baseline;
 
+import io.headwatch.collector.model.HeadDeviation;
+import io.headwatch.collector.model.TopHeads;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -9,9 +11,6 @@ import java.util.Map;
  * window as it was before the snapshot arrived, then joins it. Thread-safe.
  */
 public final class BaselineTracker {
-  /** How many of a prediction's most deviant heads are kept. */
-  public static final int TOP_HEADS = 10;
-
   private final int window;
   private final int recent;
   private final int minSize;
@@ -36,7 +35,7 @@ public final class BaselineTracker {
   public synchronized List<HeadDeviation> scoreAndAdd(
       String model, int layers, int heads, double[][] stats) {
     ModelBaseline b = windowFor(model, layers, heads);
-    List<HeadDeviation> top = b.deviations(stats, minSize, TOP_HEADS);
+    List<HeadDeviation> top = b.deviations(stats, minSize, TopHeads.LIMIT);
     b.add(stats);
     return top;
   }

@@ -1,5 +1,7 @@
 package io.headwatch.collector.baseline;
 
+import io.headwatch.collector.model.AttentionStatistic;
+import io.headwatch.collector.model.HeadDeviation;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;

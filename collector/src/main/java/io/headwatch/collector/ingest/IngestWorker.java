@@ -1,11 +1,9 @@
 package io.headwatch.collector.ingest;
 
-import com.google.gson.JsonArray;
-import com.google.gson.JsonElement;
-import com.google.gson.JsonObject;
-import io.headwatch.collector.baseline.AttentionStatistic;
 import io.headwatch.collector.baseline.BaselineTracker;
-import io.headwatch.collector.baseline.HeadDeviation;
+import io.headwatch.collector.model.AttentionStatistic;
+import io.headwatch.collector.model.HeadDeviation;
+import io.headwatch.collector.model.Snapshot;
 import io.headwatch.collector.prometheus.OtlpMetricsTranslator;
 import io.headwatch.collector.prometheus.SelfMetrics;
 import io.headwatch.collector.store.PredictionStore;
@@ -106,18 +104,9 @@ public final class IngestWorker implements Runnable {
   public static void refillBaselines(PredictionStore store, BaselineTracker baselines, int limit)
       throws SQLException {
     for (StoredStatistics s : store.recentStatistics(limit)) {
-      JsonObject attention = s.statistics().getAsJsonObject("attention");
       double[][] stats = new double[AttentionStatistic.ALL.size()][];
       for (AttentionStatistic stat : AttentionStatistic.ALL) {
-        JsonArray a = attention == null ? null : attention.getAsJsonArray(stat.shortName());
-        if (a != null) {
-          double[] v = new double[a.size()];
-          for (int i = 0; i < v.length; i++) {
-            JsonElement e = a.get(i);
-            v[i] = e.isJsonNull() ? Double.NaN : e.getAsDouble();
-          }
-          stats[stat.ordinal()] = v;
-        }
+        stats[stat.ordinal()] = s.attention().get(stat.shortName());
       }
       baselines.add(s.model(), s.layers(), s.heads(), stats);
     }

@@ -1,7 +1,9 @@
 package io.headwatch.collector.ingest;
 
 import com.google.protobuf.ByteString;
-import io.headwatch.collector.baseline.AttentionStatistic;
+import io.headwatch.collector.model.AttentionStatistic;
+import io.headwatch.collector.model.Snapshot;
+import io.headwatch.collector.otlp.OtlpAttributes;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.logs.v1.LogRecord;
 import io.opentelemetry.proto.logs.v1.ResourceLogs;

@@ -1,5 +1,7 @@
 package io.headwatch.collector.ingest;
 
+import io.headwatch.collector.model.InferenceSpan;
+import io.headwatch.collector.otlp.OtlpAttributes;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;

@@ -1,6 +1,6 @@
 package io.headwatch.collector.prometheus;
 
-import io.headwatch.collector.ingest.OtlpAttributes;
+import io.headwatch.collector.otlp.OtlpAttributes;
 import io.headwatch.collector.prometheus.PrometheusNames.Kind;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.common.v1.AnyValue;

@@ -1,8 +1,5 @@
 package io.headwatch.collector.store;
 
-import com.google.gson.JsonArray;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -160,12 +157,12 @@ final class PredictionReader {
                   Jdbc.getLong(rs, 3),
                   rs.getInt(4),
                   rs.getInt(5),
-                  JsonParser.parseString(rs.getString(6)).getAsJsonObject(),
-                  JsonParser.parseString(rs.getString(7)).getAsJsonArray(),
+                  StoredPayloads.statistics(rs.getString(6)),
+                  StoredPayloads.deviations(rs.getString(7)),
                   "bytes".equals(kind) ? maps : null,
                   "doubles".equals(kind) ? StoredPayloads.toDoubles(maps) : null,
-                  tokens == null ? null : StoredPayloads.parseTokens(tokens),
-                  JsonParser.parseString(rs.getString(11)).getAsJsonObject()));
+                  tokens == null ? null : StoredPayloads.tokens(tokens),
+                  StoredPayloads.attributes(rs.getString(11))));
         }
       }
     }
@@ -198,7 +195,7 @@ final class PredictionReader {
                   rs.getString(1),
                   rs.getInt(2),
                   rs.getInt(3),
-                  JsonParser.parseString(rs.getString(4)).getAsJsonObject()));
+                  StoredPayloads.statistics(rs.getString(4)).attention()));
         }
       }
     }
@@ -230,8 +227,8 @@ final class PredictionReader {
         rs.getBoolean(16),
         rs.getInt(17),
         max,
-        devs == null ? new JsonArray() : JsonParser.parseString(devs).getAsJsonArray(),
+        StoredPayloads.deviations(devs),
         rs.getString(20),
-        attrs == null ? new JsonObject() : JsonParser.parseString(attrs).getAsJsonObject());
+        StoredPayloads.attributes(attrs));
   }
 }

@@ -1,8 +1,8 @@
 package io.headwatch.collector.store;
 
-import io.headwatch.collector.baseline.HeadDeviation;
-import io.headwatch.collector.ingest.InferenceSpan;
-import io.headwatch.collector.ingest.Snapshot;
+import io.headwatch.collector.model.HeadDeviation;
+import io.headwatch.collector.model.InferenceSpan;
+import io.headwatch.collector.model.Snapshot;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

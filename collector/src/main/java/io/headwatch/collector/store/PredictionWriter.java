@@ -1,11 +1,9 @@
 package io.headwatch.collector.store;
 
-import com.google.gson.JsonArray;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
-import io.headwatch.collector.baseline.HeadDeviation;
-import io.headwatch.collector.ingest.InferenceSpan;
-import io.headwatch.collector.ingest.Snapshot;
+import io.headwatch.collector.model.HeadDeviation;
+import io.headwatch.collector.model.InferenceSpan;
+import io.headwatch.collector.model.Snapshot;
+import io.headwatch.collector.model.TopHeads;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -80,7 +78,7 @@ final class PredictionWriter {
         Jdbc.setLong(ps, 11, s.batchSize());
         Jdbc.setBoolean(ps, 12, s.sampled());
         ps.setString(13, s.status());
-        ps.setString(14, s.attributes().toString());
+        ps.setString(14, StoredPayloads.attributes(s.attributes()));
         ps.setLong(15, ROW_OVERHEAD_BYTES);
         ps.setLong(16, receivedMillis);
         ps.executeUpdate();
@@ -106,7 +104,7 @@ final class PredictionWriter {
       Jdbc.setLong(ps, 9, s.batchSize());
       Jdbc.setBoolean(ps, 10, s.sampled());
       ps.setString(11, s.status());
-      ps.setString(12, s.attributes().toString());
+      ps.setString(12, StoredPayloads.attributes(s.attributes()));
       ps.setLong(13, id);
       ps.executeUpdate();
     }
@@ -116,13 +114,11 @@ final class PredictionWriter {
   /** Records one snapshot with its top deviations; a repeated (span, batch index) replaces it. */
   void saveSnapshot(Snapshot s, List<HeadDeviation> deviations, long receivedMillis)
       throws SQLException {
-    JsonObject stats = StoredPayloads.statisticsJson(s);
-    JsonArray devs = StoredPayloads.deviationsJson(deviations);
-    String statsText = stats.toString();
-    String devsText = devs.toString();
+    String statsText = StoredPayloads.statistics(s);
+    String devsText = StoredPayloads.deviations(deviations);
     byte[] maps = StoredPayloads.mapsBytes(s.attentionMaps());
-    String tokens = s.tokens() == null ? null : StoredPayloads.tokensJson(s.tokens());
-    String attributes = s.attributes().toString();
+    String tokens = s.tokens() == null ? null : StoredPayloads.tokens(s.tokens());
+    String attributes = StoredPayloads.attributes(s.attributes());
     long bytes =
         statsText.length()
             + devsText.length()
@@ -231,7 +227,7 @@ final class PredictionWriter {
       Connection c, long id, Snapshot s, List<HeadDeviation> deviations, double maxZ, long addBytes)
       throws SQLException {
     // The prediction keeps the top heads over all its snapshots (a batch may hold several).
-    JsonArray merged = StoredPayloads.deviationsJson(deviations);
+    List<HeadDeviation> merged = deviations;
     Double currentMax = null;
     try (PreparedStatement ps =
         c.prepareStatement("SELECT max_z, deviations FROM prediction WHERE id = ?")) {
@@ -242,7 +238,7 @@ final class PredictionWriter {
         currentMax = rs.wasNull() ? null : m;
         String old = rs.getString(2);
         if (old != null) {
-          merged = StoredPayloads.mergeTop(JsonParser.parseString(old).getAsJsonArray(), merged);
+          merged = TopHeads.merge(StoredPayloads.deviations(old), merged);
         }
       }
     }
@@ -265,7 +261,7 @@ final class PredictionWriter {
       } else {
         ps.setDouble(5, newMax);
       }
-      ps.setString(6, merged.toString());
+      ps.setString(6, StoredPayloads.deviations(merged));
       ps.setLong(7, id);
       ps.setLong(8, addBytes);
       ps.setLong(9, id);

@@ -1,64 +1,50 @@
 package io.headwatch.collector.store;
 
 import com.google.gson.JsonArray;
-import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import io.headwatch.collector.baseline.BaselineTracker;
-import io.headwatch.collector.baseline.HeadDeviation;
-import io.headwatch.collector.ingest.Snapshot;
+import io.headwatch.collector.json.ModelJson;
+import io.headwatch.collector.model.Attributes;
+import io.headwatch.collector.model.HeadDeviation;
+import io.headwatch.collector.model.Snapshot;
+import io.headwatch.collector.model.Statistics;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
-/** How snapshot payloads are stored: statistics and deviations as JSON, maps as bytes. */
+/**
+ * How snapshot payloads are kept in columns: statistics, deviations, attributes and tokens as JSON
+ * text, attention maps as bytes. The only place the store reads or writes JSON.
+ */
 final class StoredPayloads {
   private StoredPayloads() {}
 
-  static JsonObject statisticsJson(Snapshot s) {
-    JsonObject attention = new JsonObject();
-    s.attention().forEach((k, v) -> attention.add(k, JsonValues.doubles(v)));
-    JsonObject activation = new JsonObject();
-    s.activation().forEach((k, v) -> activation.add(k, JsonValues.doubles(v)));
-    JsonObject o = new JsonObject();
-    o.add("attention", attention);
-    o.add("activation", activation);
-    if (s.activationSite() != null) {
-      o.addProperty("activation_site", s.activationSite());
-    }
-    return o;
+  static String statistics(Snapshot s) {
+    return ModelJson.statistics(new Statistics(s.attention(), s.activation(), s.activationSite()))
+        .toString();
   }
 
-  static JsonArray deviationsJson(List<HeadDeviation> deviations) {
-    JsonArray a = new JsonArray();
-    for (HeadDeviation d : deviations) {
-      JsonObject o = new JsonObject();
-      o.addProperty("layer", d.layer());
-      o.addProperty("head", d.head());
-      o.addProperty("statistic", d.statistic());
-      o.add("value", JsonValues.number(d.value()));
-      o.add("median", JsonValues.baselineNumber(d.median()));
-      o.add("mad", JsonValues.baselineNumber(d.mad()));
-      o.add("z", JsonValues.baselineNumber(d.z()));
-      a.add(o);
-    }
-    return a;
+  static Statistics statistics(String json) {
+    return ModelJson.statistics(JsonParser.parseString(json).getAsJsonObject());
   }
 
-  static JsonArray mergeTop(JsonArray a, JsonArray b) {
-    List<JsonObject> all = new ArrayList<>();
-    a.forEach(e -> all.add(e.getAsJsonObject()));
-    b.forEach(e -> all.add(e.getAsJsonObject()));
-    all.sort(Comparator.comparingDouble((JsonObject o) -> o.get("z").getAsDouble()).reversed());
-    Map<String, JsonObject> byHead = new LinkedHashMap<>();
-    for (JsonObject o : all) {
-      byHead.putIfAbsent(o.get("layer").getAsInt() + "/" + o.get("head").getAsInt(), o);
-    }
-    JsonArray out = new JsonArray();
-    byHead.values().stream().limit(BaselineTracker.TOP_HEADS).forEach(out::add);
-    return out;
+  static String deviations(List<HeadDeviation> deviations) {
+    return ModelJson.deviations(deviations).toString();
+  }
+
+  static List<HeadDeviation> deviations(String json) {
+    return json == null
+        ? List.of()
+        : ModelJson.deviations(JsonParser.parseString(json).getAsJsonArray());
+  }
+
+  static String attributes(Attributes a) {
+    return ModelJson.attributes(a).toString();
+  }
+
+  static Attributes attributes(String json) {
+    return json == null
+        ? Attributes.empty()
+        : ModelJson.attributes(JsonParser.parseString(json).getAsJsonObject());
   }
 
   static byte[] mapsBytes(Snapshot.AttentionMaps maps) {
@@ -87,13 +73,13 @@ final class StoredPayloads {
     return out;
   }
 
-  static String tokensJson(List<String> tokens) {
+  static String tokens(List<String> tokens) {
     JsonArray a = new JsonArray();
     tokens.forEach(a::add);
     return a.toString();
   }
 
-  static List<String> parseTokens(String json) {
+  static List<String> tokens(String json) {
     List<String> out = new ArrayList<>();
     JsonParser.parseString(json).getAsJsonArray().forEach(e -> out.add(e.getAsString()));
     return out;

@@ -3,10 +3,10 @@ package io.headwatch.collector.store;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.gson.JsonParser;
-import io.headwatch.collector.baseline.HeadDeviation;
-import io.headwatch.collector.ingest.InferenceSpan;
-import io.headwatch.collector.ingest.Snapshot;
+import io.headwatch.collector.model.Attributes;
+import io.headwatch.collector.model.HeadDeviation;
+import io.headwatch.collector.model.InferenceSpan;
+import io.headwatch.collector.model.Snapshot;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,7 +37,7 @@ class PredictionStoreTest {
         "hidden_state",
         null,
         null,
-        JsonParser.parseString("{\"headwatch.output.confidence\":0.875}").getAsJsonObject());
+        Attributes.of(Map.of("headwatch.output.confidence", 0.875)));
   }
 
   @Test
@@ -85,7 +85,7 @@ class PredictionStoreTest {
                   true,
                   2L,
                   "error",
-                  JsonParser.parseString("{\"error.type\":\"OrtException\"}").getAsJsonObject())),
+                  Attributes.of(Map.of("error.type", "OrtException")))),
           1);
       store.saveSnapshot(
           snapshot(1, 1), List.of(new HeadDeviation(0, 0, "sink_mass", 0.9, 0.2, 0.1, 4.0)), 1);
@@ -97,14 +97,10 @@ class PredictionStoreTest {
       assertEquals(5_000L, d.summary().durationNanos());
       assertEquals(4.0, d.summary().maxDeviation());
       assertEquals("error", d.summary().status());
-      assertEquals("OrtException", d.summary().attributes().get("error.type").getAsString());
-      assertEquals(
-          0.875,
-          d.snapshots().get(0).attributes().get("headwatch.output.confidence").getAsDouble());
+      assertEquals("OrtException", d.summary().attributes().get("error.type"));
+      assertEquals(0.875, d.snapshots().get(0).attributes().get("headwatch.output.confidence"));
       assertEquals(2, d.summary().topDeviations().size());
-      assertEquals(
-          "sink_mass",
-          d.summary().topDeviations().get(0).getAsJsonObject().get("statistic").getAsString());
+      assertEquals("sink_mass", d.summary().topDeviations().get(0).statistic());
     }
   }
 }

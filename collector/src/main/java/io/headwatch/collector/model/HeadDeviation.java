@@ -1,4 +1,4 @@
-package io.headwatch.collector.baseline;
+package io.headwatch.collector.model;
 
 /**
  * How far one head of one prediction lies from its baseline: the statistic with the largest robust

@@ -1,9 +1,7 @@
-package io.headwatch.collector.ingest;
+package io.headwatch.collector.otlp;
 
-import com.google.gson.JsonNull;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonPrimitive;
 import com.google.protobuf.ByteString;
+import io.headwatch.collector.model.Attributes;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.resource.v1.Resource;
@@ -106,32 +104,27 @@ public final class OtlpAttributes {
   }
 
   /**
-   * The string, boolean, integer and double attributes not in {@code known}, as a JSON object
-   * (non-finite doubles as null); arrays and maps are left out.
+   * The string, boolean, integer and double attributes not in {@code known}; arrays, maps and bytes
+   * are left out (the parsers read the ones they know).
    */
-  public JsonObject scalars(Set<String> known) {
-    JsonObject o = new JsonObject();
-    for (Map.Entry<String, AnyValue> e : new TreeMap<>(values).entrySet()) {
+  public Attributes scalars(Set<String> known) {
+    Map<String, Object> out = new TreeMap<>();
+    for (Map.Entry<String, AnyValue> e : values.entrySet()) {
       if (known.contains(e.getKey())) {
         continue;
       }
       AnyValue v = e.getValue();
       switch (v.getValueCase()) {
-        case STRING_VALUE -> o.addProperty(e.getKey(), v.getStringValue());
-        case BOOL_VALUE -> o.addProperty(e.getKey(), v.getBoolValue());
-        case INT_VALUE -> o.addProperty(e.getKey(), v.getIntValue());
-        case DOUBLE_VALUE ->
-            o.add(
-                e.getKey(),
-                Double.isFinite(v.getDoubleValue())
-                    ? new JsonPrimitive(v.getDoubleValue())
-                    : JsonNull.INSTANCE);
+        case STRING_VALUE -> out.put(e.getKey(), v.getStringValue());
+        case BOOL_VALUE -> out.put(e.getKey(), v.getBoolValue());
+        case INT_VALUE -> out.put(e.getKey(), v.getIntValue());
+        case DOUBLE_VALUE -> out.put(e.getKey(), v.getDoubleValue());
         default -> {
-          // arrays, maps, bytes: the snapshot parser reads the ones it knows
+          // arrays, maps, bytes
         }
       }
     }
-    return o;
+    return Attributes.of(out);
   }
 
   /** Lower-case hex of an OTLP id; empty for an absent id. */

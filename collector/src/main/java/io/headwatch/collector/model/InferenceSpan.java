@@ -1,6 +1,4 @@
-package io.headwatch.collector.ingest;
-
-import com.google.gson.JsonObject;
+package io.headwatch.collector.model;
 
 /**
  * The fields of one agent inference span that a prediction record keeps.
@@ -22,4 +20,4 @@ public record InferenceSpan(
     Boolean sampled,
     Long batchSize,
     String status,
-    JsonObject attributes) {}
+    Attributes attributes) {}

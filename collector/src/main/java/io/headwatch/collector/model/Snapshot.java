@@ -1,6 +1,5 @@
-package io.headwatch.collector.ingest;
+package io.headwatch.collector.model;
 
-import com.google.gson.JsonObject;
 import java.util.List;
 import java.util.Map;
 
@@ -30,7 +29,7 @@ public record Snapshot(
     String activationSite,
     AttentionMaps attentionMaps,
     List<String> tokens,
-    JsonObject attributes) {
+    Attributes attributes) {
 
   /** Attention maps exactly as the agent sent them: bytes, or an array of doubles. */
   public record AttentionMaps(byte[] bytes, double[] doubles) {}

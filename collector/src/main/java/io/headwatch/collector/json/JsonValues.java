@@ -1,4 +1,4 @@
-package io.headwatch.collector.store;
+package io.headwatch.collector.json;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;

@@ -1,4 +1,4 @@
-package io.headwatch.collector.baseline;
+package io.headwatch.collector.model;
 
 import java.util.List;
 
