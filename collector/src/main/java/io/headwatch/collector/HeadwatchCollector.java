@@ -11,11 +11,15 @@ import io.headwatch.collector.prometheus.SelfMetrics;
 import io.headwatch.collector.prometheus.SeriesRegistry;
 import io.headwatch.collector.receiver.OtlpHttpHandler;
 import io.headwatch.collector.store.PredictionStore;
+import io.headwatch.collector.store.StoreException;
+import io.headwatch.collector.store.sqlite.SqliteStore;
 import io.prometheus.client.CollectorRegistry;
+import java.nio.file.Files;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +36,8 @@ public final class HeadwatchCollector implements AutoCloseable {
   private static final int OTLP_THREADS = 16;
 
   private final PredictionStore store;
+  private final OtlpHttpHandler receiver;
+  private final IngestQueue queue;
   private final IngestWorker worker;
   private final OtlpForwarder forwarder;
   private final ScheduledExecutorService housekeeping;
@@ -40,12 +46,16 @@ public final class HeadwatchCollector implements AutoCloseable {
 
   private HeadwatchCollector(
       PredictionStore store,
+      OtlpHttpHandler receiver,
+      IngestQueue queue,
       IngestWorker worker,
       OtlpForwarder forwarder,
       ScheduledExecutorService housekeeping,
       Server otlpServer,
       Server apiServer) {
     this.store = store;
+    this.receiver = receiver;
+    this.queue = queue;
     this.worker = worker;
     this.forwarder = forwarder;
     this.housekeeping = housekeeping;
@@ -55,7 +65,14 @@ public final class HeadwatchCollector implements AutoCloseable {
 
   /** Opens the store, starts every thread and both servers; throws if a port cannot be bound. */
   public static HeadwatchCollector start(CollectorConfig config) throws Exception {
-    PredictionStore store = PredictionStore.open(config.dataDir());
+    if (Files.exists(config.dataDir().resolve("headwatch.mv.db"))) {
+      LOG.warn(
+          "{} holds an H2 store of an older collector (headwatch.mv.db); it is not read: the store"
+              + " is now {}",
+          config.dataDir(),
+          SqliteStore.FILE);
+    }
+    PredictionStore store = SqliteStore.open(config.dataDir(), config.storeFullSync());
     try {
       CollectorRegistry registry = new CollectorRegistry();
       SelfMetrics self = new SelfMetrics(registry);
@@ -67,7 +84,7 @@ public final class HeadwatchCollector implements AutoCloseable {
       self.registerGauges(
           registry,
           store::totalBytes,
-          store::fileBytes,
+          store::diskBytes,
           store::predictionCount,
           series::seriesCount,
           queue::size);
@@ -77,10 +94,9 @@ public final class HeadwatchCollector implements AutoCloseable {
               config.baselineWindow(), config.baselineRecent(), config.baselineMin());
       try {
         IngestWorker.refillBaselines(store, baselines, config.baselineWindow() * 10);
-      } catch (java.sql.SQLException e) {
-        // Refilling is a head start, not a requirement: after a crash H2 has been seen to report
-        // an index entry without its row ("Row not found in primary index") on this read. The
-        // collector serves and stores anyway; baselines fill again from new snapshots.
+      } catch (StoreException e) {
+        // Refilling is a head start, not a requirement: the collector serves and stores anyway;
+        // baselines fill again from new snapshots.
         LOG.warn(
             "could not refill baselines from the store ({}); they start empty", e.getMessage());
       }
@@ -137,16 +153,14 @@ public final class HeadwatchCollector implements AutoCloseable {
               16,
               new ApiHandler(
                   registry, store, baselines, config.baselineWindow(), config.baselineRecent()));
-      Server otlp =
-          HttpServerFactory.create(
-              "headwatch-otlp",
-              config.host(),
-              config.otlpPort(),
-              OTLP_THREADS,
-              new OtlpHttpHandler(
-                  config.maxBodyBytes(), queue, forwarder, self, System::currentTimeMillis));
+      QueuedThreadPool otlpPool = HttpServerFactory.pool("headwatch-otlp", OTLP_THREADS);
+      OtlpHttpHandler receiver =
+          new OtlpHttpHandler(
+              config.maxBodyBytes(), queue, forwarder, self, System::currentTimeMillis, otlpPool);
+      Server otlp = HttpServerFactory.create(otlpPool, config.host(), config.otlpPort(), receiver);
       HeadwatchCollector collector =
-          new HeadwatchCollector(store, worker, forwarder, housekeeping, otlp, api);
+          new HeadwatchCollector(
+              store, receiver, queue, worker, forwarder, housekeeping, otlp, api);
       try {
         api.start();
         otlp.start();
@@ -155,7 +169,7 @@ public final class HeadwatchCollector implements AutoCloseable {
         throw e;
       }
       return collector;
-    } catch (Exception e) {
+    } catch (Exception | Error e) {
       store.close();
       throw e;
     }
@@ -171,18 +185,25 @@ public final class HeadwatchCollector implements AutoCloseable {
     return HttpServerFactory.port(apiServer);
   }
 
+  /**
+   * Stops cleanly: new export requests get 503, the queued ones are applied and answered (at most
+   * 10 s), the forward queue is sent, then the servers stop and the store closes.
+   */
   @Override
   public void close() {
-    stopQuietly(otlpServer);
+    receiver.stopAccepting();
     try {
       worker.drainAndStop(DRAIN_MILLIS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    // What the drain did not reach is answered 503 (agents retry elsewhere or later).
+    queue.failWaiting(new IllegalStateException("the collector stopped"));
     if (forwarder != null) {
       forwarder.close();
     }
     housekeeping.shutdownNow();
+    stopQuietly(otlpServer);
     stopQuietly(apiServer);
     store.close();
   }

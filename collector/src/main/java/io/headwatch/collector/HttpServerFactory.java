@@ -12,10 +12,19 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 final class HttpServerFactory {
   private HttpServerFactory() {}
 
-  static Server create(String name, String host, int port, int maxThreads, Handler handler) {
+  /** A bounded pool of daemon threads named after the server. */
+  static QueuedThreadPool pool(String name, int maxThreads) {
     QueuedThreadPool pool = new QueuedThreadPool(maxThreads, 2);
     pool.setName(name);
     pool.setDaemon(true);
+    return pool;
+  }
+
+  static Server create(String name, String host, int port, int maxThreads, Handler handler) {
+    return create(pool(name, maxThreads), host, port, handler);
+  }
+
+  static Server create(QueuedThreadPool pool, String host, int port, Handler handler) {
     Server server = new Server(pool);
     HttpConfiguration http = new HttpConfiguration();
     http.setSendServerVersion(false);

@@ -99,7 +99,7 @@ class PackageDependenciesTest {
         .that()
         .resideOutsideOfPackages(pkg("api"), pkg("json"), pkg("receiver"))
         .and()
-        .doNotHaveFullyQualifiedName(ROOT + ".store.StoredPayloads")
+        .doNotHaveFullyQualifiedName(ROOT + ".store.sqlite.StoredPayloads")
         .should()
         .dependOnClassesThat()
         .resideInAPackage("com.google.gson..")

@@ -9,6 +9,7 @@ import io.headwatch.collector.store.PredictionDetail;
 import io.headwatch.collector.store.PredictionQuery;
 import io.headwatch.collector.store.PredictionStore;
 import io.headwatch.collector.store.PredictionSummary;
+import io.headwatch.collector.store.StoreException;
 import io.prometheus.client.CollectorRegistry;
 import io.prometheus.client.exporter.common.TextFormat;
 import java.io.IOException;
@@ -16,7 +17,6 @@ import java.io.StringWriter;
 import java.net.URLDecoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -91,7 +91,7 @@ public final class ApiHandler extends Handler.Abstract {
       return json(response, callback, 404, ApiJson.error(null, "no such endpoint: " + path));
     } catch (BadParameterException e) {
       return json(response, callback, 400, ApiJson.error(e.parameter(), e.getMessage()));
-    } catch (SQLException | IOException | RuntimeException e) {
+    } catch (StoreException | IOException | RuntimeException e) {
       LOG.warn("API request {} failed", path, e);
       return json(response, callback, 500, ApiJson.error(null, "internal error: " + e));
     }
@@ -108,7 +108,7 @@ public final class ApiHandler extends Handler.Abstract {
         w.toString().getBytes(StandardCharsets.UTF_8));
   }
 
-  private boolean models(Response response, Callback callback) throws SQLException {
+  private boolean models(Response response, Callback callback) throws StoreException {
     List<JsonObject> out = new ArrayList<>();
     for (ModelSummary m : store.models()) {
       out.add(ApiJson.model(m, baselines.windowSize(m.model())));
@@ -151,7 +151,7 @@ public final class ApiHandler extends Handler.Abstract {
   }
 
   private boolean predictions(Fields params, Response response, Callback callback)
-      throws BadParameterException, SQLException {
+      throws BadParameterException, StoreException {
     PredictionQuery q = PredictionQueryParser.parse(params);
     List<JsonObject> out = new ArrayList<>();
     for (PredictionSummary p : store.find(q)) {
@@ -165,7 +165,7 @@ public final class ApiHandler extends Handler.Abstract {
   }
 
   private boolean prediction(String key, Response response, Callback callback)
-      throws BadParameterException, SQLException {
+      throws BadParameterException, StoreException {
     Optional<PredictionDetail> d;
     if (ID.matcher(key).matches()) {
       d = store.byId(Long.parseLong(key));

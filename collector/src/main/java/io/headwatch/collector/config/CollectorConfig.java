@@ -46,6 +46,11 @@ public final class CollectorConfig {
     return Path.of((String) values.get(Setting.DATA_DIR));
   }
 
+  /** True when each commit waits for the disk (store-sync=full). */
+  public boolean storeFullSync() {
+    return "full".equals(values.get(Setting.STORE_SYNC));
+  }
+
   public Duration retentionAge() {
     return (Duration) values.get(Setting.RETENTION_AGE);
   }

@@ -12,6 +12,12 @@ public enum Setting {
   OTLP_PORT("otlp-port", "4318", "a TCP port 0-65535 (0 = any free port)", ValueParsers::port),
   HTTP_PORT("http-port", "9464", "a TCP port 0-65535 (0 = any free port)", ValueParsers::port),
   DATA_DIR("data-dir", "./headwatch-data", "a directory path", Setting::nonEmpty),
+  STORE_SYNC(
+      "store-sync",
+      "full",
+      "full (a commit waits for the disk: survives power loss) or normal (survives a crash of"
+          + " the process only)",
+      Setting::storeSync),
   RETENTION_AGE(
       "retention-age", "7d", "a duration such as 90s, 30m, 24h, 7d", ValueParsers::duration),
   RETENTION_BYTES(
@@ -108,6 +114,11 @@ public enum Setting {
 
   private static Object nonEmpty(String text) {
     return text.isBlank() ? null : text.trim();
+  }
+
+  private static Object storeSync(String text) {
+    String t = text.trim().toLowerCase(Locale.ROOT);
+    return t.equals("full") || t.equals("normal") ? t : null;
   }
 
   private static Object hostValue(String text) {

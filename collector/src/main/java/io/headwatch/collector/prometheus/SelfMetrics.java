@@ -10,6 +10,8 @@ public final class SelfMetrics {
   private final Counter received;
   private final Counter rejected;
   private final Counter dropped;
+  private final Counter workerRestarts;
+  private final Counter storeWriteFailures;
 
   public SelfMetrics(CollectorRegistry registry) {
     received =
@@ -30,6 +32,17 @@ public final class SelfMetrics {
                 "Items accepted but not kept, by reason (series_limit, forward_queue_full, ...).")
             .labelNames("reason")
             .register(registry);
+    workerRestarts =
+        Counter.build(
+                "headwatch_collector_worker_restarts_total",
+                "Worker threads started again after their loop failed, by worker (ingest, forward).")
+            .labelNames("worker")
+            .register(registry);
+    storeWriteFailures =
+        Counter.build(
+                "headwatch_collector_store_write_failures_total",
+                "Export requests whose spans or snapshots could not be stored (answered 503).")
+            .register(registry);
   }
 
   /** Adds gauges read at scrape time. */
@@ -48,7 +61,7 @@ public final class SelfMetrics {
     gauge(
         registry,
         "headwatch_collector_store_file_bytes",
-        "Size of the prediction database file on disk.",
+        "Size of the prediction database on disk (the file and its write-ahead log).",
         storeFileBytes);
     gauge(
         registry,
@@ -83,6 +96,14 @@ public final class SelfMetrics {
 
   public void rejected(String signal, String reason) {
     rejected.labels(signal, reason).inc();
+  }
+
+  public void workerRestarted(String worker) {
+    workerRestarts.labels(worker).inc();
+  }
+
+  public void storeFailed() {
+    storeWriteFailures.inc();
   }
 
   public void dropped(String reason) {

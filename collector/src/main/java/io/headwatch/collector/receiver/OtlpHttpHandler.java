@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.util.Locale;
+import java.util.concurrent.Executor;
 import java.util.function.LongSupplier;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
@@ -24,7 +25,9 @@ import org.eclipse.jetty.util.Callback;
  * {@code application/json}, optionally {@code Content-Encoding: gzip}. Status codes: 200 (partial
  * success in the body when some points are refused), 400 malformed, 404 unknown path, 405 not POST,
  * 413 body over the limit (raw or inflated), 415 unsupported content type or encoding, 503 +
- * Retry-After when the ingest queue is full. Error bodies are google.rpc.Status.
+ * Retry-After when the ingest queue is full, the collector is stopping, or the store failed. A 200
+ * is sent only once the request is applied: its spans and snapshots are durable in the store. Error
+ * bodies are google.rpc.Status.
  */
 public final class OtlpHttpHandler extends Handler.Abstract {
   private static final String PROTOBUF = "application/x-protobuf";
@@ -38,19 +41,26 @@ public final class OtlpHttpHandler extends Handler.Abstract {
   private final OtlpForwarder forwarder;
   private final SelfMetrics self;
   private final LongSupplier clock;
+  private final Executor executor;
+  private volatile boolean stopping;
 
-  /** {@code forwarder} may be null (no forwarding). */
+  /**
+   * {@code forwarder} may be null (no forwarding); {@code executor} writes the answers (the
+   * server's thread pool).
+   */
   public OtlpHttpHandler(
       long maxBodyBytes,
       IngestQueue queue,
       OtlpForwarder forwarder,
       SelfMetrics self,
-      LongSupplier clock) {
+      LongSupplier clock,
+      Executor executor) {
     this.maxBodyBytes = maxBodyBytes;
     this.queue = queue;
     this.forwarder = forwarder;
     this.self = self;
     this.clock = clock;
+    this.executor = executor;
   }
 
   @Override
@@ -159,27 +169,60 @@ public final class OtlpHttpHandler extends Handler.Abstract {
           "malformed " + signal.label() + " payload: " + e.getMessage());
     }
 
-    if (!queue.offer(export, body.length, clock.getAsLong())) {
-      response.getHeaders().put(HttpHeader.RETRY_AFTER, RETRY_AFTER_SECONDS);
-      return reject(
-          signal,
-          "overloaded",
-          response,
-          callback,
-          503,
-          contentType,
-          RpcStatus.UNAVAILABLE,
-          "ingest queue full; retry later");
+    if (stopping) {
+      return overloaded(signal, response, callback, contentType, "the collector is stopping");
     }
-    self.received(signal.label());
-    if (forwarder != null) {
-      forwarder.offer(signal.path(), contentType, gzip ? "gzip" : null, raw);
+    IngestQueue.Item item = queue.offer(export, body.length, clock.getAsLong());
+    if (item == null) {
+      return overloaded(signal, response, callback, contentType, "ingest queue full; retry later");
     }
-
     long refused =
         export instanceof ExportMetricsServiceRequest m
             ? OtlpMetricsTranslator.unsupportedPoints(m)
             : 0;
+    String forwardEncoding = gzip ? "gzip" : null;
+    // Answered when the request is applied: for spans and snapshots, once they are durable in the
+    // store. The answer is written from a server thread, not from the ingest worker.
+    item.done()
+        .whenCompleteAsync(
+            (ok, failure) -> {
+              if (failure != null) {
+                response.getHeaders().put(HttpHeader.RETRY_AFTER, RETRY_AFTER_SECONDS);
+                reject(
+                    signal,
+                    "store_error",
+                    response,
+                    callback,
+                    503,
+                    contentType,
+                    RpcStatus.UNAVAILABLE,
+                    "could not store the request (" + failure.getMessage() + "); retry later");
+                return;
+              }
+              accepted(signal, response, callback, contentType, refused);
+              if (forwarder != null) {
+                forwarder.offer(signal.path(), contentType, forwardEncoding, raw);
+              }
+            },
+            executor);
+    return true;
+  }
+
+  /** Refuses requests from now on with 503 (the collector is shutting down). */
+  public void stopAccepting() {
+    stopping = true;
+  }
+
+  private boolean overloaded(
+      Signal signal, Response response, Callback callback, String contentType, String message) {
+    response.getHeaders().put(HttpHeader.RETRY_AFTER, RETRY_AFTER_SECONDS);
+    return reject(
+        signal, "overloaded", response, callback, 503, contentType, RpcStatus.UNAVAILABLE, message);
+  }
+
+  private boolean accepted(
+      Signal signal, Response response, Callback callback, String contentType, long refused) {
+    self.received(signal.label());
     if (refused > 0) {
       self.rejected(signal.label(), "unsupported_type");
     }

@@ -1,4 +1,4 @@
-package io.headwatch.collector.store;
+package io.headwatch.collector.store.sqlite;
 
 /** Predictions and charged bytes in the store, kept in memory so scrapes need no query. */
 final class StoreCounters {

@@ -1,4 +1,4 @@
-package io.headwatch.collector.store;
+package io.headwatch.collector.store.sqlite;
 
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -1,9 +1,10 @@
-package io.headwatch.collector.store;
+package io.headwatch.collector.store.sqlite;
 
 import io.headwatch.collector.model.HeadDeviation;
 import io.headwatch.collector.model.InferenceSpan;
 import io.headwatch.collector.model.Snapshot;
 import io.headwatch.collector.model.TopHeads;
+import io.headwatch.collector.store.WriteBatch;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -11,47 +12,37 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
 import java.util.List;
-import org.h2.jdbcx.JdbcConnectionPool;
 
 /**
- * Writes spans and snapshots into predictions keyed by (trace id, span id), each call one
+ * Writes spans and snapshots into predictions keyed by (trace id, span id), inside the caller's
  * transaction, so a span and its snapshots meet in whichever order they arrive.
  */
 final class PredictionWriter {
   /** Bytes a prediction row is charged for beyond its variable-size payloads. */
   static final long ROW_OVERHEAD_BYTES = 256;
 
-  private final JdbcConnectionPool pool;
-  private final Object writeLock;
-  private final StoreCounters counters;
+  /** What a batch changed: predictions created and bytes charged (negative when replaced). */
+  record Delta(long predictions, long bytes) {}
 
-  PredictionWriter(JdbcConnectionPool pool, Object writeLock, StoreCounters counters) {
-    this.pool = pool;
-    this.writeLock = writeLock;
-    this.counters = counters;
-  }
+  private PredictionWriter() {}
 
-  /** Records inference spans, creating or completing their predictions. */
-  void saveSpans(List<InferenceSpan> spans, long receivedMillis) throws SQLException {
-    if (spans.isEmpty()) {
-      return;
-    }
-    synchronized (writeLock) {
-      try (Connection c = pool.getConnection()) {
-        c.setAutoCommit(false);
-        try {
-          int created = 0;
-          for (InferenceSpan s : spans) {
-            created += saveSpan(c, s, receivedMillis) ? 1 : 0;
-          }
-          c.commit();
-          counters.add(created, created * ROW_OVERHEAD_BYTES);
-        } catch (SQLException e) {
-          c.rollback();
-          throw e;
+  /** Applies every write of the batch on {@code c}; the caller commits or rolls back. */
+  static Delta write(Connection c, WriteBatch batch) throws SQLException {
+    long predictions = 0;
+    long bytes = 0;
+    for (WriteBatch.Write w : batch.writes()) {
+      if (w instanceof WriteBatch.SpanWrite sw) {
+        if (saveSpan(c, sw.span(), sw.receivedMillis())) {
+          predictions++;
+          bytes += ROW_OVERHEAD_BYTES;
         }
+      } else if (w instanceof WriteBatch.SnapshotWrite snap) {
+        Delta d = saveSnapshot(c, snap.snapshot(), snap.deviations(), snap.receivedMillis());
+        predictions += d.predictions();
+        bytes += d.bytes();
       }
     }
+    return new Delta(predictions, bytes);
   }
 
   /** True if the span created its prediction (rather than completing one a snapshot began). */
@@ -64,7 +55,7 @@ final class PredictionWriter {
               "INSERT INTO prediction (trace_id, span_id, time_nanos, service, instance, model,"
                   + " operation, name, input_tokens, duration_nanos, batch_size, sampled, status,"
                   + " attributes, has_span, snapshots, bytes, received_millis)"
-                  + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, TRUE, 0, ?, ?)")) {
+                  + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, 0, ?, ?)")) {
         ps.setString(1, s.traceId());
         ps.setString(2, s.spanId());
         ps.setLong(3, s.startNanos());
@@ -91,7 +82,7 @@ final class PredictionWriter {
             "UPDATE prediction SET time_nanos = ?, service = COALESCE(?, service),"
                 + " instance = COALESCE(?, instance), model = ?, operation = COALESCE(?, operation),"
                 + " name = ?, input_tokens = COALESCE(?, input_tokens), duration_nanos = ?,"
-                + " batch_size = ?, sampled = ?, status = ?, attributes = ?, has_span = TRUE"
+                + " batch_size = ?, sampled = ?, status = ?, attributes = ?, has_span = 1"
                 + " WHERE id = ?")) {
       ps.setLong(1, s.startNanos());
       ps.setString(2, s.service());
@@ -112,7 +103,8 @@ final class PredictionWriter {
   }
 
   /** Records one snapshot with its top deviations; a repeated (span, batch index) replaces it. */
-  void saveSnapshot(Snapshot s, List<HeadDeviation> deviations, long receivedMillis)
+  private static Delta saveSnapshot(
+      Connection c, Snapshot s, List<HeadDeviation> deviations, long receivedMillis)
       throws SQLException {
     String statsText = StoredPayloads.statistics(s);
     String devsText = StoredPayloads.deviations(deviations);
@@ -127,49 +119,38 @@ final class PredictionWriter {
             + attributes.length();
     double maxZ = deviations.isEmpty() ? Double.NaN : deviations.get(0).z();
 
-    synchronized (writeLock) {
-      try (Connection c = pool.getConnection()) {
-        c.setAutoCommit(false);
-        try {
-          Long id = findId(c, s.traceId(), s.spanId());
-          boolean created = id == null;
-          if (created) {
-            id = insertFromSnapshot(c, s, receivedMillis);
-          }
-          long replaced = deleteSnapshot(c, id, s.batchIndex());
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "INSERT INTO snapshot (prediction_id, batch_index, time_nanos, model, input_tokens,"
-                      + " layers, heads, statistics, deviations, attention_maps, attention_maps_kind,"
-                      + " tokens, attributes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-            ps.setLong(1, id);
-            ps.setInt(2, s.batchIndex());
-            ps.setLong(3, s.timeNanos());
-            ps.setString(4, s.model());
-            Jdbc.setLong(ps, 5, s.inputTokens());
-            ps.setInt(6, s.layers());
-            ps.setInt(7, s.heads());
-            ps.setString(8, statsText);
-            ps.setString(9, devsText);
-            ps.setBytes(10, maps);
-            ps.setString(
-                11,
-                s.attentionMaps() == null
-                    ? null
-                    : s.attentionMaps().bytes() != null ? "bytes" : "doubles");
-            ps.setString(12, tokens);
-            ps.setString(13, attributes);
-            ps.executeUpdate();
-          }
-          updateAfterSnapshot(c, id, s, deviations, maxZ, bytes - replaced);
-          c.commit();
-          counters.add(created ? 1 : 0, bytes - replaced + (created ? ROW_OVERHEAD_BYTES : 0));
-        } catch (SQLException e) {
-          c.rollback();
-          throw e;
-        }
-      }
+    Long id = findId(c, s.traceId(), s.spanId());
+    boolean created = id == null;
+    if (created) {
+      id = insertFromSnapshot(c, s, receivedMillis);
     }
+    long replaced = deleteSnapshot(c, id, s.batchIndex());
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "INSERT INTO snapshot (prediction_id, batch_index, time_nanos, model, input_tokens,"
+                + " layers, heads, statistics, deviations, attention_maps, attention_maps_kind,"
+                + " tokens, attributes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+      ps.setLong(1, id);
+      ps.setInt(2, s.batchIndex());
+      ps.setLong(3, s.timeNanos());
+      ps.setString(4, s.model());
+      Jdbc.setLong(ps, 5, s.inputTokens());
+      ps.setInt(6, s.layers());
+      ps.setInt(7, s.heads());
+      ps.setString(8, statsText);
+      ps.setString(9, devsText);
+      ps.setBytes(10, maps);
+      ps.setString(
+          11,
+          s.attentionMaps() == null
+              ? null
+              : s.attentionMaps().bytes() != null ? "bytes" : "doubles");
+      ps.setString(12, tokens);
+      ps.setString(13, attributes);
+      ps.executeUpdate();
+    }
+    updateAfterSnapshot(c, id, s, deviations, maxZ, bytes - replaced);
+    return new Delta(created ? 1 : 0, bytes - replaced + (created ? ROW_OVERHEAD_BYTES : 0));
   }
 
   private static long insertFromSnapshot(Connection c, Snapshot s, long receivedMillis)
@@ -178,7 +159,7 @@ final class PredictionWriter {
         c.prepareStatement(
             "INSERT INTO prediction (trace_id, span_id, time_nanos, service, instance, model, operation,"
                 + " input_tokens, has_span, snapshots, bytes, received_millis)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, FALSE, 0, ?, ?)",
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, 0, ?, ?)",
             Statement.RETURN_GENERATED_KEYS)) {
       ps.setString(1, s.traceId());
       ps.setString(2, s.spanId());
@@ -198,7 +179,7 @@ final class PredictionWriter {
     }
   }
 
-  private long deleteSnapshot(Connection c, long id, int batchIndex) throws SQLException {
+  private static long deleteSnapshot(Connection c, long id, int batchIndex) throws SQLException {
     long bytes = 0;
     try (PreparedStatement ps =
         c.prepareStatement(
@@ -223,7 +204,7 @@ final class PredictionWriter {
     return bytes;
   }
 
-  private void updateAfterSnapshot(
+  private static void updateAfterSnapshot(
       Connection c, long id, Snapshot s, List<HeadDeviation> deviations, double maxZ, long addBytes)
       throws SQLException {
     // The prediction keeps the top heads over all its snapshots (a batch may hold several).

@@ -1,4 +1,4 @@
-package io.headwatch.collector.store;
+package io.headwatch.collector.store.sqlite;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonParser;

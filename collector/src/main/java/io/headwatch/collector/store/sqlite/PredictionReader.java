@@ -1,5 +1,11 @@
-package io.headwatch.collector.store;
+package io.headwatch.collector.store.sqlite;
 
+import io.headwatch.collector.store.ModelSummary;
+import io.headwatch.collector.store.PredictionDetail;
+import io.headwatch.collector.store.PredictionQuery;
+import io.headwatch.collector.store.PredictionSummary;
+import io.headwatch.collector.store.StoredSnapshot;
+import io.headwatch.collector.store.StoredStatistics;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -12,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
-import org.h2.jdbcx.JdbcConnectionPool;
 
 /** The store's queries for the API and for refilling baselines. */
 final class PredictionReader {
@@ -21,15 +26,34 @@ final class PredictionReader {
           + " duration_nanos, batch_size, sampled, layers, heads, has_span, snapshots, max_z,"
           + " deviations, status, attributes";
 
-  private final JdbcConnectionPool pool;
+  private final SqliteConnections connections;
 
-  PredictionReader(JdbcConnectionPool pool) {
-    this.pool = pool;
+  PredictionReader(SqliteConnections connections) {
+    this.connections = connections;
+  }
+
+  /** Runs a query on a borrowed reader connection. */
+  private <T> T read(Query<T> q) throws SQLException {
+    Connection c = connections.borrow();
+    try {
+      return q.run(c);
+    } finally {
+      connections.release(c);
+    }
+  }
+
+  @FunctionalInterface
+  private interface Query<T> {
+    T run(Connection c) throws SQLException;
   }
 
   /** Models seen, most recently seen first. */
   List<ModelSummary> models() throws SQLException {
-    try (Connection c = pool.getConnection()) {
+    return read(this::models);
+  }
+
+  private List<ModelSummary> models(Connection c) throws SQLException {
+    {
       Map<String, TreeSet<String>> services = new LinkedHashMap<>();
       try (Statement st = c.createStatement();
           ResultSet rs =
@@ -91,33 +115,31 @@ final class PredictionReader {
             : " ORDER BY time_nanos DESC, id DESC");
     sql.append(" LIMIT ?");
     args.add(q.limit());
-    try (Connection c = pool.getConnection();
-        PreparedStatement ps = c.prepareStatement(sql.toString())) {
-      for (int i = 0; i < args.size(); i++) {
-        ps.setObject(i + 1, args.get(i));
-      }
-      List<PredictionSummary> out = new ArrayList<>();
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          out.add(summary(rs));
-        }
-      }
-      return out;
-    }
+    return read(
+        c -> {
+          try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            for (int i = 0; i < args.size(); i++) {
+              ps.setObject(i + 1, args.get(i));
+            }
+            List<PredictionSummary> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                out.add(summary(rs));
+              }
+            }
+            return out;
+          }
+        });
   }
 
   /** One prediction by its numeric id. */
   Optional<PredictionDetail> byId(long id) throws SQLException {
-    try (Connection c = pool.getConnection()) {
-      return detail(c, "id = ?", id);
-    }
+    return read(c -> detail(c, "id = ?", id));
   }
 
   /** The most deviant (then newest) prediction of a trace. */
   Optional<PredictionDetail> byTraceId(String traceId) throws SQLException {
-    try (Connection c = pool.getConnection()) {
-      return detail(c, "trace_id = ?", traceId);
-    }
+    return read(c -> detail(c, "trace_id = ?", traceId));
   }
 
   private Optional<PredictionDetail> detail(Connection c, String condition, Object arg)
@@ -182,11 +204,11 @@ final class PredictionReader {
   /** Stored statistics of the newest snapshots, oldest first, to refill baselines on start. */
   List<StoredStatistics> recentStatistics(int limit) throws SQLException {
     List<StoredStatistics> out = new ArrayList<>();
-    try (Connection c = pool.getConnection();
-        PreparedStatement ps =
-            c.prepareStatement(
-                "SELECT model, layers, heads, statistics FROM snapshot WHERE heads > 0"
-                    + " ORDER BY prediction_id DESC, batch_index DESC LIMIT ?")) {
+    Connection c = connections.borrow();
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT model, layers, heads, statistics FROM snapshot WHERE heads > 0"
+                + " ORDER BY prediction_id DESC, batch_index DESC LIMIT ?")) {
       ps.setInt(1, limit);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
@@ -198,6 +220,8 @@ final class PredictionReader {
                   StoredPayloads.statistics(rs.getString(4)).attention()));
         }
       }
+    } finally {
+      connections.release(c);
     }
     Collections.reverse(out);
     return out;
