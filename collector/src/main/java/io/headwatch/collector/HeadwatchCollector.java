@@ -15,6 +15,7 @@ import io.headwatch.collector.store.StoreException;
 import io.headwatch.collector.store.sqlite.SqliteStore;
 import io.prometheus.client.CollectorRegistry;
 import java.nio.file.Files;
+import java.time.Clock;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -41,6 +42,7 @@ public final class HeadwatchCollector implements AutoCloseable {
   private final IngestWorker worker;
   private final OtlpForwarder forwarder;
   private final ScheduledExecutorService housekeeping;
+  private final Runnable housekeepingRun;
   private final Server otlpServer;
   private final Server apiServer;
 
@@ -51,6 +53,7 @@ public final class HeadwatchCollector implements AutoCloseable {
       IngestWorker worker,
       OtlpForwarder forwarder,
       ScheduledExecutorService housekeeping,
+      Runnable housekeepingRun,
       Server otlpServer,
       Server apiServer) {
     this.store = store;
@@ -59,12 +62,21 @@ public final class HeadwatchCollector implements AutoCloseable {
     this.worker = worker;
     this.forwarder = forwarder;
     this.housekeeping = housekeeping;
+    this.housekeepingRun = housekeepingRun;
     this.otlpServer = otlpServer;
     this.apiServer = apiServer;
   }
 
   /** Opens the store, starts every thread and both servers; throws if a port cannot be bound. */
   public static HeadwatchCollector start(CollectorConfig config) throws Exception {
+    return start(config, Clock.systemUTC());
+  }
+
+  /**
+   * As {@link #start(CollectorConfig)}, with the clock that decides time: when a request was
+   * received, retention by age, series expiry. Tests pass a clock they move.
+   */
+  public static HeadwatchCollector start(CollectorConfig config, Clock clock) throws Exception {
     if (Files.exists(config.dataDir().resolve("headwatch.mv.db"))) {
       LOG.warn(
           "{} holds an H2 store of an older collector (headwatch.mv.db); it is not read: the store"
@@ -78,7 +90,7 @@ public final class HeadwatchCollector implements AutoCloseable {
       SelfMetrics self = new SelfMetrics(registry);
       SeriesRegistry series =
           new SeriesRegistry(
-              config.maxSeries(), config.seriesTtl().toMillis(), System::currentTimeMillis, self);
+              config.maxSeries(), config.seriesTtl().toMillis(), clock::millis, self);
       registry.register(series);
       IngestQueue queue = new IngestQueue(config.ingestQueue(), config.ingestQueueBytes());
       self.registerGauges(
@@ -124,26 +136,9 @@ public final class HeadwatchCollector implements AutoCloseable {
                 t.setDaemon(true);
                 return t;
               });
+      Runnable housekeepingRun = () -> housekeep(store, series, config, clock);
       long every = config.retentionInterval().toMillis();
-      housekeeping.scheduleWithFixedDelay(
-          () -> {
-            try {
-              long deleted =
-                  store.enforceRetention(
-                      System.currentTimeMillis(),
-                      config.retentionAge().toMillis(),
-                      config.retentionBytes());
-              if (deleted > 0) {
-                LOG.info("retention deleted {} predictions", deleted);
-              }
-              series.expire();
-            } catch (Exception e) {
-              LOG.warn("retention run failed", e);
-            }
-          },
-          0,
-          every,
-          TimeUnit.MILLISECONDS);
+      housekeeping.scheduleWithFixedDelay(housekeepingRun, 0, every, TimeUnit.MILLISECONDS);
 
       Server api =
           HttpServerFactory.create(
@@ -156,11 +151,11 @@ public final class HeadwatchCollector implements AutoCloseable {
       QueuedThreadPool otlpPool = HttpServerFactory.pool("headwatch-otlp", OTLP_THREADS);
       OtlpHttpHandler receiver =
           new OtlpHttpHandler(
-              config.maxBodyBytes(), queue, forwarder, self, System::currentTimeMillis, otlpPool);
+              config.maxBodyBytes(), queue, forwarder, self, clock::millis, otlpPool);
       Server otlp = HttpServerFactory.create(otlpPool, config.host(), config.otlpPort(), receiver);
       HeadwatchCollector collector =
           new HeadwatchCollector(
-              store, receiver, queue, worker, forwarder, housekeeping, otlp, api);
+              store, receiver, queue, worker, forwarder, housekeeping, housekeepingRun, otlp, api);
       try {
         api.start();
         otlp.start();
@@ -173,6 +168,30 @@ public final class HeadwatchCollector implements AutoCloseable {
       store.close();
       throw e;
     }
+  }
+
+  /**
+   * Retention by age and bytes, then series expiry, at the clock's time. Runs every
+   * retention-interval; a failure is logged and the next run tries again.
+   */
+  private static void housekeep(
+      PredictionStore store, SeriesRegistry series, CollectorConfig config, Clock clock) {
+    try {
+      long deleted =
+          store.enforceRetention(
+              clock.millis(), config.retentionAge().toMillis(), config.retentionBytes());
+      if (deleted > 0) {
+        LOG.info("retention deleted {} predictions", deleted);
+      }
+      series.expire();
+    } catch (Exception e) {
+      LOG.warn("retention run failed", e);
+    }
+  }
+
+  /** Runs retention and series expiry now, on the housekeeping thread, and waits for it. */
+  void housekeepNow() throws Exception {
+    housekeeping.submit(housekeepingRun).get();
   }
 
   /** The bound OTLP/HTTP port (useful when configured as 0). */
