@@ -3,9 +3,11 @@ package io.headwatch.collector;
 import io.headwatch.collector.api.ApiHandler;
 import io.headwatch.collector.baseline.BaselineTracker;
 import io.headwatch.collector.config.CollectorConfig;
+import io.headwatch.collector.config.ConfigLoader;
 import io.headwatch.collector.forward.OtlpForwarder;
 import io.headwatch.collector.ingest.IngestQueue;
 import io.headwatch.collector.ingest.IngestWorker;
+import io.headwatch.collector.ingest.RequestLimits;
 import io.headwatch.collector.prometheus.OtlpMetricsTranslator;
 import io.headwatch.collector.prometheus.SelfMetrics;
 import io.headwatch.collector.prometheus.SeriesRegistry;
@@ -16,9 +18,12 @@ import io.headwatch.collector.store.sqlite.SqliteStore;
 import io.prometheus.client.CollectorRegistry;
 import java.nio.file.Files;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
@@ -32,6 +37,9 @@ import org.slf4j.LoggerFactory;
 public final class HeadwatchCollector implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(HeadwatchCollector.class);
   private static final long DRAIN_MILLIS = 10_000;
+
+  /** Heap beyond the budgets: Jetty, buffers, classes, one /metrics scrape, API answers. */
+  static final long HEAP_BASE_BYTES = 128L << 20;
 
   /** Bounds request bodies held at once: threads x max-body-bytes (x2 with gzip). */
   private static final int OTLP_THREADS = 16;
@@ -77,6 +85,8 @@ public final class HeadwatchCollector implements AutoCloseable {
    * received, retention by age, series expiry. Tests pass a clock they move.
    */
   public static HeadwatchCollector start(CollectorConfig config, Clock clock) throws Exception {
+    ConfigLoader.checkExposure(config);
+    warnIfHeapIsSmall(config);
     if (Files.exists(config.dataDir().resolve("headwatch.mv.db"))) {
       LOG.warn(
           "{} holds an H2 store of an older collector (headwatch.mv.db); it is not read: the store"
@@ -90,20 +100,20 @@ public final class HeadwatchCollector implements AutoCloseable {
       SelfMetrics self = new SelfMetrics(registry);
       SeriesRegistry series =
           new SeriesRegistry(
-              config.maxSeries(), config.seriesTtl().toMillis(), clock::millis, self);
+              config.maxSeries(),
+              config.maxSeriesBytes(),
+              config.seriesTtl().toMillis(),
+              clock::millis,
+              self);
       registry.register(series);
       IngestQueue queue = new IngestQueue(config.ingestQueue(), config.ingestQueueBytes());
-      self.registerGauges(
-          registry,
-          store::totalBytes,
-          store::diskBytes,
-          store::predictionCount,
-          series::seriesCount,
-          queue::size);
-
       BaselineTracker baselines =
           new BaselineTracker(
-              config.baselineWindow(), config.baselineRecent(), config.baselineMin());
+              config.baselineWindow(),
+              config.baselineRecent(),
+              config.baselineMin(),
+              config.baselineBytes(),
+              () -> self.dropped("baseline_evicted"));
       try {
         IngestWorker.refillBaselines(store, baselines, config.baselineWindow() * 10);
       } catch (StoreException e) {
@@ -140,19 +150,64 @@ public final class HeadwatchCollector implements AutoCloseable {
       long every = config.retentionInterval().toMillis();
       housekeeping.scheduleWithFixedDelay(housekeepingRun, 0, every, TimeUnit.MILLISECONDS);
 
-      Server api =
-          HttpServerFactory.create(
-              "headwatch-api",
-              config.host(),
-              config.httpPort(),
-              16,
-              new ApiHandler(
-                  registry, store, baselines, config.baselineWindow(), config.baselineRecent()));
       QueuedThreadPool otlpPool = HttpServerFactory.pool("headwatch-otlp", OTLP_THREADS);
       OtlpHttpHandler receiver =
           new OtlpHttpHandler(
-              config.maxBodyBytes(), queue, forwarder, self, clock::millis, otlpPool);
-      Server otlp = HttpServerFactory.create(otlpPool, config.host(), config.otlpPort(), receiver);
+              new OtlpHttpHandler.Settings(
+                  config.maxBodyBytes(),
+                  config.maxItemsPerRequest(),
+                  new RequestLimits(
+                      config.maxAttentionCells(),
+                      config.maxAttributes(),
+                      config.maxAttributeValueBytes()),
+                  config.receiveBufferBytes(),
+                  config.bodyTimeout().toMillis(),
+                  config.ingestToken()),
+              queue,
+              forwarder,
+              self,
+              clock::millis,
+              otlpPool);
+      Supplier<List<String>> readiness = () -> readinessProblems(store, worker, receiver);
+      self.registerGauges(
+          registry,
+          new SelfMetrics.Sources(
+              store::totalBytes,
+              store::diskBytes,
+              store::predictionCount,
+              series::seriesCount,
+              series::bytes,
+              queue::size,
+              queue::heldBytes,
+              receiver::receivingBytes,
+              baselines::bytes,
+              () -> readiness.get().isEmpty() ? 1 : 0));
+      HttpServerFactory.Limits limits =
+          new HttpServerFactory.Limits(
+              config.headerTimeout(), config.idleTimeout(), config.maxConnections());
+      Server api =
+          HttpServerFactory.create(
+              HttpServerFactory.pool("headwatch-api", 16),
+              config.host(),
+              config.httpPort(),
+              new ApiHandler(
+                  registry,
+                  store,
+                  baselines,
+                  config.baselineWindow(),
+                  config.baselineRecent(),
+                  config.apiToken(),
+                  readiness),
+              limits,
+              ApiHandler::errorBody);
+      Server otlp =
+          HttpServerFactory.create(
+              otlpPool,
+              config.host(),
+              config.otlpPort(),
+              receiver,
+              limits,
+              OtlpHttpHandler::errorBody);
       HeadwatchCollector collector =
           new HeadwatchCollector(
               store, receiver, queue, worker, forwarder, housekeeping, housekeepingRun, otlp, api);
@@ -186,6 +241,39 @@ public final class HeadwatchCollector implements AutoCloseable {
       series.expire();
     } catch (Exception e) {
       LOG.warn("retention run failed", e);
+    }
+  }
+
+  /** What keeps the collector from taking requests now; empty when it is ready. */
+  private static List<String> readinessProblems(
+      PredictionStore store, IngestWorker worker, OtlpHttpHandler receiver) {
+    List<String> problems = new ArrayList<>();
+    if (!worker.running()) {
+      problems.add("the ingest worker is stopped or being restarted after a failure");
+    }
+    if (!store.healthy()) {
+      problems.add("the store failed its last write");
+    }
+    if (receiver.stopping()) {
+      problems.add("the collector is stopping");
+    }
+    return problems;
+  }
+
+  /**
+   * The bounded parts can hold up to their budgets' sum; below that plus room for the rest (Jetty,
+   * SQLite's page cache is native, classes, a /metrics scrape), say so once at start.
+   */
+  private static void warnIfHeapIsSmall(CollectorConfig config) {
+    long needed = config.boundedHeapBytes() + HEAP_BASE_BYTES;
+    long max = Runtime.getRuntime().maxMemory();
+    if (max < needed) {
+      LOG.warn(
+          "the heap (-Xmx{}m) is smaller than the {} MiB the configured budgets may use; start with"
+              + " -Xmx{}m or lower the budgets (see docs/collector.md#heap)",
+          max >> 20,
+          needed >> 20,
+          needed >> 20);
     }
   }
 

@@ -3,6 +3,7 @@ package io.headwatch.collector;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.headwatch.collector.ingest.IngestQueue;
+import io.headwatch.collector.ingest.RequestLimits;
 import io.headwatch.collector.prometheus.SelfMetrics;
 import io.headwatch.collector.receiver.OtlpHttpHandler;
 import io.prometheus.client.CollectorRegistry;
@@ -29,7 +30,16 @@ class OverloadTest {
             pool,
             "127.0.0.1",
             0,
-            new OtlpHttpHandler(1 << 20, queue, null, self, System::currentTimeMillis, pool));
+            new OtlpHttpHandler(
+                new OtlpHttpHandler.Settings(
+                    1 << 20, 1000, new RequestLimits(100, 100, 1000), 1 << 20, 60_000, ""),
+                queue,
+                null,
+                self,
+                System::currentTimeMillis,
+                pool),
+            HttpServerFactory.Limits.DEFAULT,
+            OtlpHttpHandler::errorBody);
     server.start();
     try {
       byte[] body =

@@ -1,9 +1,11 @@
 package io.headwatch.collector.api;
 
+import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import io.headwatch.collector.baseline.BaselineTracker;
 import io.headwatch.collector.baseline.HeadBaseline;
+import io.headwatch.collector.http.BearerAuth;
 import io.headwatch.collector.store.ModelSummary;
 import io.headwatch.collector.store.PredictionDetail;
 import io.headwatch.collector.store.PredictionQuery;
@@ -21,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
@@ -43,23 +46,41 @@ public final class ApiHandler extends Handler.Abstract {
   private static final String MODELS = "/api/models";
   private static final String PREDICTIONS = "/api/predictions";
 
+  private static final String LIVE = "/health/live";
+  private static final String READY = "/health/ready";
+
   private final CollectorRegistry registry;
   private final PredictionStore store;
   private final BaselineTracker baselines;
   private final int baselineWindow;
   private final int baselineRecent;
+  private final BearerAuth auth;
+  private final Supplier<List<String>> readinessProblems;
 
+  /**
+   * @param apiToken empty: no check; otherwise every request but /health/* must carry it
+   * @param readinessProblems what keeps the collector from being ready; empty when ready
+   */
   public ApiHandler(
       CollectorRegistry registry,
       PredictionStore store,
       BaselineTracker baselines,
       int baselineWindow,
-      int baselineRecent) {
+      int baselineRecent,
+      String apiToken,
+      Supplier<List<String>> readinessProblems) {
     this.registry = registry;
     this.store = store;
     this.baselines = baselines;
     this.baselineWindow = baselineWindow;
     this.baselineRecent = baselineRecent;
+    this.auth = new BearerAuth(apiToken);
+    this.readinessProblems = readinessProblems;
+  }
+
+  /** The API's error body for errors the HTTP server produces itself. */
+  public static String errorBody(int status, String message) {
+    return ApiJson.write(ApiJson.error(null, message));
   }
 
   @Override
@@ -69,6 +90,24 @@ public final class ApiHandler extends Handler.Abstract {
     if (!"GET".equals(request.getMethod()) && !"HEAD".equals(request.getMethod())) {
       response.getHeaders().put(HttpHeader.ALLOW, "GET");
       return json(response, callback, 405, ApiJson.error(null, "use GET"));
+    }
+    // Probes need no token: they tell nothing but "up" and "ready".
+    if (LIVE.equals(path)) {
+      JsonObject o = new JsonObject();
+      o.addProperty("status", "live");
+      return json(response, callback, 200, o);
+    }
+    if (READY.equals(path)) {
+      return ready(response, callback);
+    }
+    if (!auth.allows(request)) {
+      response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, BearerAuth.challenge());
+      return json(
+          response,
+          callback,
+          401,
+          ApiJson.error(
+              null, "missing or wrong bearer token; send Authorization: Bearer <api-token>"));
     }
     try {
       if ("/metrics".equals(path)) {
@@ -95,6 +134,16 @@ public final class ApiHandler extends Handler.Abstract {
       LOG.warn("API request {} failed", path, e);
       return json(response, callback, 500, ApiJson.error(null, "internal error: " + e));
     }
+  }
+
+  private boolean ready(Response response, Callback callback) {
+    List<String> problems = readinessProblems.get();
+    JsonObject o = new JsonObject();
+    o.addProperty("status", problems.isEmpty() ? "ready" : "not ready");
+    JsonArray a = new JsonArray();
+    problems.forEach(a::add);
+    o.add("problems", a);
+    return json(response, callback, problems.isEmpty() ? 200 : 503, o);
   }
 
   private boolean metrics(Response response, Callback callback) throws IOException {

@@ -33,6 +33,24 @@ final class ModelBaseline {
     this.ring = new float[window][];
   }
 
+  /**
+   * Heap a window of {@code capacity} snapshots takes when full: its float rows, the cached medians
+   * and MADs, and the buffer a refresh sorts in.
+   */
+  static long bytesFor(int layers, int heads, int capacity) {
+    long cells = (long) STATS * layers * heads;
+    long row = 16 + cells * Float.BYTES + 8;
+    return 64 + capacity * row + 2 * (16 + cells * Double.BYTES) + 16 + (long) capacity * 8;
+  }
+
+  long bytes() {
+    return bytesFor(layers, heads, window);
+  }
+
+  int capacity() {
+    return window;
+  }
+
   boolean hasShape(int layers, int heads) {
     return this.layers == layers && this.heads == heads;
   }

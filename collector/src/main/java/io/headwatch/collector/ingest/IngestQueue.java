@@ -62,35 +62,93 @@ public final class IngestQueue {
   }
 
   /**
-   * Queues a request standing for {@code bytes} of memory; null when a bound is reached. The item's
-   * bytes are released when its {@link Item#done()} completes.
+   * Holds {@code bytes} of the byte bound for a request about to be decoded; null when that would
+   * pass the bound. Reserve before decoding, so that the decoded request never exceeds the bound.
    */
-  public Item offer(Message request, long bytes, long receivedMillis) {
-    Item item = new Item(request, receivedMillis, bytes);
+  public Reservation reserve(long bytes) {
     lock.lock();
     try {
-      if (held > 0 && (waiting.size() >= maxWaiting || heldBytes + bytes > maxBytes)) {
+      if (held > 0 && heldBytes + bytes > maxBytes) {
         return null;
       }
-      waiting.addLast(item);
       held++;
       heldBytes += bytes;
-      notEmpty.signal();
+      return new Reservation(bytes);
     } finally {
       lock.unlock();
     }
-    item.done.whenComplete((v, e) -> release(item));
-    return item;
   }
 
-  private void release(Item item) {
+  /** Bytes reserved for a request not yet queued; {@link #enqueue} it or {@link #cancel} it. */
+  public final class Reservation {
+    private final long bytes;
+    private boolean settled;
+
+    private Reservation(long bytes) {
+      this.bytes = bytes;
+    }
+
+    /** Queues the decoded request; null (and the bytes released) when too many are waiting. */
+    public Item enqueue(Message request, long receivedMillis) {
+      Item item = new Item(request, receivedMillis, bytes);
+      lock.lock();
+      try {
+        settle();
+        if (waiting.size() >= maxWaiting) {
+          releaseLocked(bytes);
+          return null;
+        }
+        waiting.addLast(item);
+        notEmpty.signal();
+      } finally {
+        lock.unlock();
+      }
+      item.done.whenComplete((v, e) -> release(item.bytes));
+      return item;
+    }
+
+    /** Gives the bytes back (the request was refused while decoding). */
+    public void cancel() {
+      lock.lock();
+      try {
+        settle();
+        releaseLocked(bytes);
+      } finally {
+        lock.unlock();
+      }
+    }
+
+    private void settle() {
+      if (settled) {
+        throw new IllegalStateException("reservation already used");
+      }
+      settled = true;
+    }
+  }
+
+  /** Reserves and queues in one step; null when a bound is reached. */
+  public Item offer(Message request, long bytes, long receivedMillis) {
+    Reservation r = reserve(bytes);
+    return r == null ? null : r.enqueue(request, receivedMillis);
+  }
+
+  /** The byte bound (ingest-queue-bytes). */
+  public long maxBytes() {
+    return maxBytes;
+  }
+
+  private void release(long bytes) {
     lock.lock();
     try {
-      held--;
-      heldBytes -= item.bytes;
+      releaseLocked(bytes);
     } finally {
       lock.unlock();
     }
+  }
+
+  private void releaseLocked(long bytes) {
+    held--;
+    heldBytes -= bytes;
   }
 
   /**

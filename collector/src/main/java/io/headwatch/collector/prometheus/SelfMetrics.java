@@ -45,35 +45,79 @@ public final class SelfMetrics {
             .register(registry);
   }
 
-  /** Adds gauges read at scrape time. */
-  public void registerGauges(
-      CollectorRegistry registry,
+  /** Where the gauges read their values, at scrape time. */
+  public record Sources(
       DoubleSupplier storeBytes,
       DoubleSupplier storeFileBytes,
       DoubleSupplier predictions,
       DoubleSupplier series,
-      DoubleSupplier ingestQueue) {
+      DoubleSupplier seriesBytes,
+      DoubleSupplier ingestQueue,
+      DoubleSupplier ingestQueueBytes,
+      DoubleSupplier receivingBytes,
+      DoubleSupplier baselineBytes,
+      DoubleSupplier ready) {}
+
+  /** Adds gauges read at scrape time. */
+  public void registerGauges(CollectorRegistry registry, Sources s) {
     gauge(
         registry,
         "headwatch_collector_store_bytes",
         "Bytes of stored predictions, as charged against --retention-bytes.",
-        storeBytes);
+        s.storeBytes());
     gauge(
         registry,
         "headwatch_collector_store_file_bytes",
         "Size of the prediction database on disk (the file and its write-ahead log).",
-        storeFileBytes);
+        s.storeFileBytes());
     gauge(
         registry,
         "headwatch_collector_store_predictions",
         "Predictions in the store.",
-        predictions);
-    gauge(registry, "headwatch_collector_series", "Series exposed from agents' metrics.", series);
+        s.predictions());
+    gauge(
+        registry, "headwatch_collector_series", "Series exposed from agents' metrics.", s.series());
+    gauge(
+        registry,
+        "headwatch_collector_series_bytes",
+        "Memory charged for the series exposed from agents' metrics (--max-series-bytes).",
+        s.seriesBytes());
     gauge(
         registry,
         "headwatch_collector_ingest_queue_requests",
         "Export requests waiting in the ingest queue.",
-        ingestQueue);
+        s.ingestQueue());
+    gauge(
+        registry,
+        "headwatch_collector_ingest_queue_bytes",
+        "Estimated heap of decoded requests not yet answered (--ingest-queue-bytes).",
+        s.ingestQueueBytes());
+    gauge(
+        registry,
+        "headwatch_collector_receive_buffer_bytes",
+        "Bytes of request bodies being read or inflated (--receive-buffer-bytes).",
+        s.receivingBytes());
+    gauge(
+        registry,
+        "headwatch_collector_baseline_bytes",
+        "Memory the baseline windows are sized for (--baseline-bytes).",
+        s.baselineBytes());
+    gauge(
+        registry,
+        "headwatch_collector_ready",
+        "1 when the collector is ready (GET /health/ready answers 200), else 0.",
+        s.ready());
+    Runtime rt = Runtime.getRuntime();
+    gauge(
+        registry,
+        "headwatch_collector_heap_used_bytes",
+        "Heap in use by the collector's JVM (including garbage not yet collected).",
+        () -> rt.totalMemory() - rt.freeMemory());
+    gauge(
+        registry,
+        "headwatch_collector_heap_max_bytes",
+        "The collector JVM's maximum heap (-Xmx).",
+        rt::maxMemory);
   }
 
   private static void gauge(

@@ -172,7 +172,8 @@ class IngestWorkerTest {
     IngestWorker worker =
         new IngestWorker(
             queue,
-            new OtlpMetricsTranslator(new SeriesRegistry(10, 60_000, () -> 0L, self)),
+            new OtlpMetricsTranslator(
+                new SeriesRegistry(10, Long.MAX_VALUE, 60_000, () -> 0L, self)),
             store,
             new BaselineTracker(10, 5, 5),
             self);
