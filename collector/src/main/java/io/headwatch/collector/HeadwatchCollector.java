@@ -11,10 +11,12 @@ import io.headwatch.collector.prometheus.SelfMetrics;
 import io.headwatch.collector.prometheus.SeriesRegistry;
 import io.headwatch.collector.receiver.OtlpHttpHandler;
 import io.headwatch.collector.store.PredictionStore;
+import io.headwatch.collector.web.WebHandler;
 import io.prometheus.client.CollectorRegistry;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Server;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -135,8 +137,15 @@ public final class HeadwatchCollector implements AutoCloseable {
               config.host(),
               config.httpPort(),
               16,
-              new ApiHandler(
-                  registry, store, baselines, config.baselineWindow(), config.baselineRecent()));
+              // Pages first: they decline /api and /metrics, which the API handler answers.
+              new Handler.Sequence(
+                  new WebHandler(config.traceUrlTemplate()),
+                  new ApiHandler(
+                      registry,
+                      store,
+                      baselines,
+                      config.baselineWindow(),
+                      config.baselineRecent())));
       Server otlp =
           HttpServerFactory.create(
               "headwatch-otlp",

@@ -107,4 +107,10 @@ public final class CollectorConfig {
   public Duration forwardTimeout() {
     return (Duration) values.get(Setting.FORWARD_TIMEOUT);
   }
+
+  /** The pages' link to a trace in the user's tracing UI, if configured. */
+  public Optional<String> traceUrlTemplate() {
+    String v = (String) values.get(Setting.TRACE_URL_TEMPLATE);
+    return v.isEmpty() ? Optional.empty() : Optional.of(v);
+  }
 }

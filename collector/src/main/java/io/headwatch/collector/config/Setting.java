@@ -55,7 +55,13 @@ public enum Setting {
       "64MiB",
       "a size such as 64MiB (raw bodies queued)",
       ValueParsers::bytes),
-  FORWARD_TIMEOUT("forward-timeout", "10s", "a duration such as 10s", ValueParsers::duration);
+  FORWARD_TIMEOUT("forward-timeout", "10s", "a duration such as 10s", ValueParsers::duration),
+  TRACE_URL_TEMPLATE(
+      "trace-url-template",
+      "",
+      "an http(s) URL containing {trace_id} (and optionally {span_id}), such as"
+          + " http://jaeger:16686/trace/{trace_id}, other braces percent-encoded; or empty",
+      ValueParsers::traceUrlTemplate);
 
   private final String key;
   private final String defaultValue;
