@@ -17,7 +17,7 @@ export function robustZ(value, median, mad) {
 }
 
 export function numberLine(value, median, mad, valueName) {
-  const width = 190;
+  const width = 170;
   const height = 36;
   const pad = 8;
   if (median === null || median === undefined || mad === null || mad === undefined) {

@@ -129,17 +129,18 @@ run(async () => {
         h('caption', {class: 'visually-hidden'}, 'Statistics of layer ' + layer + ' head ' + head),
         h('thead', null, h('tr', null,
           h('th', {scope: 'col'}, 'statistic'),
-          h('th', {scope: 'col', class: 'num'}, 'now (median)'),
-          h('th', {scope: 'col', class: 'num'}, 'baseline median'),
-          h('th', {scope: 'col', class: 'num'}, 'baseline MAD'),
+          h('th', {scope: 'col', class: 'num'}, 'now'),
+          h('th', {scope: 'col', class: 'num'}, 'baseline'),
+          h('th', {scope: 'col', class: 'num'}, 'MAD'),
           h('th', {scope: 'col', class: 'num'}, 'z'),
-          h('th', {scope: 'col'}, 'baseline ± 1, 2, 3 sd, and now'))),
+          h('th', {scope: 'col'}, 'against the baseline'))),
         h('tbody', null, rows)),
       note('“Now” is the median of the newest ' + (any ? any.recent_count : heads.recent) +
-          ' snapshots; the baseline is the ' + (any ? any.baseline_count : 'older') +
-          ' snapshots before them. The API reports medians and MADs, not every value, so the ' +
-          'bands show the baseline median ± 1, 2 and 3 robust standard deviations ' +
-          '(1.4826 × MAD) rather than the full distributions.'));
+          ' snapshots; “baseline” and “MAD” are the median and median absolute deviation of the ' +
+          (any ? any.baseline_count : 'older') + ' snapshots before them. In the pictures, the ' +
+          'bands are the baseline median ± 1, 2 and 3 robust standard deviations (1.4826 × MAD), ' +
+          'the bar is the baseline median and the dot is now. The API reports medians and MADs, ' +
+          'not every value, so these summarise the distributions rather than draw them in full.'));
   }
 
   select.addEventListener('change', () => {

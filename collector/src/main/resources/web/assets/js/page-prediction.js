@@ -326,12 +326,15 @@ class PredictionPage {
       h('table', {class: 'data head-stats'},
         h('thead', null, h('tr', null,
           h('th', {scope: 'col'}, 'statistic'),
-          h('th', {scope: 'col', class: 'num'}, 'this prediction'),
-          h('th', {scope: 'col', class: 'num'}, 'baseline median'),
-          h('th', {scope: 'col', class: 'num'}, 'baseline MAD'),
+          h('th', {scope: 'col', class: 'num'}, 'this'),
+          h('th', {scope: 'col', class: 'num'}, 'baseline'),
+          h('th', {scope: 'col', class: 'num'}, 'MAD'),
           h('th', {scope: 'col', class: 'num'}, 'z'),
-          h('th', {scope: 'col'}, 'baseline ± 1, 2, 3 sd, and this'))),
-        h('tbody', null, rows)));
+          h('th', {scope: 'col'}, 'against the baseline'))),
+        h('tbody', null, rows)),
+      note('Baseline and MAD: the median and median absolute deviation of the model’s baseline ' +
+          'now. Bands: baseline median ± 1, 2 and 3 robust standard deviations (1.4826 × MAD); ' +
+          'bar: the baseline median; dot: this prediction.'));
   }
 
   attentionSection() {
