@@ -17,7 +17,9 @@ run(async () => {
   const form = document.getElementById('filters');
   for (const [k, v] of params) {
     const field = form.elements.namedItem(k);
-    if (field && 'value' in field) field.value = v;
+    if (!field || !('value' in field)) continue;
+    // from/to may come as epoch milliseconds (Grafana's ${__from}); the inputs want local time.
+    field.value = k === 'from' || k === 'to' ? localInput(parseTime(v)) : v;
   }
   const {models} = await getJson('/api/models');
   fillSelect(form.elements.namedItem('model'), models.map((m) => m.name), params.get('model'));
@@ -128,9 +130,23 @@ function clampLimit(text) {
   return Number.isFinite(n) ? Math.max(1, Math.min(API_MAX, n)) : 50;
 }
 
-/** A datetime-local value (local time) as an ISO instant, or null. */
-function instant(text) {
+/** A datetime-local value (local time) or epoch milliseconds as a Date, or null. */
+function parseTime(text) {
   if (!text) return null;
-  const d = new Date(text);
-  return Number.isNaN(d.getTime()) ? null : d.toISOString();
+  const d = /^[0-9]{10,16}$/.test(text) ? new Date(Number(text)) : new Date(text);
+  return Number.isNaN(d.getTime()) ? null : d;
+}
+
+/** The same, as an ISO instant for the API. */
+function instant(text) {
+  const d = parseTime(text);
+  return d ? d.toISOString() : null;
+}
+
+/** A Date as a datetime-local input value (local time, to the second). */
+function localInput(d) {
+  if (!d) return '';
+  const p = (n) => String(n).padStart(2, '0');
+  return d.getFullYear() + '-' + p(d.getMonth() + 1) + '-' + p(d.getDate()) + 'T' +
+      p(d.getHours()) + ':' + p(d.getMinutes()) + ':' + p(d.getSeconds());
 }

@@ -69,6 +69,9 @@ final class HeadlessChromium implements AutoCloseable {
   /** Uncaught exceptions and console errors (other than failed network requests). */
   final List<String> problems = new CopyOnWriteArrayList<>();
 
+  /** Checks run while waiting, e.g. that the server under test is still alive. */
+  private final List<Runnable> watched = new CopyOnWriteArrayList<>();
+
   private HeadlessChromium(Process process, Path log, Path profile, WebSocket socket) {
     this.process = process;
     this.log = log;
@@ -216,6 +219,11 @@ final class HeadlessChromium implements AutoCloseable {
     }
   }
 
+  /** Runs {@code check} (which throws to fail) on every poll of {@link #waitFor}. */
+  void watch(Runnable check) {
+    watched.add(check);
+  }
+
   /** Loads a page and waits for its load event (its scripts then fetch their data). */
   void navigate(String url) {
     CompletableFuture<JsonObject> loaded = new CompletableFuture<>();
@@ -267,6 +275,7 @@ final class HeadlessChromium implements AutoCloseable {
       if (!process.isAlive()) {
         fail("chromium died while waiting for " + what + dead());
       }
+      watched.forEach(Runnable::run);
       if (evaluate(probe).getAsBoolean()) {
         return;
       }

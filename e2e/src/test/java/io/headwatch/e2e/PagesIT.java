@@ -131,7 +131,7 @@ class PagesIT {
       }
       feed.flush();
     }
-    CollectorProcess.await(
+    collector.await(
         Duration.ofSeconds(90),
         "all predictions stored, with spans, the odd one scored",
         () -> {
@@ -153,6 +153,7 @@ class PagesIT {
           }
         });
     chromium = HeadlessChromium.start(work, 1440, 900);
+    chromium.watch(collector::checkAlive);
   }
 
   @AfterAll
@@ -361,6 +362,16 @@ class PagesIT {
         chromium
             .evaluate("document.querySelectorAll('table.predictions tbody tr').length")
             .getAsInt());
+
+    // A time range in epoch milliseconds, as Grafana's data links give it.
+    long now = System.currentTimeMillis();
+    open(
+        "/predictions?model=" + MODEL + "&from=" + (now - 3_600_000) + "&to=" + (now + 3_600_000),
+        "document.querySelectorAll('table.predictions tbody tr').length > 0");
+    assertTrue(chromium.text("document.getElementById('f-from').value").matches("\\d{4}-.*"));
+    open(
+        "/predictions?model=" + MODEL + "&from=" + (now + 3_600_000),
+        "document.getElementById('result-count').textContent.startsWith('0 shown')");
 
     // The trace box: a wrong value is explained, a trace id (any case) opens its page.
     chromium.focus("#trace-box");
