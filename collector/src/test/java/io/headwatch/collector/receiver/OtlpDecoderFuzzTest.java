@@ -24,23 +24,18 @@ import io.prometheus.client.CollectorRegistry;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
+import java.util.Random;
 import java.util.Set;
 import java.util.zip.GZIPOutputStream;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.Size;
+import org.junit.jupiter.api.Test;
 
 /**
- * Fuzzing OTLP decoding with jqwik, bounded in count (tries per property) and in time (each try is
- * stopped after 60 s and fails as a hang): arbitrary bytes, valid requests with random edits, and
- * arbitrary JSON text, as protobuf or JSON, plain or gzip. Every input must either decode (and then
- * parse into spans, snapshots and series without an exception) or be refused with a 4xx/503 whose
- * message says why. Nothing else may escape.
+ * Fuzzing OTLP decoding, bounded in count (tries per case) and in time (each try is stopped after
+ * 60 s and fails as a hang): arbitrary bytes, valid requests with random edits, and arbitrary JSON
+ * text, as protobuf or JSON, plain or gzip. Every input must either decode (and then parse into
+ * spans, snapshots and series without an exception) or be refused with a 4xx/503 whose message says
+ * why. Nothing else may escape. Inputs come from a seeded generator: the same inputs on every run,
+ * other ones with {@code -Dfuzz.seed=N}; a failure names its seed and try.
  */
 class OtlpDecoderFuzzTest {
   private static final Duration HANG = Duration.ofSeconds(60);
@@ -74,82 +69,111 @@ class OtlpDecoderFuzzTest {
         });
   }
 
-  @Property(tries = 400)
-  void arbitraryBytes(
-      @ForAll Signal signal,
-      @ForAll boolean json,
-      @ForAll boolean gzip,
-      @ForAll @Size(max = 2048) byte[] raw) {
-    decodeOrRefuse(signal, json, gzip, gzip && raw.length % 2 == 0 ? gzip(raw) : raw);
-  }
+  private static final long SEED = Long.getLong("fuzz.seed", 20261130L);
 
-  @Property(tries = 300)
-  void validRequestsWithRandomEdits(
-      @ForAll("edits") List<int[]> edits, @ForAll boolean gzip, @ForAll boolean json) {
-    byte[] body = json ? SNAPSHOT_JSON.clone() : SNAPSHOT.clone();
-    for (int[] e : edits) {
-      int at = Math.floorMod(e[0], body.length);
-      switch (Math.floorMod(e[1], 3)) {
-        case 0 -> body[at] = (byte) e[2]; // replace a byte
-        case 1 -> body = java.util.Arrays.copyOf(body, Math.max(1, at)); // truncate
-        default -> body[at] ^= (byte) (1 << Math.floorMod(e[2], 8)); // flip a bit
+  /** Runs {@code tries} cases, each from its own seeded generator; a failure names it. */
+  private static void fuzz(String name, int tries, java.util.function.Consumer<Random> oneCase) {
+    for (int t = 0; t < tries; t++) {
+      long seed = SEED * 1_000_003L + name.hashCode() * 31L + t;
+      try {
+        oneCase.accept(new Random(seed));
+      } catch (AssertionError | RuntimeException e) {
+        throw new AssertionError(name + " failed at try " + t + " (case seed " + seed + ")", e);
       }
     }
-    decodeOrRefuse(Signal.LOGS, json, gzip, gzip ? gzip(body) : body);
   }
 
-  @Property(tries = 300)
-  void arbitraryJsonText(@ForAll("jsonish") String text, @ForAll Signal signal) {
-    decodeOrRefuse(signal, true, false, text.getBytes(StandardCharsets.UTF_8));
+  private static Signal anySignal(Random r) {
+    return Signal.values()[r.nextInt(Signal.values().length)];
   }
 
-  @Provide
-  Arbitrary<List<int[]>> edits() {
-    Arbitrary<int[]> edit =
-        Combinators.combine(Arbitraries.integers(), Arbitraries.integers(), Arbitraries.integers())
-            .as((a, b, c) -> new int[] {a, b, c});
-    return edit.list().ofMinSize(1).ofMaxSize(8);
+  @Test
+  void arbitraryBytes() {
+    fuzz(
+        "bytes",
+        400,
+        r -> {
+          byte[] raw = new byte[r.nextInt(2049)];
+          r.nextBytes(raw);
+          boolean gzip = r.nextBoolean();
+          decodeOrRefuse(
+              anySignal(r), r.nextBoolean(), gzip, gzip && r.nextBoolean() ? gzip(raw) : raw);
+        });
   }
 
-  @Provide
-  Arbitrary<String> jsonish() {
-    Arbitrary<String> tokens =
-        Arbitraries.of(
-            "{",
-            "}",
-            "[",
-            "]",
-            ",",
-            ":",
-            "\"resourceLogs\"",
-            "\"resourceSpans\"",
-            "\"resourceMetrics\"",
-            "\"scopeLogs\"",
-            "\"logRecords\"",
-            "\"spans\"",
-            "\"traceId\"",
-            "\"attributes\"",
-            "\"key\"",
-            "\"value\"",
-            "\"intValue\"",
-            "\"arrayValue\"",
-            "\"values\"",
-            "\"doubleValue\"",
-            "\"0102\"",
-            "\"zz\"",
-            "1",
-            "-1e999",
-            "null",
-            "true",
-            "\"\\u0000\"",
-            "9223372036854775808");
-    return tokens.list().ofMaxSize(60).map(l -> String.join("", l));
+  @Test
+  void validRequestsWithRandomEdits() {
+    fuzz(
+        "edits",
+        300,
+        r -> {
+          boolean json = r.nextBoolean();
+          byte[] body = json ? SNAPSHOT_JSON.clone() : SNAPSHOT.clone();
+          int edits = 1 + r.nextInt(8);
+          for (int e = 0; e < edits; e++) {
+            int at = r.nextInt(body.length);
+            switch (r.nextInt(3)) {
+              case 0 -> body[at] = (byte) r.nextInt(256); // replace a byte
+              case 1 -> body = java.util.Arrays.copyOf(body, Math.max(1, at)); // truncate
+              default -> body[at] ^= (byte) (1 << r.nextInt(8)); // flip a bit
+            }
+          }
+          boolean gzip = r.nextBoolean();
+          decodeOrRefuse(Signal.LOGS, json, gzip, gzip ? gzip(body) : body);
+        });
+  }
+
+  private static final String[] JSON_TOKENS = {
+    "{",
+    "}",
+    "[",
+    "]",
+    ",",
+    ":",
+    "\"resourceLogs\"",
+    "\"resourceSpans\"",
+    "\"resourceMetrics\"",
+    "\"scopeLogs\"",
+    "\"logRecords\"",
+    "\"spans\"",
+    "\"traceId\"",
+    "\"attributes\"",
+    "\"key\"",
+    "\"value\"",
+    "\"intValue\"",
+    "\"arrayValue\"",
+    "\"values\"",
+    "\"doubleValue\"",
+    "\"0102\"",
+    "\"zz\"",
+    "1",
+    "-1e999",
+    "null",
+    "true",
+    "\"\\u0000\"",
+    "9223372036854775808"
+  };
+
+  @Test
+  void arbitraryJsonText() {
+    fuzz(
+        "json",
+        300,
+        r -> {
+          StringBuilder text = new StringBuilder();
+          int n = r.nextInt(61);
+          for (int i = 0; i < n; i++) {
+            text.append(JSON_TOKENS[r.nextInt(JSON_TOKENS.length)]);
+          }
+          decodeOrRefuse(
+              anySignal(r), true, false, text.toString().getBytes(StandardCharsets.UTF_8));
+        });
   }
 
   private static final byte[] SNAPSHOT = snapshot().toByteArray();
   private static final byte[] SNAPSHOT_JSON = json(snapshot());
 
-  @Property(tries = 1)
+  @Test
   void theUneditedJsonSnapshotDecodes() throws Exception {
     try (MemoryBudget.Lease lease = BUDGET.lease()) {
       Message m = DECODER.decode(Signal.LOGS, true, false, SNAPSHOT_JSON, lease, heap -> true);
