@@ -15,6 +15,7 @@ import io.headwatch.collector.receiver.OtlpHttpHandler;
 import io.headwatch.collector.store.PredictionStore;
 import io.headwatch.collector.store.StoreException;
 import io.headwatch.collector.store.sqlite.SqliteStore;
+import io.headwatch.collector.web.WebHandler;
 import io.prometheus.client.CollectorRegistry;
 import java.nio.file.Files;
 import java.time.Clock;
@@ -24,6 +25,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
@@ -190,14 +192,18 @@ public final class HeadwatchCollector implements AutoCloseable {
               HttpServerFactory.pool("headwatch-api", 16),
               config.host(),
               config.httpPort(),
-              new ApiHandler(
-                  registry,
-                  store,
-                  baselines,
-                  config.baselineWindow(),
-                  config.baselineRecent(),
-                  config.apiToken(),
-                  readiness),
+              // Pages first: they decline /api, /metrics and /health, which the API handler
+              // answers.
+              new Handler.Sequence(
+                  new WebHandler(config.traceUrlTemplate()),
+                  new ApiHandler(
+                      registry,
+                      store,
+                      baselines,
+                      config.baselineWindow(),
+                      config.baselineRecent(),
+                      config.apiToken(),
+                      readiness)),
               limits,
               ApiHandler::errorBody);
       Server otlp =

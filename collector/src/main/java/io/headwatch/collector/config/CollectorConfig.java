@@ -183,4 +183,10 @@ public final class CollectorConfig {
         + maxSeriesBytes()
         + (forwardEndpoint().isPresent() ? forwardQueueBytes() : 0);
   }
+
+  /** The pages' link to a trace in the user's tracing UI, if configured. */
+  public Optional<String> traceUrlTemplate() {
+    String v = (String) values.get(Setting.TRACE_URL_TEMPLATE);
+    return v.isEmpty() ? Optional.empty() : Optional.of(v);
+  }
 }

@@ -136,7 +136,13 @@ public enum Setting {
       "false",
       "true or false: listen beyond loopback without both tokens (behind a proxy that"
           + " authenticates)",
-      ValueParsers::bool);
+      ValueParsers::bool),
+  TRACE_URL_TEMPLATE(
+      "trace-url-template",
+      "",
+      "an http(s) URL containing {trace_id} (and optionally {span_id}), such as"
+          + " http://jaeger:16686/trace/{trace_id}, other braces percent-encoded; or empty",
+      ValueParsers::traceUrlTemplate);
 
   private final String key;
   private final String defaultValue;

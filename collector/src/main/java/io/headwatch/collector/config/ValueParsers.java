@@ -130,4 +130,22 @@ final class ValueParsers {
     }
     return t.endsWith("/") ? t.substring(0, t.length() - 1) : t;
   }
+
+  /**
+   * A link template for the pages' "open in tracing UI" link: an http(s) URL once {@code
+   * {trace_id}} and {@code {span_id}} are filled in. Empty turns the link off.
+   */
+  static String traceUrlTemplate(String text) {
+    String t = text.trim();
+    if (t.isEmpty()) {
+      return "";
+    }
+    if (!t.contains("{trace_id}")) {
+      return null;
+    }
+    String filled =
+        t.replace("{trace_id}", "0af7651916cd43dd8448eb211c80319c")
+            .replace("{span_id}", "b7ad6b7169203331");
+    return httpUrl(filled) == null ? null : t;
+  }
 }
