@@ -371,7 +371,7 @@ class HeadwatchConfigTest {
 
   @Test
   void everySettingHasADefaultThatParses() {
-    assertEquals(22, Setting.values().length);
+    assertEquals(29, Setting.values().length);
     for (Setting setting : Setting.values()) {
       String key = setting.key();
       assertTrue(key.startsWith("headwatch."), key);
