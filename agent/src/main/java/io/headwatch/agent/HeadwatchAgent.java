@@ -3,6 +3,7 @@ package io.headwatch.agent;
 import io.headwatch.agent.config.HeadwatchConfig;
 import io.headwatch.agent.djl.DjlInstrumentation;
 import io.headwatch.agent.export.AgentTelemetry;
+import io.headwatch.agent.library.LibraryInstrumentation;
 import io.headwatch.agent.onnx.OnnxRuntimeInstrumentation;
 import io.headwatch.agent.runtime.AgentRuntime;
 import io.headwatch.agent.util.AgentLog;
@@ -86,6 +87,8 @@ public final class HeadwatchAgent {
     if (config.djlEnabled()) {
       builder = DjlInstrumentation.register(builder);
     }
+    // Only to name the models that libraries above the engines load (no inference is touched).
+    builder = LibraryInstrumentation.register(builder);
     return builder.installOn(instrumentation);
   }
 
