@@ -14,6 +14,7 @@ import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.DynamicType;
+import net.bytebuddy.dynamic.Nexus;
 import net.bytebuddy.dynamic.scaffold.MethodGraph;
 import net.bytebuddy.matcher.ElementMatchers;
 import net.bytebuddy.utility.JavaModule;
@@ -64,6 +65,7 @@ public final class HeadwatchAgent {
       HeadwatchConfig config, Instrumentation instrumentation, Supplier<AgentTelemetry> telemetry) {
     AgentRuntime runtime = new AgentRuntime(config, telemetry);
     AgentRuntime.install(runtime);
+    disableNexus();
     // Only declared methods are woven, so the method graph of declared methods is enough; a
     // full graph would resolve every interface, including ones another agent (the OpenTelemetry
     // Java agent) adds to a class and defines only later.
@@ -90,6 +92,21 @@ public final class HeadwatchAgent {
     // Only to name the models that libraries above the engines load (no inference is touched).
     builder = LibraryInstrumentation.register(builder);
     return builder.installOn(instrumentation);
+  }
+
+  /**
+   * The agent needs no Byte Buddy "Nexus" (it initialises nothing in woven classes: {@code
+   * InitializationStrategy.NoOp}), but {@code AgentBuilder.Default}'s constructor prepares one by
+   * default, and preparing it probes class injection through {@code sun.misc.Unsafe}, which Java 24
+   * and newer report on the application's standard error ("sun.misc.Unsafe::objectFieldOffset has
+   * been called by ...ClassInjector$UsingUnsafe..."). Byte Buddy skips that probe when its Nexus is
+   * disabled. The property is the agent's own: Byte Buddy is relocated, and the shade plugin
+   * relocates this constant with it, so an application's own Byte Buddy is not affected.
+   */
+  private static void disableNexus() {
+    if (System.getProperty(Nexus.PROPERTY) == null) {
+      System.setProperty(Nexus.PROPERTY, "true");
+    }
   }
 
   /**
