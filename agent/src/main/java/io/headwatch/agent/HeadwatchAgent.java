@@ -36,7 +36,26 @@ public final class HeadwatchAgent {
     start(args, instrumentation);
   }
 
-  private static synchronized void start(String args, Instrumentation instrumentation) {
+  /**
+   * Entry point as an extension of the OpenTelemetry Java agent ({@code
+   * -Dotel.javaagent.extensions=headwatch-otel-extension.jar}), called by {@code
+   * otel.HeadwatchExtension} once that agent is installed: settings from system properties and the
+   * environment only, telemetry through that agent's OpenTelemetry.
+   */
+  public static void startAsExtension(
+      Instrumentation instrumentation, Supplier<AgentTelemetry> telemetry) {
+    start(null, instrumentation, telemetry, "as an OpenTelemetry Java agent extension");
+  }
+
+  private static void start(String args, Instrumentation instrumentation) {
+    start(args, instrumentation, AgentTelemetry::create, "");
+  }
+
+  private static synchronized void start(
+      String args,
+      Instrumentation instrumentation,
+      Supplier<AgentTelemetry> telemetry,
+      String how) {
     try {
       if (AgentRuntime.current() != null) {
         AgentLog.warn("agent already started; ignoring a second start");
@@ -48,8 +67,12 @@ public final class HeadwatchAgent {
         AgentLog.info("disabled by headwatch.enabled=false");
         return;
       }
-      install(config, instrumentation, AgentTelemetry::create);
-      AgentLog.info("started: sampling rate " + config.samplingRate());
+      install(config, instrumentation, telemetry);
+      AgentLog.info(
+          "started"
+              + (how.isEmpty() ? "" : " " + how)
+              + ": sampling rate "
+              + config.samplingRate());
     } catch (Throwable t) {
       // The application must start whatever happens to the agent.
       AgentLog.warnOnce("start", "agent failed to start; the application runs without it", t);
