@@ -4,6 +4,7 @@ import io.headwatch.agent.util.AgentLog;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.logs.Logger;
+import io.opentelemetry.api.metrics.DoubleCounter;
 import io.opentelemetry.api.metrics.DoubleGauge;
 import io.opentelemetry.api.metrics.DoubleHistogram;
 import io.opentelemetry.api.metrics.LongCounter;
@@ -28,14 +29,16 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class AgentTelemetry {
   /** Flushes (and, for the agent's own SDK, stops) the exporters at exit. */
   public interface Finisher {
-    void finish(long timeoutMs);
+    /** Returns whether the exporters finished within {@code timeoutMs}. */
+    boolean finish(long timeoutMs);
   }
 
   private final Finisher finisher;
   final Tracer tracer;
   final Logger logger;
 
-  final DoubleHistogram inferenceDuration;
+  final DoubleHistogram operationDuration;
+  final DoubleHistogram tokenUsage;
   final DoubleHistogram inputTokens;
   final LongCounter inferences;
   final DoubleHistogram overhead;
@@ -43,6 +46,10 @@ public final class AgentTelemetry {
   final DoubleHistogram attentionEntropy;
   final DoubleHistogram attentionMaxWeight;
   final DoubleHistogram attentionSinkMass;
+  final DoubleCounter headEntropy;
+  final DoubleCounter headMaxWeight;
+  final DoubleCounter headSinkMass;
+  final LongCounter attentionSequences;
   final DoubleHistogram layerEntropy;
   final DoubleHistogram layerMaxWeight;
   final DoubleHistogram layerSinkMass;
@@ -65,13 +72,20 @@ public final class AgentTelemetry {
     this.tracer = openTelemetry.getTracer(TelemetryNames.SCOPE);
     this.logger = openTelemetry.getLogsBridge().get(TelemetryNames.SCOPE);
     Meter meter = openTelemetry.getMeter(TelemetryNames.SCOPE);
-    inferenceDuration =
+    operationDuration =
         histogram(
             meter,
-            "headwatch.inference.duration",
+            "gen_ai.client.operation.duration",
             "s",
-            "Duration of one inference call seen by the agent.",
-            TelemetryNames.DURATION_BUCKETS_S);
+            "Duration of one inference call seen by the agent (GenAI semantic conventions).",
+            TelemetryNames.GENAI_DURATION_BUCKETS_S);
+    tokenUsage =
+        histogram(
+            meter,
+            "gen_ai.client.token.usage",
+            "{token}",
+            "Input tokens of one inference call, over its batch (GenAI semantic conventions).",
+            TelemetryNames.GENAI_TOKEN_BUCKETS);
     inputTokens =
         histogram(
             meter,
@@ -103,29 +117,62 @@ public final class AgentTelemetry {
             meter,
             "headwatch.attention.entropy",
             "1",
-            "Normalised attention entropy per sequence, layer and head (0 = one key, 1 = uniform).",
+            "Normalised attention entropy per sequence, layer and head (0 = one key, 1 = uniform);"
+                + " only in the head_histogram and top_k modes.",
             TelemetryNames.RATIO_BUCKETS);
     attentionMaxWeight =
         histogram(
             meter,
             "headwatch.attention.max_weight",
             "1",
-            "Mean over queries of the largest attention weight, per layer and head.",
+            "Mean over queries of the largest attention weight, per layer and head; only in the"
+                + " head_histogram and top_k modes.",
             TelemetryNames.RATIO_BUCKETS);
     attentionSinkMass =
         histogram(
             meter,
             "headwatch.attention.sink_mass",
             "1",
-            "Mean attention weight on the first token, per layer and head.",
+            "Mean attention weight on the first token, per layer and head; only in the"
+                + " head_histogram and top_k modes.",
             TelemetryNames.RATIO_BUCKETS);
+    headEntropy =
+        meter
+            .counterBuilder("headwatch.attention.head.entropy")
+            .ofDoubles()
+            .setUnit("1")
+            .setDescription(
+                "Sum over sampled sequences of each head's normalised attention entropy; divided"
+                    + " by headwatch.attention.sequences it is the head's mean.")
+            .build();
+    headMaxWeight =
+        meter
+            .counterBuilder("headwatch.attention.head.max_weight")
+            .ofDoubles()
+            .setUnit("1")
+            .setDescription(
+                "Sum over sampled sequences of each head's mean largest attention weight.")
+            .build();
+    headSinkMass =
+        meter
+            .counterBuilder("headwatch.attention.head.sink_mass")
+            .ofDoubles()
+            .setUnit("1")
+            .setDescription("Sum over sampled sequences of each head's first-token attention mass.")
+            .build();
+    attentionSequences =
+        meter
+            .counterBuilder("headwatch.attention.sequences")
+            .setUnit("{sequence}")
+            .setDescription("Sampled sequences whose attention statistics were recorded.")
+            .build();
     layerEntropy =
         histogram(
             meter,
             "headwatch.attention.layer.entropy",
             "1",
             "Normalised attention entropy of every head of a layer, per sequence: the layer's"
-                + " distribution, whatever the per-head series mode.",
+                + " distribution (layer and top_k modes).",
             TelemetryNames.RATIO_BUCKETS);
     layerMaxWeight =
         histogram(
@@ -162,7 +209,7 @@ public final class AgentTelemetry {
             "headwatch.activation.std",
             "",
             "Standard deviation of activations per sequence, layer and site.",
-            TelemetryNames.STD_BUCKETS);
+            TelemetryNames.NO_BUCKETS);
     activationNonFinite =
         meter
             .counterBuilder("headwatch.activation.nonfinite")
@@ -176,7 +223,7 @@ public final class AgentTelemetry {
             "1",
             "Share of a sequence's activations with absolute value >= 6 (LLM.int8() outlier features),"
                 + " per layer and site.",
-            TelemetryNames.OUTLIER_FRACTION_BUCKETS);
+            TelemetryNames.NO_BUCKETS);
     activationMassive =
         meter
             .counterBuilder("headwatch.activation.massive")
@@ -343,12 +390,17 @@ public final class AgentTelemetry {
     dropped.add(1, Attributes.of(TelemetryNames.REASON, reason));
   }
 
-  /** Flushes (and stops the agent's own) exporters, waiting at most {@code timeoutMs}. */
-  public void shutdown(long timeoutMs) {
+  /**
+   * Flushes (and stops the agent's own) exporters, waiting at most {@code timeoutMs}; returns
+   * whether they finished in time (an unreachable or slow endpoint makes them give up at the
+   * deadline instead).
+   */
+  public boolean shutdown(long timeoutMs) {
     try {
-      finisher.finish(timeoutMs);
+      return finisher.finish(timeoutMs);
     } catch (RuntimeException e) {
       AgentLog.warnOnce("telemetry-shutdown", "flushing telemetry at exit failed", e);
+      return false;
     }
   }
 }

@@ -19,7 +19,7 @@ final class SdkTelemetry {
 
   static AgentTelemetry of(OpenTelemetrySdk sdk) {
     return new AgentTelemetry(
-        sdk, timeoutMs -> sdk.shutdown().join(timeoutMs, TimeUnit.MILLISECONDS));
+        sdk, timeoutMs -> sdk.shutdown().join(timeoutMs, TimeUnit.MILLISECONDS).isDone());
   }
 
   /**
@@ -28,12 +28,14 @@ final class SdkTelemetry {
    * the process when the operator gives none.
    */
   static AgentTelemetry create() {
+    SdkLogSummary.install();
     Map<String, String> defaults = new HashMap<>();
     defaults.put("otel.exporter.otlp.protocol", "http/protobuf");
     AutoConfiguredOpenTelemetrySdk auto =
         AutoConfiguredOpenTelemetrySdk.builder()
             .addPropertiesSupplier(() -> defaults)
             .addResourceCustomizer((resource, config) -> withInstanceId(resource))
+            .addMetricExporterCustomizer((exporter, config) -> new OwnMetricsOnly(exporter))
             // not set as global: the (relocated) GlobalOpenTelemetry is the agent's alone anyway
             .disableShutdownHook() // the agent flushes in its own hook, after its worker drained
             .build();

@@ -45,11 +45,12 @@ public final class ModelRegistry {
 
   /**
    * The telemetry of the model whose derived name is {@code derived} (a sanitized label) running
-   * {@code operation}, under its {@link #reportedName reported name}.
+   * {@code operation} on {@code provider} ({@code gen_ai.provider.name}: onnxruntime, djl), under
+   * its {@link #reportedName reported name}.
    */
-  public ModelTelemetry model(String derived, String operation) {
+  public ModelTelemetry model(String derived, String operation, String provider) {
     String name = reportedName(derived);
-    String key = name + '\u0000' + operation;
+    String key = name + '\u0000' + operation + '\u0000' + provider;
     ModelTelemetry known = models.get(key);
     if (known != null) {
       return known;
@@ -66,7 +67,7 @@ public final class ModelRegistry {
             "more than " + MAX_MODELS + " models; further ones are reported as " + OTHER,
             null);
         finalName = OTHER;
-        key = OTHER + '\u0000' + operation;
+        key = OTHER + '\u0000' + operation + '\u0000' + provider;
         known = models.get(key);
         if (known != null) {
           return known;
@@ -76,10 +77,16 @@ public final class ModelRegistry {
         AgentLog.info("model " + derived + " is reported as " + finalName);
       }
       ModelTelemetry created =
-          new ModelTelemetry(telemetry.get(), finalName, operation, newSampler(), newSeries());
+          new ModelTelemetry(
+              telemetry.get(), finalName, operation, provider, newSampler(), newSeries());
       models.put(key, created);
       return created;
     }
+  }
+
+  /** Runs {@code action} for every model known (diagnostics). */
+  public void forEach(java.util.function.Consumer<ModelTelemetry> action) {
+    models.values().forEach(action);
   }
 
   private AdaptiveSampler newSampler() {

@@ -120,7 +120,8 @@ final class ObservedSession {
     String derived = ModelNames.onnxModel(library, source.path, graphName, source.array());
     String operation =
         ModelNames.onnxOperation(config.operationName(), new ArrayList<>(session.getOutputNames()));
-    ModelTelemetry model = runtime.models().model(derived, operation);
+    ModelTelemetry model =
+        runtime.models().model(derived, operation, TelemetryNames.PROVIDER_ONNXRUNTIME);
     String name = model.model();
     SessionOptionsRecorder.Recorded recorded = SessionOptionsRecorder.of(options);
     boolean mayServe = config.onnxServe() && recorded.cpuOnly() && OrtResults.available();
@@ -453,6 +454,7 @@ final class ObservedSession {
     }
     if (verifications.incrementAndGet() >= verifyInferences && mode == Mode.VERIFYING) {
       mode = Mode.SERVING;
+      model.sampler().resetCaptureCost(); // serving costs the statistics, not a second inference
       AgentLog.debug(
           "model "
               + model.model()
@@ -474,6 +476,7 @@ final class ObservedSession {
       return;
     }
     mode = Mode.RERUN;
+    model.sampler().resetCaptureCost(); // re-running costs a second inference again
     model.agent().recordDropped("verification_mismatch");
     AgentLog.warnOnce(
         "onnx-mismatch-" + model.model(),
