@@ -55,14 +55,21 @@ curl -s "${API}/api/predictions?model=${MODEL}&limit=3" \
 say "Some of what Prometheus would scrape (GET ${API}/metrics)"
 curl -s "${API}/metrics" | grep -E '^headwatch_(inference_duration_seconds_count|agent_inferences_total|attention_entropy_sum\{[^}]*headwatch_head="0",[^}]*headwatch_layer="0")' | head -5
 
-cat <<EOF2
+# The most unusual prediction: the first of the API's default order (largest deviation first).
+TOP_TRACE=$(curl -s "${API}/api/predictions?model=${MODEL}&limit=1" \
+  | grep -oE '"trace_id":"[0-9a-f]{32}"' | head -n 1 | cut -d '"' -f 4 || true)
 
-Where to look next:
-  ${API}/api/predictions?model=${MODEL}         predictions, most deviant first
-  ${API}/api/predictions/<trace_id>              one prediction with every head's statistics
-  ${API}/api/models/${MODEL}/heads              each head now against its own baseline
-  ${API}/metrics                                 Prometheus exposition
-EOF2
+echo
+echo "Where to look next (in a browser; docs/pages.md):"
+printf '  %-62s %s\n' "${API}/models" "the models" \
+  "${API}/models/${MODEL}" "each head against its own baseline" \
+  "${API}/predictions?model=${MODEL}" "predictions, most unusual first"
+echo "and the JSON behind them under ${API}/api/ (docs/api.md); Prometheus: ${API}/metrics"
+
+if [ -n "$TOP_TRACE" ]; then
+  say "The most unusual prediction's page"
+  echo "${API}/predictions/${TOP_TRACE}"
+fi
 
 if [ "${1:-}" != "--no-wait" ] && [ -t 0 ]; then
   echo

@@ -14,7 +14,53 @@ SVC = 'job=~"$service"'
 RI = "$__rate_interval"
 
 
-def templating(var_metric="headwatch_agent_inferences_total"):
+# The Headwatch collector's pages (docs/pages.md), for links from panels and dashboards. A textbox
+# variable: the address the user's browser reaches the collector's API port at.
+PAGES = "${headwatch_url:raw}"
+PAGES_DEFAULT = "http://127.0.0.1:9464"
+MODEL_LABEL = "${__field.labels.gen_ai_request_model:percentencode}"
+
+
+def pages_variables(trace_box):
+    out = [{"type": "textbox", "name": "headwatch_url", "label": "Headwatch pages at",
+            "description": "Where your browser reaches the Headwatch collector's pages (its API port); the links to models and predictions use it.",
+            "query": PAGES_DEFAULT, "current": {"text": PAGES_DEFAULT, "value": PAGES_DEFAULT},
+            "options": [{"selected": True, "text": PAGES_DEFAULT, "value": PAGES_DEFAULT}], "hide": 0}]
+    if trace_box:
+        out.append({"type": "textbox", "name": "trace_id", "label": "Trace id",
+                    "description": "Paste a trace id, then use the link 'Prediction of the trace id' to open its page in Headwatch.",
+                    "query": "", "current": {"text": "", "value": ""},
+                    "options": [{"selected": True, "text": "", "value": ""}], "hide": 0})
+    return out
+
+
+def model_links(model=MODEL_LABEL):
+    """Data links from a series (or a panel repeated per model) to the model's pages."""
+    return [{"title": "Heads of this model in Headwatch", "url": f"{PAGES}/models/{model}",
+             "targetBlank": True},
+            {"title": "Most unusual predictions of this model in this time range (Headwatch)",
+             "url": f"{PAGES}/predictions?model={model}&from=${{__from}}&to=${{__to}}",
+             "targetBlank": True}]
+
+
+def dashboard_links(trace_box):
+    links = [{"title": "Headwatch", "type": "dashboards", "tags": ["headwatch"],
+              "asDropdown": True, "includeVars": True, "keepTime": True},
+             {"title": "Models (Headwatch pages)", "type": "link", "url": f"{PAGES}/models",
+              "icon": "external link", "targetBlank": True, "tooltip": "The models and their heads"},
+             {"title": "Most unusual predictions (Headwatch pages)", "type": "link",
+              "url": f"{PAGES}/predictions?from=${{__from}}&to=${{__to}}",
+              "icon": "external link", "targetBlank": True,
+              "tooltip": "Predictions in this time range, most unusual first"}]
+    if trace_box:
+        links.append({"title": "Prediction of the trace id", "type": "link",
+                      "url": f"{PAGES}/predictions/${{trace_id:percentencode}}",
+                      "icon": "external link", "targetBlank": True,
+                      "tooltip": "The Headwatch page of the prediction whose trace id is in the Trace id box"})
+    return links
+
+
+def templating(var_metric="headwatch_agent_inferences_total", trace_box=False):
     return {"list": [
         {"type": "datasource", "name": "datasource", "label": "Data source", "query": "prometheus",
          "current": {}, "hide": 0, "includeAll": False, "multi": False, "options": [],
@@ -32,12 +78,13 @@ def templating(var_metric="headwatch_agent_inferences_total"):
          "refresh": 2, "includeAll": True, "multi": True, "allValue": ".*", "sort": 1,
          "current": {"selected": True, "text": ["All"], "value": ["$__all"]}, "options": [],
          "hide": 0, "regex": ""},
-    ]}
+    ] + pages_variables(trace_box)}
 
 
 class Board:
-    def __init__(self, uid, title, description, tags):
+    def __init__(self, uid, title, description, tags, trace_box=False):
         self.uid, self.title, self.description, self.tags = uid, title, description, tags
+        self.trace_box = trace_box
         self.panels = []
         self.next_id = 1
         self.x = 0
@@ -78,6 +125,9 @@ class Board:
             tlist.append(target)
         defaults = {"unit": unit}
         defaults.update(extra.pop("defaults", {}))
+        # Series that carry the model label link to the model's Headwatch pages.
+        if "links" not in defaults and any("{{gen_ai_request_model}}" in t[1] for t in targets):
+            defaults["links"] = model_links()
         p = {"type": ptype, "id": self.next_id, "title": title, "description": description,
              "datasource": DS, "gridPos": self._place(w, h), "targets": tlist,
              "fieldConfig": {"defaults": defaults, "overrides": extra.pop("overrides", [])},
@@ -96,9 +146,8 @@ class Board:
             "annotations": {"list": [{"builtIn": 1, "datasource": {"type": "grafana", "uid": "-- Grafana --"},
                                       "enable": True, "hide": True, "iconColor": "rgba(0, 211, 255, 1)",
                                       "name": "Annotations & Alerts", "type": "dashboard"}]},
-            "links": [{"title": "Headwatch", "type": "dashboards", "tags": ["headwatch"],
-                       "asDropdown": True, "includeVars": True, "keepTime": True}],
-            "templating": templating(), "panels": self.panels,
+            "links": dashboard_links(self.trace_box),
+            "templating": templating(trace_box=self.trace_box), "panels": self.panels,
         }
 
 
@@ -123,7 +172,7 @@ GRID_BY = "headwatch_layer, headwatch_head"
 def overview():
     b = Board("headwatch-model-overview", "Headwatch / Model overview",
               "Traffic, latency, inputs and outputs of every model the Headwatch agent observes, per service and model.",
-              ["overview"])
+              ["overview"], trace_box=True)
     b.row("Traffic and latency")
     ts(b, "Inferences per second",
        "Inference calls (ONNX Runtime runs, DJL predictions) per second, per service and model, sampled or not.",
@@ -196,7 +245,7 @@ def heads():
         b.panel("table", title, description, unit,
                 [(expr, "", {"instant": True, "format": "table"})], w=w, h=9,
                 repeat="model", repeatDirection="h", maxPerRow=3,
-                defaults=defaults,
+                defaults=dict(defaults, links=model_links("${model:percentencode}")),
                 transformations=[{"id": "groupingToMatrix", "options": {
                     "columnField": "headwatch_head", "rowField": "headwatch_layer",
                     "valueField": "Value", "emptyValue": "null"}},
@@ -226,6 +275,7 @@ def heads():
             "suffix:σ",
             [(f"topk(15, abs(head:headwatch_attention:zscore{{{SEL}}}))", "", {"instant": True, "format": "table"})],
             w=12, h=10,
+            defaults={"links": model_links("${__data.fields.gen_ai_request_model:percentencode}")},
             transformations=[{"id": "organize", "options": {"excludeByName": {"Time": True}}},
                              {"id": "sortBy", "options": {"sort": [{"field": "Value", "desc": True}]}}],
             options={"showHeader": True})

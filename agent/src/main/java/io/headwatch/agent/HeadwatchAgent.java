@@ -2,13 +2,20 @@ package io.headwatch.agent;
 
 import io.headwatch.agent.config.HeadwatchConfig;
 import io.headwatch.agent.djl.DjlInstrumentation;
+import io.headwatch.agent.export.AgentTelemetry;
 import io.headwatch.agent.onnx.OnnxRuntimeInstrumentation;
+import io.headwatch.agent.runtime.AgentRuntime;
 import io.headwatch.agent.util.AgentLog;
 import java.lang.instrument.Instrumentation;
+import java.util.function.Supplier;
 import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.dynamic.DynamicType;
 import net.bytebuddy.dynamic.scaffold.MethodGraph;
 import net.bytebuddy.matcher.ElementMatchers;
+import net.bytebuddy.utility.JavaModule;
 
 /**
  * Entry point of {@code -javaagent:headwatch-agent.jar[=settings]} (and of late attach).
@@ -36,48 +43,50 @@ public final class HeadwatchAgent {
       HeadwatchConfig config = HeadwatchConfig.load(args);
       AgentLog.setDebug(config.debug());
       if (!config.enabled()) {
-        AgentLog.info("disabled by " + HeadwatchConfig.ENABLED + "=false");
+        AgentLog.info("disabled by headwatch.enabled=false");
         return;
       }
-      AgentRuntime runtime = new AgentRuntime(config);
-      AgentRuntime.install(runtime);
-      // Only declared methods are woven, so the method graph of declared methods is enough; a
-      // full graph would resolve every interface, including ones another agent (the
-      // OpenTelemetry Java agent) adds to a class and defines only later.
-      AgentBuilder builder =
-          new AgentBuilder.Default(
-                  new ByteBuddy().with(MethodGraph.Compiler.ForDeclaredMethods.INSTANCE))
-              .disableClassFormatChanges()
-              .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
-              .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
-              .with(AgentBuilder.TypeStrategy.Default.DECORATE)
-              .with(new TransformationListener())
-              .ignore(
-                  ElementMatchers.nameStartsWith("net.bytebuddy.")
-                      .or(ElementMatchers.nameStartsWith("io.headwatch.agent."))
-                      .or(ElementMatchers.nameStartsWith("java."))
-                      .or(ElementMatchers.nameStartsWith("jdk."))
-                      .or(ElementMatchers.nameStartsWith("sun.")));
-      int instrumentations = 0;
-      if (config.onnxRuntimeEnabled()) {
-        builder = OnnxRuntimeInstrumentation.register(builder);
-        instrumentations++;
-      }
-      if (config.djlEnabled()) {
-        builder = DjlInstrumentation.register(builder);
-        instrumentations++;
-      }
-      builder.installOn(instrumentation);
-      AgentLog.info(
-          "started: sampling rate "
-              + config.samplingRate()
-              + ", "
-              + instrumentations
-              + " instrumentation(s)");
+      install(config, instrumentation, AgentTelemetry::create);
+      AgentLog.info("started: sampling rate " + config.samplingRate());
     } catch (Throwable t) {
       // The application must start whatever happens to the agent.
       AgentLog.warnOnce("start", "agent failed to start; the application runs without it", t);
     }
+  }
+
+  /**
+   * Installs the runtime and the transformations, once per JVM. {@code -javaagent} calls it with
+   * the SDK built from the standard OpenTelemetry settings; in-process tests call it with their own
+   * telemetry (in-memory exporters) and the instrumentation of {@code ByteBuddyAgent.install()}.
+   */
+  public static ResettableClassFileTransformer install(
+      HeadwatchConfig config, Instrumentation instrumentation, Supplier<AgentTelemetry> telemetry) {
+    AgentRuntime runtime = new AgentRuntime(config, telemetry);
+    AgentRuntime.install(runtime);
+    // Only declared methods are woven, so the method graph of declared methods is enough; a
+    // full graph would resolve every interface, including ones another agent (the OpenTelemetry
+    // Java agent) adds to a class and defines only later.
+    AgentBuilder builder =
+        new AgentBuilder.Default(
+                new ByteBuddy().with(MethodGraph.Compiler.ForDeclaredMethods.INSTANCE))
+            .disableClassFormatChanges()
+            .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
+            .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
+            .with(AgentBuilder.TypeStrategy.Default.DECORATE)
+            .with(new TransformationListener())
+            .ignore(
+                ElementMatchers.nameStartsWith("net.bytebuddy.")
+                    .or(ElementMatchers.nameStartsWith("io.headwatch.agent."))
+                    .or(ElementMatchers.nameStartsWith("java."))
+                    .or(ElementMatchers.nameStartsWith("jdk."))
+                    .or(ElementMatchers.nameStartsWith("sun.")));
+    if (config.onnxRuntimeEnabled()) {
+      builder = OnnxRuntimeInstrumentation.register(builder);
+    }
+    if (config.djlEnabled()) {
+      builder = DjlInstrumentation.register(builder);
+    }
+    return builder.installOn(instrumentation);
   }
 
   /**
@@ -87,19 +96,25 @@ public final class HeadwatchAgent {
   private static final class TransformationListener extends AgentBuilder.Listener.Adapter {
     @Override
     public void onTransformation(
-        net.bytebuddy.description.type.TypeDescription type,
+        TypeDescription type,
         ClassLoader classLoader,
-        net.bytebuddy.utility.JavaModule module,
+        JavaModule module,
         boolean loaded,
-        net.bytebuddy.dynamic.DynamicType dynamicType) {
+        DynamicType dynamicType) {
       OnnxRuntimeInstrumentation.transformed(type.getName());
+      // A model library is being loaded: prepare the telemetry while the application loads its
+      // model, instead of during its first session creation or inference.
+      AgentRuntime runtime = AgentRuntime.current();
+      if (runtime != null) {
+        runtime.warmUp();
+      }
     }
 
     @Override
     public void onError(
         String typeName,
         ClassLoader classLoader,
-        net.bytebuddy.utility.JavaModule module,
+        JavaModule module,
         boolean loaded,
         Throwable throwable) {
       AgentLog.warnOnce(

@@ -2,13 +2,12 @@ package io.headwatch.agent;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.headwatch.agent.config.HeadwatchConfig;
+import io.headwatch.agent.config.Setting;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -22,9 +21,9 @@ class DocsConsistencyTest {
     String doc = Files.readString(DOCS.resolve("configuration.md"));
     String readme = Files.readString(Path.of("..", "README.md"));
     List<String> missing = new ArrayList<>();
-    for (Map.Entry<String, String[]> setting : HeadwatchConfig.SETTINGS.entrySet()) {
-      String key = setting.getKey();
-      String defaultValue = setting.getValue()[0];
+    for (Setting setting : Setting.values()) {
+      String key = setting.key();
+      String defaultValue = setting.defaultValue();
       String expectedRow =
           "| `"
               + key

@@ -3,19 +3,31 @@ package io.headwatch.collector;
 import io.headwatch.collector.api.ApiHandler;
 import io.headwatch.collector.baseline.BaselineTracker;
 import io.headwatch.collector.config.CollectorConfig;
+import io.headwatch.collector.config.ConfigLoader;
 import io.headwatch.collector.forward.OtlpForwarder;
 import io.headwatch.collector.ingest.IngestQueue;
 import io.headwatch.collector.ingest.IngestWorker;
+import io.headwatch.collector.ingest.RequestLimits;
 import io.headwatch.collector.prometheus.OtlpMetricsTranslator;
 import io.headwatch.collector.prometheus.SelfMetrics;
 import io.headwatch.collector.prometheus.SeriesRegistry;
 import io.headwatch.collector.receiver.OtlpHttpHandler;
 import io.headwatch.collector.store.PredictionStore;
+import io.headwatch.collector.store.StoreException;
+import io.headwatch.collector.store.sqlite.SqliteStore;
+import io.headwatch.collector.web.WebHandler;
 import io.prometheus.client.CollectorRegistry;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,59 +40,87 @@ public final class HeadwatchCollector implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(HeadwatchCollector.class);
   private static final long DRAIN_MILLIS = 10_000;
 
+  /** Heap beyond the budgets: Jetty, buffers, classes, one /metrics scrape, API answers. */
+  static final long HEAP_BASE_BYTES = 128L << 20;
+
   /** Bounds request bodies held at once: threads x max-body-bytes (x2 with gzip). */
   private static final int OTLP_THREADS = 16;
 
   private final PredictionStore store;
+  private final OtlpHttpHandler receiver;
+  private final IngestQueue queue;
   private final IngestWorker worker;
   private final OtlpForwarder forwarder;
   private final ScheduledExecutorService housekeeping;
+  private final Runnable housekeepingRun;
   private final Server otlpServer;
   private final Server apiServer;
 
   private HeadwatchCollector(
       PredictionStore store,
+      OtlpHttpHandler receiver,
+      IngestQueue queue,
       IngestWorker worker,
       OtlpForwarder forwarder,
       ScheduledExecutorService housekeeping,
+      Runnable housekeepingRun,
       Server otlpServer,
       Server apiServer) {
     this.store = store;
+    this.receiver = receiver;
+    this.queue = queue;
     this.worker = worker;
     this.forwarder = forwarder;
     this.housekeeping = housekeeping;
+    this.housekeepingRun = housekeepingRun;
     this.otlpServer = otlpServer;
     this.apiServer = apiServer;
   }
 
   /** Opens the store, starts every thread and both servers; throws if a port cannot be bound. */
   public static HeadwatchCollector start(CollectorConfig config) throws Exception {
-    PredictionStore store = PredictionStore.open(config.dataDir());
+    return start(config, Clock.systemUTC());
+  }
+
+  /**
+   * As {@link #start(CollectorConfig)}, with the clock that decides time: when a request was
+   * received, retention by age, series expiry. Tests pass a clock they move.
+   */
+  public static HeadwatchCollector start(CollectorConfig config, Clock clock) throws Exception {
+    ConfigLoader.checkExposure(config);
+    warnIfHeapIsSmall(config);
+    if (Files.exists(config.dataDir().resolve("headwatch.mv.db"))) {
+      LOG.warn(
+          "{} holds an H2 store of an older collector (headwatch.mv.db); it is not read: the store"
+              + " is now {}",
+          config.dataDir(),
+          SqliteStore.FILE);
+    }
+    PredictionStore store = SqliteStore.open(config.dataDir(), config.storeFullSync());
     try {
       CollectorRegistry registry = new CollectorRegistry();
       SelfMetrics self = new SelfMetrics(registry);
       SeriesRegistry series =
           new SeriesRegistry(
-              config.maxSeries(), config.seriesTtl().toMillis(), System::currentTimeMillis, self);
+              config.maxSeries(),
+              config.maxSeriesBytes(),
+              config.seriesTtl().toMillis(),
+              clock::millis,
+              self);
       registry.register(series);
       IngestQueue queue = new IngestQueue(config.ingestQueue(), config.ingestQueueBytes());
-      self.registerGauges(
-          registry,
-          store::totalBytes,
-          store::fileBytes,
-          store::predictionCount,
-          series::seriesCount,
-          queue::size);
-
       BaselineTracker baselines =
           new BaselineTracker(
-              config.baselineWindow(), config.baselineRecent(), config.baselineMin());
+              config.baselineWindow(),
+              config.baselineRecent(),
+              config.baselineMin(),
+              config.baselineBytes(),
+              () -> self.dropped("baseline_evicted"));
       try {
         IngestWorker.refillBaselines(store, baselines, config.baselineWindow() * 10);
-      } catch (java.sql.SQLException e) {
-        // Refilling is a head start, not a requirement: after a crash H2 has been seen to report
-        // an index entry without its row ("Row not found in primary index") on this read. The
-        // collector serves and stores anyway; baselines fill again from new snapshots.
+      } catch (StoreException e) {
+        // Refilling is a head start, not a requirement: the collector serves and stores anyway;
+        // baselines fill again from new snapshots.
         LOG.warn(
             "could not refill baselines from the store ({}); they start empty", e.getMessage());
       }
@@ -108,45 +148,75 @@ public final class HeadwatchCollector implements AutoCloseable {
                 t.setDaemon(true);
                 return t;
               });
+      Runnable housekeepingRun = () -> housekeep(store, series, config, clock);
       long every = config.retentionInterval().toMillis();
-      housekeeping.scheduleWithFixedDelay(
-          () -> {
-            try {
-              long deleted =
-                  store.enforceRetention(
-                      System.currentTimeMillis(),
-                      config.retentionAge().toMillis(),
-                      config.retentionBytes());
-              if (deleted > 0) {
-                LOG.info("retention deleted {} predictions", deleted);
-              }
-              series.expire();
-            } catch (Exception e) {
-              LOG.warn("retention run failed", e);
-            }
-          },
-          0,
-          every,
-          TimeUnit.MILLISECONDS);
+      housekeeping.scheduleWithFixedDelay(housekeepingRun, 0, every, TimeUnit.MILLISECONDS);
 
+      QueuedThreadPool otlpPool = HttpServerFactory.pool("headwatch-otlp", OTLP_THREADS);
+      OtlpHttpHandler receiver =
+          new OtlpHttpHandler(
+              new OtlpHttpHandler.Settings(
+                  config.maxBodyBytes(),
+                  config.maxItemsPerRequest(),
+                  new RequestLimits(
+                      config.maxAttentionCells(),
+                      config.maxAttributes(),
+                      config.maxAttributeValueBytes()),
+                  config.receiveBufferBytes(),
+                  config.bodyTimeout().toMillis(),
+                  config.ingestToken()),
+              queue,
+              forwarder,
+              self,
+              clock::millis,
+              otlpPool);
+      Supplier<List<String>> readiness = () -> readinessProblems(store, worker, receiver);
+      self.registerGauges(
+          registry,
+          new SelfMetrics.Sources(
+              store::totalBytes,
+              store::diskBytes,
+              store::predictionCount,
+              series::seriesCount,
+              series::bytes,
+              queue::size,
+              queue::heldBytes,
+              receiver::receivingBytes,
+              baselines::bytes,
+              () -> readiness.get().isEmpty() ? 1 : 0));
+      HttpServerFactory.Limits limits =
+          new HttpServerFactory.Limits(
+              config.headerTimeout(), config.idleTimeout(), config.maxConnections());
       Server api =
           HttpServerFactory.create(
-              "headwatch-api",
+              HttpServerFactory.pool("headwatch-api", 16),
               config.host(),
               config.httpPort(),
-              16,
-              new ApiHandler(
-                  registry, store, baselines, config.baselineWindow(), config.baselineRecent()));
+              // Pages first: they decline /api, /metrics and /health, which the API handler
+              // answers.
+              new Handler.Sequence(
+                  new WebHandler(config.traceUrlTemplate()),
+                  new ApiHandler(
+                      registry,
+                      store,
+                      baselines,
+                      config.baselineWindow(),
+                      config.baselineRecent(),
+                      config.apiToken(),
+                      readiness)),
+              limits,
+              ApiHandler::errorBody);
       Server otlp =
           HttpServerFactory.create(
-              "headwatch-otlp",
+              otlpPool,
               config.host(),
               config.otlpPort(),
-              OTLP_THREADS,
-              new OtlpHttpHandler(
-                  config.maxBodyBytes(), queue, forwarder, self, System::currentTimeMillis));
+              receiver,
+              limits,
+              OtlpHttpHandler::errorBody);
       HeadwatchCollector collector =
-          new HeadwatchCollector(store, worker, forwarder, housekeeping, otlp, api);
+          new HeadwatchCollector(
+              store, receiver, queue, worker, forwarder, housekeeping, housekeepingRun, otlp, api);
       try {
         api.start();
         otlp.start();
@@ -155,10 +225,67 @@ public final class HeadwatchCollector implements AutoCloseable {
         throw e;
       }
       return collector;
-    } catch (Exception e) {
+    } catch (Exception | Error e) {
       store.close();
       throw e;
     }
+  }
+
+  /**
+   * Retention by age and bytes, then series expiry, at the clock's time. Runs every
+   * retention-interval; a failure is logged and the next run tries again.
+   */
+  private static void housekeep(
+      PredictionStore store, SeriesRegistry series, CollectorConfig config, Clock clock) {
+    try {
+      long deleted =
+          store.enforceRetention(
+              clock.millis(), config.retentionAge().toMillis(), config.retentionBytes());
+      if (deleted > 0) {
+        LOG.info("retention deleted {} predictions", deleted);
+      }
+      series.expire();
+    } catch (Exception e) {
+      LOG.warn("retention run failed", e);
+    }
+  }
+
+  /** What keeps the collector from taking requests now; empty when it is ready. */
+  private static List<String> readinessProblems(
+      PredictionStore store, IngestWorker worker, OtlpHttpHandler receiver) {
+    List<String> problems = new ArrayList<>();
+    if (!worker.running()) {
+      problems.add("the ingest worker is stopped or being restarted after a failure");
+    }
+    if (!store.healthy()) {
+      problems.add("the store failed its last write");
+    }
+    if (receiver.stopping()) {
+      problems.add("the collector is stopping");
+    }
+    return problems;
+  }
+
+  /**
+   * The bounded parts can hold up to their budgets' sum; below that plus room for the rest (Jetty,
+   * SQLite's page cache is native, classes, a /metrics scrape), say so once at start.
+   */
+  private static void warnIfHeapIsSmall(CollectorConfig config) {
+    long needed = config.boundedHeapBytes() + HEAP_BASE_BYTES;
+    long max = Runtime.getRuntime().maxMemory();
+    if (max < needed) {
+      LOG.warn(
+          "the heap (-Xmx{}m) is smaller than the {} MiB the configured budgets may use; start with"
+              + " -Xmx{}m or lower the budgets (see docs/collector.md#heap)",
+          max >> 20,
+          needed >> 20,
+          needed >> 20);
+    }
+  }
+
+  /** Runs retention and series expiry now, on the housekeeping thread, and waits for it. */
+  void housekeepNow() throws Exception {
+    housekeeping.submit(housekeepingRun).get();
   }
 
   /** The bound OTLP/HTTP port (useful when configured as 0). */
@@ -171,18 +298,25 @@ public final class HeadwatchCollector implements AutoCloseable {
     return HttpServerFactory.port(apiServer);
   }
 
+  /**
+   * Stops cleanly: new export requests get 503, the queued ones are applied and answered (at most
+   * 10 s), the forward queue is sent, then the servers stop and the store closes.
+   */
   @Override
   public void close() {
-    stopQuietly(otlpServer);
+    receiver.stopAccepting();
     try {
       worker.drainAndStop(DRAIN_MILLIS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    // What the drain did not reach is answered 503 (agents retry elsewhere or later).
+    queue.failWaiting(new IllegalStateException("the collector stopped"));
     if (forwarder != null) {
       forwarder.close();
     }
     housekeeping.shutdownNow();
+    stopQuietly(otlpServer);
     stopQuietly(apiServer);
     store.close();
   }

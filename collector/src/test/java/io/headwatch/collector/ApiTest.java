@@ -8,7 +8,6 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -62,7 +61,7 @@ class ApiTest {
               .toByteArray());
     }
     TestCollector.await(
-        Duration.ofSeconds(20),
+        TestCollector.WAIT,
         "all predictions stored",
         () -> {
           try {

@@ -11,7 +11,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.zip.GZIPOutputStream;
@@ -37,9 +36,7 @@ class BadInputTest {
             .toByteArray();
     assertEquals(200, c.post("/v1/traces", PROTO, null, span).statusCode());
     TestCollector.await(
-        Duration.ofSeconds(10),
-        "stored prediction",
-        () -> status("/api/predictions/" + TRACE) == 200);
+        TestCollector.WAIT, "stored prediction", () -> status("/api/predictions/" + TRACE) == 200);
   }
 
   @AfterAll
@@ -153,11 +150,10 @@ class BadInputTest {
     // The limit (1 MiB) applies to the inflated bytes too.
     byte[] bomb = gzipBomb();
     assertTrue(bomb.length < (1 << 20), "compressed bomb fits under the raw limit: " + bomb.length);
-    long t0 = System.nanoTime();
     HttpResponse<byte[]> r = c.post("/v1/metrics", PROTO, "gzip", bomb);
     assertEquals(413, r.statusCode());
+    // Stopped at the limit while inflating: the message names the inflated bytes.
     assertTrue(new String(r.body(), StandardCharsets.UTF_8).contains("decompressed body exceeds"));
-    assertTrue(System.nanoTime() - t0 < Duration.ofSeconds(5).toNanos(), "stopped early");
   }
 
   @Test
@@ -175,7 +171,7 @@ class BadInputTest {
                 Fixtures.span(trace, Fixtures.spanId(3), "m", 2L, 1L, 1).toByteArray())
             .statusCode());
     TestCollector.await(
-        Duration.ofSeconds(10), "new prediction", () -> status("/api/predictions/" + trace) == 200);
+        TestCollector.WAIT, "new prediction", () -> status("/api/predictions/" + trace) == 200);
     Map<String, Double> m = c.metrics();
     assertTrue(
         m.get("headwatch_collector_rejected_total{signal=\"metrics\",reason=\"malformed\"}") >= 1);

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,7 +38,7 @@ class ForwardTest {
           200, front.post("/v1/traces", "application/x-protobuf", null, span).statusCode());
 
       TestCollector.await(
-          Duration.ofSeconds(10),
+          TestCollector.WAIT,
           "forwarded data upstream",
           () -> {
             try {
@@ -76,7 +75,7 @@ class ForwardTest {
       byte[] json = String.format(METRICS_JSON, 1, "x").getBytes(StandardCharsets.UTF_8);
       assertEquals(200, front.post("/v1/metrics", "application/json", null, json).statusCode());
       TestCollector.await(
-          Duration.ofSeconds(10),
+          TestCollector.WAIT,
           "forward_failed counted",
           () -> {
             try {

@@ -54,6 +54,7 @@ class PromtoolTest {
                   PeriodicMetricReader.builder(
                           OtlpHttpMetricExporter.builder()
                               .setEndpoint(c.otlp("/v1/metrics"))
+                              .setTimeout(TestCollector.WAIT)
                               .build())
                       .setInterval(Duration.ofHours(1))
                       .build())
@@ -77,8 +78,8 @@ class PromtoolTest {
       meter.counterBuilder("headwatch.activation.nonfinite").setUnit("{value}").build().add(2, a);
       meter.upDownCounterBuilder("headwatch.queue.depth").setUnit("{item}").build().add(3, a);
       meter.gaugeBuilder("headwatch.memory.used").setUnit("By").build().set(1024, a);
-      provider.forceFlush().join(10, TimeUnit.SECONDS);
-      provider.shutdown().join(10, TimeUnit.SECONDS);
+      provider.forceFlush().join(TestCollector.WAIT.toSeconds(), TimeUnit.SECONDS);
+      provider.shutdown().join(TestCollector.WAIT.toSeconds(), TimeUnit.SECONDS);
       c.post(
           "/v1/logs",
           "application/x-protobuf",
@@ -94,7 +95,7 @@ class PromtoolTest {
               .toByteArray());
       c.post("/v1/metrics", "application/x-protobuf", null, new byte[] {(byte) 0xff});
       TestCollector.await(
-          Duration.ofSeconds(10),
+          TestCollector.WAIT,
           "all series",
           () ->
               has(c, "headwatch_memory_used_bytes")
@@ -114,7 +115,7 @@ class PromtoolTest {
               .redirectErrorStream(true)
               .start();
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+      assertTrue(p.waitFor(TestCollector.WAIT.toSeconds(), TimeUnit.SECONDS));
       assertEquals(0, p.exitValue(), "promtool check metrics:\n" + out + "\n---\n" + r.body());
     }
   }

@@ -50,7 +50,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * per the OTLP/JSON spec (hex ids) and posted with java.net.http.
  */
 class SdkExportTest {
-  private static final Duration WAIT = Duration.ofSeconds(20);
+  private static final Duration WAIT = TestCollector.WAIT;
   @TempDir static Path dir;
   private static TestCollector c;
 
@@ -80,7 +80,8 @@ class SdkExportTest {
     OtlpHttpMetricExporterBuilder b =
         OtlpHttpMetricExporter.builder()
             .setEndpoint(c.otlp("/v1/metrics"))
-            .setCompression(compression);
+            .setCompression(compression)
+            .setTimeout(TestCollector.WAIT);
     if (format.equals("json")) {
       Method json = OtlpHttpMetricExporterBuilder.class.getDeclaredMethod("exportAsJson");
       json.setAccessible(true);
@@ -133,8 +134,9 @@ class SdkExportTest {
         .setUnit("1")
         .build()
         .set(0.25, Attributes.of(stringKey("gen_ai.request.model"), model));
-    assertTrue(provider.forceFlush().join(10, TimeUnit.SECONDS).isSuccess());
-    provider.shutdown().join(10, TimeUnit.SECONDS);
+    assertTrue(
+        provider.forceFlush().join(TestCollector.WAIT.toSeconds(), TimeUnit.SECONDS).isSuccess());
+    provider.shutdown().join(TestCollector.WAIT.toSeconds(), TimeUnit.SECONDS);
 
     String job = "instance=\"i-1\",job=\"svc\"";
     String d = "headwatch_inference_duration_seconds";
@@ -177,6 +179,7 @@ class SdkExportTest {
                     OtlpHttpSpanExporter.builder()
                         .setEndpoint(c.otlp("/v1/traces"))
                         .setCompression(compression)
+                        .setTimeout(TestCollector.WAIT)
                         .build()))
             .build();
     SdkLoggerProvider logging =
@@ -187,6 +190,7 @@ class SdkExportTest {
                     OtlpHttpLogRecordExporter.builder()
                         .setEndpoint(c.otlp("/v1/logs"))
                         .setCompression(compression)
+                        .setTimeout(TestCollector.WAIT)
                         .build()))
             .build();
     long start = 1_700_000_000_000_000_000L;
@@ -227,10 +231,10 @@ class SdkExportTest {
     span.setStatus(StatusCode.ERROR);
     span.setAttribute(stringKey("error.type"), "ai.onnxruntime.OrtException");
     span.end(start + 12_345_678, TimeUnit.NANOSECONDS);
-    tracing.forceFlush().join(10, TimeUnit.SECONDS);
-    logging.forceFlush().join(10, TimeUnit.SECONDS);
-    tracing.shutdown().join(10, TimeUnit.SECONDS);
-    logging.shutdown().join(10, TimeUnit.SECONDS);
+    tracing.forceFlush().join(TestCollector.WAIT.toSeconds(), TimeUnit.SECONDS);
+    logging.forceFlush().join(TestCollector.WAIT.toSeconds(), TimeUnit.SECONDS);
+    tracing.shutdown().join(TestCollector.WAIT.toSeconds(), TimeUnit.SECONDS);
+    logging.shutdown().join(TestCollector.WAIT.toSeconds(), TimeUnit.SECONDS);
 
     String traceId = span.getSpanContext().getTraceId();
     JsonObject p = awaitPrediction(traceId);

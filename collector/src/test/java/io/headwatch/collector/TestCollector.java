@@ -13,6 +13,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -21,8 +22,13 @@ import java.util.zip.GZIPOutputStream;
 
 /** A collector on ephemeral 127.0.0.1 ports with a test data dir, plus HTTP helpers. */
 final class TestCollector implements AutoCloseable {
-  static final HttpClient HTTP =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  /**
+   * How long a test waits for a condition, a connection or an answer before it fails: generous, so
+   * that a loaded machine is slow, not red.
+   */
+  static final Duration WAIT = Duration.ofSeconds(120);
+
+  static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(WAIT).build();
 
   final HeadwatchCollector collector;
   final Path dataDir;
@@ -48,6 +54,11 @@ final class TestCollector implements AutoCloseable {
     return new TestCollector(HeadwatchCollector.start(config(dataDir, overrides)), dataDir);
   }
 
+  /** A collector whose time is {@code clock}'s (retention, series expiry, receive times). */
+  static TestCollector start(Path dataDir, Clock clock, String... overrides) throws Exception {
+    return new TestCollector(HeadwatchCollector.start(config(dataDir, overrides), clock), dataDir);
+  }
+
   private static Setting settingByKey(String key) {
     for (Setting s : Setting.values()) {
       if (s.key().equals(key)) {
@@ -69,7 +80,7 @@ final class TestCollector implements AutoCloseable {
       throws IOException, InterruptedException {
     HttpRequest.Builder b =
         HttpRequest.newBuilder(URI.create(otlp(path)))
-            .timeout(Duration.ofSeconds(30))
+            .timeout(WAIT)
             .header("Content-Type", contentType)
             .POST(HttpRequest.BodyPublishers.ofByteArray(body));
     if (encoding != null) {
@@ -80,7 +91,7 @@ final class TestCollector implements AutoCloseable {
 
   HttpResponse<String> get(String path) throws IOException, InterruptedException {
     return HTTP.send(
-        HttpRequest.newBuilder(URI.create(api(path))).timeout(Duration.ofSeconds(30)).GET().build(),
+        HttpRequest.newBuilder(URI.create(api(path))).timeout(WAIT).GET().build(),
         HttpResponse.BodyHandlers.ofString());
   }
 

@@ -5,10 +5,15 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnknownFieldSet;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
 import java.nio.FloatBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A test-only ONNX Runtime application, started in a child JVM by {@link
@@ -18,11 +23,12 @@ import java.util.Random;
  * {@code /encoder/layer.N/attention/self/Softmax} as Hugging Face exports name it) over 4 heads and
  * 8 tokens; each layer's output, summed over heads, is a [1, 8, 4] hidden state.
  *
- * <p>Arguments: normal seconds, then bad seconds. Normal: random scores and values. Bad: layer 1
- * head 0 puts all its weight on token 0 (collapsed), layer 1 head 1 has equal scores (uniform), and
- * the values carry +Inf (non-finite hidden states). It runs bursts of inferences, so that an agent
- * with a small queue drops some sampled ones, and the model is so small that the agent's own time
- * on the inference thread is a large share of it (over the 2% budget).
+ * <p>It starts normal and turns bad when it reads the line {@code bad} on standard input; it stops
+ * at the end of its input. Normal: random scores and values. Bad: layer 1 head 0 puts all its
+ * weight on token 0 (collapsed), layer 1 head 1 has equal scores (uniform), and the values carry
+ * +Inf (non-finite hidden states). It runs bursts of inferences, so that an agent with a small
+ * queue drops some sampled ones, and the model is so small that the agent's own time on the
+ * inference thread is a large share of it (over the 2% budget).
  */
 public final class AlertTripApp {
   static final int HEADS = 4;
@@ -31,19 +37,39 @@ public final class AlertTripApp {
   static final String GRAPH_NAME = "alert-trip";
 
   public static void main(String[] args) throws Exception {
-    long normalNanos = (long) (Double.parseDouble(args[0]) * 1e9);
-    long badNanos = (long) (Double.parseDouble(args[1]) * 1e9);
+    // The test decides when the model turns bad ("bad" on standard input) and when to stop (end
+    // of input), so that each phase lasts as long as the test needs, however slow the machine.
+    AtomicBoolean bad = new AtomicBoolean();
+    AtomicBoolean stop = new AtomicBoolean();
+    Thread control =
+        new Thread(
+            () -> {
+              try (BufferedReader in =
+                  new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = in.readLine()) != null) {
+                  if (line.trim().equals("bad")) {
+                    bad.set(true);
+                  }
+                }
+              } catch (IOException e) {
+                // treated as the end of input
+              }
+              stop.set(true);
+            },
+            "phase-control");
+    control.setDaemon(true);
+    control.start();
     OrtEnvironment env = OrtEnvironment.getEnvironment();
     Random random = new Random(42);
-    long start = System.nanoTime();
     boolean announced = false;
     long inferences = 0;
     try (OrtSession.SessionOptions options = new OrtSession.SessionOptions();
         OrtSession session = env.createSession(model(), options)) {
       System.out.println("outputs: " + session.getOutputNames());
-      while (System.nanoTime() - start < normalNanos + badNanos) {
-        boolean bad = System.nanoTime() - start >= normalNanos;
-        if (bad && !announced) {
+      while (!stop.get()) {
+        boolean isBad = bad.get();
+        if (isBad && !announced) {
           System.out.println("bad phase after " + inferences + " inferences");
           announced = true;
         }
@@ -51,7 +77,7 @@ public final class AlertTripApp {
           float[] scores0 = gaussian(random, HEADS * TOKENS * TOKENS, 2.0f);
           float[] scores1 = gaussian(random, HEADS * TOKENS * TOKENS, 2.0f);
           float[] values = gaussian(random, HEADS * TOKENS * WIDTH, 1.0f);
-          if (bad) {
+          if (isBad) {
             for (int q = 0; q < TOKENS; q++) {
               for (int k = 0; k < TOKENS; k++) {
                 scores1[(0 * TOKENS + q) * TOKENS + k] = k == 0 ? 40f : 0f; // head 0: one-hot

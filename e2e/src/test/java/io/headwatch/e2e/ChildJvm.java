@@ -92,6 +92,9 @@ final class ChildJvm {
     env.put("OTEL_METRIC_EXPORT_INTERVAL", "1000");
     env.put("OTEL_BSP_SCHEDULE_DELAY", "200");
     env.put("OTEL_BLRP_SCHEDULE_DELAY", "200");
+    // At exit the agent finishes its queued captures and flushes within this time: generous, so
+    // that a loaded machine makes the child slower instead of losing what the test checks.
+    env.put("HEADWATCH_SHUTDOWN_TIMEOUT_MS", "60000");
     return env;
   }
 

@@ -11,7 +11,6 @@ import io.opentelemetry.proto.logs.v1.LogRecord;
 import io.opentelemetry.proto.trace.v1.Span;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
@@ -58,10 +57,8 @@ class CollectorEndToEndIT {
 
       // A sampled inference whose span and snapshot both reached the collector (and were
       // forwarded).
-      CollectorProcess.await(
-          Duration.ofSeconds(30),
-          "forwarded snapshots",
-          () -> !snapshotTraceIds(upstream).isEmpty());
+      collector.await(
+          Await.DEFAULT, "forwarded snapshots", () -> !snapshotTraceIds(upstream).isEmpty());
       Set<String> snapshotTraces = snapshotTraceIds(upstream);
       String traceId = null;
       for (Span span : upstream.spans()) {
@@ -73,8 +70,8 @@ class CollectorEndToEndIT {
       assertTrue(traceId != null, "no forwarded span matches a forwarded snapshot");
 
       String path = "/api/predictions/" + traceId;
-      CollectorProcess.await(
-          Duration.ofSeconds(30),
+      collector.await(
+          Await.DEFAULT,
           "prediction " + traceId,
           () -> {
             try {

@@ -96,16 +96,24 @@ final class CollectorProcess implements AutoCloseable {
     return JsonParser.parseString(get(path));
   }
 
-  static void await(Duration timeout, String what, Supplier<Boolean> condition)
+  /** Waits for {@code condition}; fails at once, with the collector's output, if it dies. */
+  void await(Duration timeout, String what, Supplier<Boolean> condition)
       throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (condition.get()) {
-        return;
+    Await.until(timeout, what, condition::get, this::checkAlive);
+  }
+
+  /** Throws, with what the collector printed, if it has exited. */
+  void checkAlive() {
+    if (!process.isAlive()) {
+      String printed;
+      try {
+        printed = Files.readString(log, StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        printed = "(unreadable: " + e + ")";
       }
-      Thread.sleep(200);
+      throw new AssertionError(
+          "the collector exited with status " + process.exitValue() + "; it printed\n" + printed);
     }
-    throw new AssertionError("timed out waiting for " + what);
   }
 
   List<String> output() throws IOException {

@@ -10,7 +10,6 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.io.File;
 import java.io.IOException;
-import java.io.Writer;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -26,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -38,8 +38,8 @@ import org.junit.jupiter.api.Test;
  * The dashboards and alert rules against a real Prometheus (Debian's {@code prometheus} package)
  * scraping the real collector, which receives the real agent's export from three applications: the
  * semantic-search example as an HTTP service (realistic traffic), the intent-router example (DJL
- * classifier) whose inputs turn long and meaningless half-way, and {@link AlertTripApp}, whose
- * model turns bad half-way (a collapsed head, a uniform head, Inf activations).
+ * classifier) whose inputs turn long and meaningless, and {@link AlertTripApp}, whose model turns
+ * bad (a collapsed head, a uniform head, Inf activations).
  *
  * <p>Prometheus runs on 127.0.0.1 with its data in a temporary directory. Its configuration is the
  * shipped {@code grafana/prometheus/prometheus.yml} with, mechanically, the scrape target replaced
@@ -47,18 +47,31 @@ import org.junit.jupiter.api.Test;
  * are the shipped rule files with their windows and {@code for} durations shortened by the tables
  * below (see docs/dashboards.md).
  *
+ * <p>Every step waits for a condition, never for a duration, so that a slow or loaded machine only
+ * makes the test slower: the normal phase lasts until Prometheus holds the baselines the alert
+ * rules compare with; the bad phase until the expected alerts are pending or firing. Alert logic
+ * that depends on time itself (how long a condition holds, how a baseline moves) is tested with
+ * simulated time by the promtool unit tests in {@code grafana/prometheus/tests}; in particular
+ * {@code HeadwatchAttentionHeadDrift}, which needs a long, steady history, is checked there, and
+ * here only its input (the z-score series) must exist.
+ *
  * <p>It asserts that every query of every dashboard panel returns data (except those listed in
  * {@link #EXPECTED_EMPTY}, with the reason), that the expected alerts become pending or firing, and
- * at the end that the collector alerts fire once the applications, then the collector, stop.
+ * at the end that the collector alerts fire once the applications, then the collector, stop. A
+ * child that dies fails the test at once with its output.
  */
 class GrafanaPrometheusEndToEndIT {
   private static final Path PROMETHEUS = Path.of("/usr/bin/prometheus");
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-  /** Shipped range and offset durations → test durations. */
+  /**
+   * Shipped range and offset durations → test durations. The baseline windows ("30m" offset, "6h"
+   * range) are long enough that an alert comparing the bad phase with its baseline stays active for
+   * minutes after the switch, so that checking it is not a race.
+   */
   static final Map<String, String> WINDOWS =
-      Map.of("5m", "10s", "10m", "15s", "30m", "30s", "6h", "60s");
+      Map.of("5m", "10s", "10m", "15s", "30m", "60s", "6h", "120s");
 
   /** Shipped {@code for} durations → test durations. */
   static final Map<String, String> FOR =
@@ -67,16 +80,11 @@ class GrafanaPrometheusEndToEndIT {
   /** Grafana's variables, as the test evaluates the panels' queries. */
   static final Map<String, String> VARIABLES =
       Map.of(
-          "$__rate_interval",
-          "10s",
-          "$__range",
-          "5m",
-          "$__interval",
-          "1s",
-          "$service",
-          ".*",
-          "$model",
-          ".*");
+          "$__rate_interval", "10s",
+          "$__range", "5m",
+          "$__interval", "1s",
+          "$service", ".*",
+          "$model", ".*");
 
   /** "dashboard uid / panel title / refId" → why it is empty in this workload. */
   static final Map<String, String> EXPECTED_EMPTY =
@@ -87,12 +95,27 @@ class GrafanaPrometheusEndToEndIT {
           "the collector keeps everything it accepts here: no series limit reached, no invalid"
               + " snapshot, no store error, no forwarding");
 
+  /**
+   * Alerts the bad phase must raise. {@code HeadwatchAttentionHeadDrift} is not among them: see the
+   * class comment.
+   */
   static final List<String> EXPECTED_ALERTS =
       List.of(
-          "HeadwatchAttentionHeadDrift", "HeadwatchAttentionHeadCollapsed",
-          "HeadwatchAttentionHeadUniform", "HeadwatchActivationNonFinite",
-          "HeadwatchTruncationRising", "HeadwatchConfidenceDrop",
-          "HeadwatchAgentDroppingData", "HeadwatchAgentOverBudget");
+          "HeadwatchAttentionHeadCollapsed",
+          "HeadwatchAttentionHeadUniform",
+          "HeadwatchActivationNonFinite",
+          "HeadwatchTruncationRising",
+          "HeadwatchConfidenceDrop",
+          "HeadwatchAgentDroppingData",
+          "HeadwatchAgentOverBudget");
+
+  /** Series that exist once the normal phase has lasted long enough to be a baseline. */
+  static final List<String> BASELINES_READY =
+      List.of(
+          "head:headwatch_attention_entropy:baseline_mean6h{job=\"alert-trip\"}",
+          "head:headwatch_attention:zscore{job=\"alert-trip\"}",
+          "model:headwatch_inference_output_confidence:baseline_mean6h{job=\"intent-router\"}",
+          "model:headwatch_inference_input_truncated:baseline_share6h{job=\"intent-router\"}");
 
   private static final List<String> NORMAL_MESSAGES =
       List.of(
@@ -105,11 +128,6 @@ class GrafanaPrometheusEndToEndIT {
           "get me a human");
   private static final String GIBBERISH =
       "zxq vbnm plok wert yuio asdfgh qwerty ".repeat(30).trim();
-
-  private static final int NORMAL_SECONDS = 55;
-
-  /** At most: the test stops the applications as soon as it has checked the alerts and panels. */
-  private static final int BAD_SECONDS = 150;
 
   @Test
   void dashboardsHaveDataAndAlertsFire() throws Exception {
@@ -127,9 +145,10 @@ class GrafanaPrometheusEndToEndIT {
     Path work =
         Files.createTempDirectory(
             Path.of(System.getProperty("basedir", "."), "target"), "grafana-e2e");
-    List<Process> children = new ArrayList<>();
     Process prometheus = null;
-    try (CollectorProcess collector = CollectorProcess.start(work)) {
+    Traffic traffic = null;
+    try (CollectorProcess collector = CollectorProcess.start(work);
+        Children children = new Children(work)) {
       int promPort = freePort();
       Path config = testConfig(grafana, work, collector.apiPort);
       prometheus =
@@ -142,41 +161,46 @@ class GrafanaPrometheusEndToEndIT {
               .redirectOutput(work.resolve("prometheus.log").toFile())
               .start();
       String prom = "http://127.0.0.1:" + promPort;
-      CollectorProcess.await(
-          Duration.ofSeconds(60), "Prometheus ready", () -> status(prom + "/-/ready") == 200);
+      Process prometheusProcess = prometheus;
+      Runnable alive =
+          () -> {
+            collector.checkAlive();
+            children.checkAlive();
+            if (!prometheusProcess.isAlive()) {
+              throw new AssertionError(
+                  "prometheus exited: " + read(work.resolve("prometheus.log")));
+            }
+          };
+      Await.until(Await.DEFAULT, "Prometheus ready", () -> status(prom + "/-/ready") == 200, alive);
 
       // The applications, under the agent, exporting every second to the collector.
-      Process search =
-          start(
-              children,
-              work,
-              "semantic-search",
-              List.of(
-                  "-javaagent:"
-                      + ChildJvm.agentJar()
-                      + "=sampling.rate=0.5,model.name=all-minilm-l6-v2",
-                  "-jar",
-                  ChildJvm.requiredProperty("semantic-search.jar"),
-                  "--serve",
-                  "--port",
-                  "0"),
-              collector);
+      Map<String, String> env = otlpEnvironment(collector);
+      children.startJava(
+          "semantic-search",
+          List.of(
+              "-javaagent:"
+                  + ChildJvm.agentJar()
+                  + "=sampling.rate=0.5,model.name=all-minilm-l6-v2",
+              "-jar",
+              ChildJvm.requiredProperty("semantic-search.jar"),
+              "--serve",
+              "--port",
+              "0"),
+          with(env, "semantic-search"));
       List<String> router = new ArrayList<>(DjlChild.jvmArgs());
       router.addAll(
           List.of(
               "-javaagent:" + ChildJvm.agentJar() + "=sampling.rate=0.2",
               "-jar",
               ChildJvm.requiredProperty("intent-router.jar")));
-      Process intent = start(children, work, "intent-router", router, collector);
+      children.startJava("intent-router", router, with(env, "intent-router"));
       String classpath =
           String.join(
               File.pathSeparator,
               System.getProperty("basedir", ".") + "/target/test-classes",
               ChildJvm.requiredProperty("onnxruntime.jar"),
               protobufJar());
-      start(
-          children,
-          work,
+      children.startJava(
           "alert-trip",
           List.of(
               "-javaagent:"
@@ -184,64 +208,30 @@ class GrafanaPrometheusEndToEndIT {
                   + "=sampling.rate=1.0,overhead.budget=none,queue.capacity=1",
               "-cp",
               classpath,
-              AlertTripApp.class.getName(),
-              Integer.toString(NORMAL_SECONDS),
-              Integer.toString(BAD_SECONDS)),
-          collector);
+              AlertTripApp.class.getName()),
+          with(env, "alert-trip"));
 
       Path searchOut = work.resolve("semantic-search.out");
       Pattern listening = Pattern.compile("listening on (http://127\\.0\\.0\\.1:\\d+)");
-      CollectorProcess.await(
-          Duration.ofSeconds(120),
+      Await.until(
+          Await.DEFAULT,
           "semantic-search listening",
-          () -> listening.matcher(read(searchOut)).find() || !search.isAlive());
+          () -> listening.matcher(read(searchOut)).find(),
+          alive);
       Matcher m = listening.matcher(read(searchOut));
-      assertTrue(
-          m.find(),
-          "semantic-search did not start: "
-              + read(searchOut)
-              + read(work.resolve("semantic-search.err")));
+      assertTrue(m.find());
       String searchUrl = m.group(1);
 
-      // Traffic: a search every 250 ms; a routed message every 100 ms, normal, then long gibberish.
-      long phaseStart = System.nanoTime();
-      Writer routerIn =
-          new java.io.OutputStreamWriter(intent.getOutputStream(), StandardCharsets.UTF_8);
-      Thread traffic =
-          new Thread(
-              () -> {
-                int i = 0;
-                try {
-                  while (!Thread.currentThread().isInterrupted()) {
-                    boolean bad =
-                        System.nanoTime() - phaseStart > TimeUnit.SECONDS.toNanos(NORMAL_SECONDS);
-                    routerIn.write(
-                        (bad ? GIBBERISH : NORMAL_MESSAGES.get(i % NORMAL_MESSAGES.size())) + "\n");
-                    routerIn.flush();
-                    if (i % 3 == 0) {
-                      HTTP.send(
-                          HttpRequest.newBuilder(
-                                  URI.create(
-                                      searchUrl
-                                          + "/search?k=3&q="
-                                          + URLEncoder.encode(
-                                              NORMAL_MESSAGES.get(i % NORMAL_MESSAGES.size()),
-                                              StandardCharsets.UTF_8)))
-                              .build(),
-                          HttpResponse.BodyHandlers.discarding());
-                    }
-                    i++;
-                    Thread.sleep(100);
-                  }
-                } catch (InterruptedException e) {
-                  Thread.currentThread().interrupt();
-                } catch (IOException e) {
-                  System.err.println("traffic stopped: " + e);
-                }
-              },
-              "traffic");
-      traffic.setDaemon(true);
+      // Traffic until the test stops it: a search every 300 ms; a routed message every 100 ms,
+      // normal, then (once the test switches) long gibberish.
+      traffic = new Traffic(children, searchUrl);
       traffic.start();
+      Traffic trafficFinal = traffic;
+      Runnable running =
+          () -> {
+            alive.run();
+            trafficFinal.checkHealthy(children);
+          };
 
       // One malformed export, so that the "refused" panel has a series.
       HttpResponse<String> refused =
@@ -253,57 +243,67 @@ class GrafanaPrometheusEndToEndIT {
               HttpResponse.BodyHandlers.ofString());
       assertEquals(400, refused.statusCode(), refused.body());
 
-      // The expected alerts become pending or firing once the bad phase has started.
-      Set<String> seen = new TreeSet<>();
-      long deadline = phaseStart + TimeUnit.SECONDS.toNanos(NORMAL_SECONDS + 90);
-      while (System.nanoTime() < deadline && !seen.containsAll(EXPECTED_ALERTS)) {
-        seen.addAll(activeAlerts(prom).keySet());
-        Thread.sleep(1000);
+      // The normal phase lasts until the baselines the alert rules compare with exist.
+      for (String series : BASELINES_READY) {
+        Await.until(
+            Await.DEFAULT,
+            "baseline series " + series,
+            () -> queryQuietly(prom, series) > 0,
+            running);
       }
-      assertTrue(
-          seen.containsAll(EXPECTED_ALERTS),
-          "expected alerts "
-              + EXPECTED_ALERTS
-              + ", pending or firing: "
-              + seen
-              + "\nrules: "
-              + get(prom + "/api/v1/rules")
-              + children(work));
+      System.out.println("[grafana-e2e] baselines ready; turning the applications bad");
+
+      // The bad phase lasts until every expected alert has been pending or firing.
+      traffic.turnBad();
+      children.sendLine("alert-trip", "bad");
+      Set<String> seen = new TreeSet<>();
+      try {
+        Await.until(
+            Await.DEFAULT,
+            "expected alerts " + EXPECTED_ALERTS,
+            () -> {
+              seen.addAll(activeAlerts(prom).keySet());
+              return seen.containsAll(EXPECTED_ALERTS);
+            },
+            running);
+      } catch (AssertionError e) {
+        throw new AssertionError(
+            e.getMessage()
+                + "; pending or firing so far: "
+                + seen
+                + "\nrules: "
+                + getQuietly(prom + "/api/v1/rules")
+                + children.describeAll(),
+            e);
+      }
       System.out.println("[grafana-e2e] alerts pending or firing: " + seen);
 
       // Every query of every dashboard panel has data (or is expected to be empty, with reason).
-      List<String> empty = new ArrayList<>();
-      List<String> checked = new ArrayList<>();
-      for (Path dashboard : dashboards(grafana)) {
-        JsonObject board = JsonParser.parseString(Files.readString(dashboard)).getAsJsonObject();
-        String uid = board.get("uid").getAsString();
-        for (JsonElement p : board.getAsJsonArray("panels")) {
-          JsonObject panel = p.getAsJsonObject();
-          if (!panel.has("targets")) {
-            continue;
-          }
-          for (JsonElement t : panel.getAsJsonArray("targets")) {
-            JsonObject target = t.getAsJsonObject();
-            String key =
-                uid
-                    + "/"
-                    + panel.get("title").getAsString()
-                    + "/"
-                    + target.get("refId").getAsString();
-            String expr = substitute(target.get("expr").getAsString());
-            int results = query(prom, expr);
-            checked.add(key);
-            if (results == 0 && !EXPECTED_EMPTY.containsKey(key)) {
-              empty.add(key + ": " + expr);
-            }
-          }
-        }
+      Map<String, String> queries = panelQueries(grafana);
+      Map<String, String> empty = new TreeMap<>();
+      try {
+        Await.until(
+            Await.DEFAULT,
+            "data for every panel query",
+            () -> {
+              empty.clear();
+              for (Map.Entry<String, String> q : queries.entrySet()) {
+                if (!EXPECTED_EMPTY.containsKey(q.getKey())
+                    && queryQuietly(prom, q.getValue()) <= 0) {
+                  empty.put(q.getKey(), q.getValue());
+                }
+              }
+              return empty.isEmpty();
+            },
+            running);
+      } catch (AssertionError e) {
+        throw new AssertionError("panel queries without data:\n" + empty, e);
       }
-      assertTrue(empty.isEmpty(), "panel queries without data:\n" + String.join("\n", empty));
-      assertTrue(checked.containsAll(EXPECTED_EMPTY.keySet()), "stale EXPECTED_EMPTY keys");
+      assertTrue(
+          queries.keySet().containsAll(EXPECTED_EMPTY.keySet()), "stale EXPECTED_EMPTY keys");
       System.out.println(
           "[grafana-e2e] "
-              + checked.size()
+              + queries.size()
               + " panel queries checked, expected empty: "
               + EXPECTED_EMPTY);
 
@@ -321,35 +321,146 @@ class GrafanaPrometheusEndToEndIT {
       for (String model : List.of("all-minilm-l6-v2", "intent-encoder", AlertTripApp.GRAPH_NAME)) {
         assertTrue(models.contains("\"" + model + "\""), models);
       }
+      System.out.println(
+          "[grafana-e2e] HeadwatchAttentionHeadDrift "
+              + (seen.contains("HeadwatchAttentionHeadDrift") ? "was" : "was not")
+              + " raised in this run (not asserted: checked by the promtool unit tests)");
 
       // Nothing reaches the collector once the applications stop: "receives nothing".
-      traffic.interrupt();
-      routerIn.close();
-      for (Process child : children) {
-        child.destroy();
-        child.waitFor(30, TimeUnit.SECONDS);
-      }
-      CollectorProcess.await(
-          Duration.ofSeconds(60),
+      traffic.stop();
+      children.stopAll();
+      collector.await(
+          Await.DEFAULT,
           "HeadwatchCollectorReceivesNothing",
           () -> activeAlerts(prom).containsKey("HeadwatchCollectorReceivesNothing"));
       // ... and the collector is down once it stops: "down".
       collector.stop();
-      CollectorProcess.await(
-          Duration.ofSeconds(60),
+      Await.until(
+          Await.DEFAULT,
           "HeadwatchCollectorDown",
           () -> activeAlerts(prom).containsKey("HeadwatchCollectorDown"));
     } finally {
-      for (Process child : children) {
-        child.destroyForcibly();
+      if (traffic != null) {
+        traffic.stop();
       }
       if (prometheus != null) {
         prometheus.destroy();
-        if (!prometheus.waitFor(20, TimeUnit.SECONDS)) {
+        if (!prometheus.waitFor(60, TimeUnit.SECONDS)) {
           prometheus.destroyForcibly();
         }
       }
     }
+  }
+
+  /**
+   * The test's traffic on its own thread. An error ends it and is reported by {@link
+   * #checkHealthy}, with the applications' output, at the test's next check.
+   */
+  private static final class Traffic {
+    private final Children children;
+    private final String searchUrl;
+    private final Thread thread;
+    private volatile boolean bad;
+    private volatile boolean stopped;
+    private volatile Throwable error;
+
+    Traffic(Children children, String searchUrl) {
+      this.children = children;
+      this.searchUrl = searchUrl;
+      this.thread = new Thread(this::run, "traffic");
+      this.thread.setDaemon(true);
+    }
+
+    void start() {
+      thread.start();
+    }
+
+    void turnBad() {
+      bad = true;
+    }
+
+    void stop() throws InterruptedException {
+      stopped = true;
+      thread.interrupt();
+      thread.join(60_000);
+    }
+
+    void checkHealthy(Children children) {
+      Throwable e = error;
+      if (e != null && !stopped) {
+        throw new AssertionError("traffic stopped: " + e + children.describeAll(), e);
+      }
+    }
+
+    private void run() {
+      int i = 0;
+      try {
+        while (!stopped) {
+          String message = NORMAL_MESSAGES.get(i % NORMAL_MESSAGES.size());
+          children.sendLine("intent-router", bad ? GIBBERISH : message);
+          if (i % 3 == 0) {
+            HTTP.send(
+                HttpRequest.newBuilder(
+                        URI.create(
+                            searchUrl
+                                + "/search?k=3&q="
+                                + URLEncoder.encode(message, StandardCharsets.UTF_8)))
+                    .timeout(Duration.ofSeconds(60))
+                    .build(),
+                HttpResponse.BodyHandlers.discarding());
+          }
+          i++;
+          Thread.sleep(100);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (IOException | RuntimeException e) {
+        error = e;
+      }
+    }
+  }
+
+  /** "dashboard uid / panel title / refId" → the query with Grafana's variables substituted. */
+  static Map<String, String> panelQueries(Path grafana) throws IOException {
+    Map<String, String> out = new TreeMap<>();
+    for (Path dashboard : dashboards(grafana)) {
+      JsonObject board = JsonParser.parseString(Files.readString(dashboard)).getAsJsonObject();
+      String uid = board.get("uid").getAsString();
+      for (JsonElement p : board.getAsJsonArray("panels")) {
+        JsonObject panel = p.getAsJsonObject();
+        if (!panel.has("targets")) {
+          continue;
+        }
+        for (JsonElement t : panel.getAsJsonArray("targets")) {
+          JsonObject target = t.getAsJsonObject();
+          String key =
+              uid
+                  + "/"
+                  + panel.get("title").getAsString()
+                  + "/"
+                  + target.get("refId").getAsString();
+          out.put(key, substitute(target.get("expr").getAsString()));
+        }
+      }
+    }
+    return out;
+  }
+
+  private static Map<String, String> otlpEnvironment(CollectorProcess collector) {
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("OTEL_EXPORTER_OTLP_ENDPOINT", collector.otlpEndpoint());
+    env.put("OTEL_METRIC_EXPORT_INTERVAL", "1000");
+    env.put("OTEL_BSP_SCHEDULE_DELAY", "200");
+    env.put("OTEL_BLRP_SCHEDULE_DELAY", "200");
+    // Generous, so that a loaded machine delays the applications' exit instead of losing data.
+    env.put("HEADWATCH_SHUTDOWN_TIMEOUT_MS", "60000");
+    return env;
+  }
+
+  private static Map<String, String> with(Map<String, String> env, String service) {
+    Map<String, String> out = new LinkedHashMap<>(env);
+    out.put("OTEL_SERVICE_NAME", service);
+    return out;
   }
 
   // ---- configuration derived from the shipped files --------------------------------------------
@@ -431,49 +542,7 @@ class GrafanaPrometheusEndToEndIT {
     }
   }
 
-  // ---- processes -------------------------------------------------------------------------------
-
-  private static Process start(
-      List<Process> children,
-      Path work,
-      String service,
-      List<String> args,
-      CollectorProcess collector)
-      throws IOException {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-Xmx1g");
-    command.addAll(args);
-    ProcessBuilder builder =
-        new ProcessBuilder(command)
-            .redirectOutput(work.resolve(service + ".out").toFile())
-            .redirectError(work.resolve(service + ".err").toFile());
-    Map<String, String> env = builder.environment();
-    env.keySet().removeIf(k -> k.startsWith("OTEL_") || k.startsWith("HEADWATCH_"));
-    env.put("OTEL_EXPORTER_OTLP_ENDPOINT", collector.otlpEndpoint());
-    env.put("OTEL_SERVICE_NAME", service);
-    env.put("OTEL_METRIC_EXPORT_INTERVAL", "1000");
-    env.put("OTEL_BSP_SCHEDULE_DELAY", "200");
-    env.put("OTEL_BLRP_SCHEDULE_DELAY", "200");
-    Process process = builder.start();
-    children.add(process);
-    return process;
-  }
-
-  private static String children(Path work) {
-    StringBuilder out = new StringBuilder();
-    for (String name : List.of("semantic-search", "intent-router", "alert-trip")) {
-      for (String ext : List.of(".out", ".err")) {
-        String text = read(work.resolve(name + ext));
-        out.append("\n--- ")
-            .append(name)
-            .append(ext)
-            .append(":\n")
-            .append(text.length() > 3000 ? text.substring(text.length() - 3000) : text);
-      }
-    }
-    return out.toString();
-  }
+  // ---- processes and files -------------------------------------------------------------------
 
   private static String protobufJar() {
     return com.google.protobuf.UnknownFieldSet.class
@@ -532,6 +601,29 @@ class GrafanaPrometheusEndToEndIT {
     JsonObject data = JsonParser.parseString(body).getAsJsonObject().getAsJsonObject("data");
     JsonElement result = data.get("result");
     return result.isJsonArray() ? result.getAsJsonArray().size() : 1;
+  }
+
+  /** Like {@link #query}, but -1 on any error (Prometheus starting, a rule not evaluated yet). */
+  private static int queryQuietly(String prom, String expr) {
+    try {
+      return query(prom, expr);
+    } catch (IOException | RuntimeException | AssertionError e) {
+      return -1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return -1;
+    }
+  }
+
+  private static String getQuietly(String url) {
+    try {
+      return get(url);
+    } catch (IOException | RuntimeException | AssertionError e) {
+      return "(" + e + ")";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "(interrupted)";
+    }
   }
 
   /** Alert name → state ("pending" or "firing") of the alerts active now. */

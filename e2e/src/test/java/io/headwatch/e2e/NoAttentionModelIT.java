@@ -2,6 +2,7 @@ package io.headwatch.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
@@ -245,8 +246,19 @@ class NoAttentionModelIT {
       assertFalse(name.startsWith("headwatch.attention."), name);
       assertFalse(name.startsWith("headwatch.activation."), name);
     }
+    // No statistics: a sampled inference queued before the agent knew the model cannot be
+    // captured is reported as dropped, with the reason.
     for (LogRecord record : receiver.logRecords()) {
-      assertFalse(record.getEventName().equals("headwatch.snapshot"), record.toString());
+      if (record.getEventName().equals("headwatch.snapshot")) {
+        assertEquals(
+            "dropped",
+            OtlpReceiver.attribute(record.getAttributesList(), "headwatch.capture.status"),
+            record.toString());
+        assertEquals(
+            "capture_unavailable",
+            OtlpReceiver.attribute(record.getAttributesList(), "headwatch.capture.drop_reason"));
+        assertNull(OtlpReceiver.value(record.getAttributesList(), "headwatch.attention.entropy"));
+      }
     }
   }
 }

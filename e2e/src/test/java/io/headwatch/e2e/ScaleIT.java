@@ -56,7 +56,7 @@ class ScaleIT {
                 "-javaagent:"
                     + ChildJvm.agentJar()
                     + "=sampling.rate=1.0,overhead.budget=none,"
-                    + "queue.capacity=1000,attention.aggregation="
+                    + "queue.capacity=1000,queue.max_bytes=2147483648,attention.aggregation="
                     + aggregation),
             main(),
             ChildJvm.otlpEnvironment(receiver, "scale-e2e"),

@@ -1,20 +1,8 @@
 package io.headwatch.agent.djl;
 
-/** One layer's attention probabilities, copied out of the engine: {@code [batch, heads, q, k]}. */
+/** Checks on attention tensors DJL models hand over. */
 final class CapturedAttention {
-  final int layer;
-  final int batch;
-  final int heads;
-  final int length;
-  final float[] values;
-
-  CapturedAttention(int layer, int batch, int heads, int length, float[] values) {
-    this.layer = layer;
-    this.batch = batch;
-    this.heads = heads;
-    this.length = length;
-    this.values = values;
-  }
+  private CapturedAttention() {}
 
   /**
    * Whether {@code values} look like attention probabilities: every weight in [0, 1] (with a little

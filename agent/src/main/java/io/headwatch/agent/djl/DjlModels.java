@@ -2,9 +2,9 @@ package io.headwatch.agent.djl;
 
 import ai.djl.Model;
 import ai.djl.modality.Classifications;
-import io.headwatch.agent.AgentRuntime;
 import io.headwatch.agent.export.ModelTelemetry;
-import io.headwatch.agent.util.AgentLog;
+import io.headwatch.agent.model.ModelNames;
+import io.headwatch.agent.runtime.AgentRuntime;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
 import java.util.Locale;
@@ -12,14 +12,11 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Names DJL models and their operations, and keeps one {@link ModelTelemetry} per (model,
- * operation): at most {@link #MAX_MODELS}, so that a process creating models without end cannot
- * grow the agent's memory or the series count.
+ * Names DJL models and their operations; the model registry keeps their telemetry (one per model
+ * name and operation, whatever the number of predictors).
  */
 final class DjlModels {
-  static final int MAX_MODELS = 64;
   static final int MAX_TRANSLATOR_CLASSES = 256;
-  private static final Map<String, ModelTelemetry> TELEMETRY = new ConcurrentHashMap<>();
   private static final Map<Class<?>, String> OPERATIONS = new ConcurrentHashMap<>();
 
   private DjlModels() {}
@@ -31,29 +28,7 @@ final class DjlModels {
         runtime.config().operationName().isEmpty()
             ? operation(translator)
             : runtime.config().operationName();
-    String key = name + '\u0000' + operation;
-    ModelTelemetry t = TELEMETRY.get(key);
-    if (t != null) {
-      return t;
-    }
-    if (TELEMETRY.size() >= MAX_MODELS) {
-      AgentLog.warnOnce(
-          "djl-models",
-          "more than " + MAX_MODELS + " DJL models; further ones are" + " reported as djl-other",
-          null);
-      name = "djl-other";
-      key = name + '\u0000' + operation;
-    }
-    String finalName = name;
-    return TELEMETRY.computeIfAbsent(
-        key,
-        k ->
-            new ModelTelemetry(
-                runtime.telemetry(),
-                finalName,
-                operation,
-                runtime.newSampler(),
-                runtime.newAttentionSeries()));
+    return runtime.models().model(name, operation);
   }
 
   /**
@@ -63,8 +38,8 @@ final class DjlModels {
     if (!configured.isEmpty()) {
       return configured;
     }
-    String name = model instanceof Model ? ((Model) model).getName() : null;
-    return sanitize(name == null ? "" : name);
+    String name = model instanceof Model m ? m.getName() : null;
+    return ModelNames.sanitize(name, "djl-model");
   }
 
   /**
@@ -109,24 +84,13 @@ final class DjlModels {
       return false;
     }
     for (Type t : interfaces) {
-      if (t instanceof ParameterizedType) {
-        Type[] args = ((ParameterizedType) t).getActualTypeArguments();
+      if (t instanceof ParameterizedType p) {
+        Type[] args = p.getActualTypeArguments();
         if (args.length == 2 && args[1] == Classifications.class) {
           return true;
         }
       }
     }
     return false;
-  }
-
-  /** Bounded, printable label values: at most 96 characters of {@code [A-Za-z0-9._-]}. */
-  static String sanitize(String name) {
-    StringBuilder out = new StringBuilder(Math.min(name.length(), 96));
-    for (int i = 0; i < name.length() && out.length() < 96; i++) {
-      char c = name.charAt(i);
-      out.append(
-          c < 128 && (Character.isLetterOrDigit(c) || c == '-' || c == '_' || c == '.') ? c : '_');
-    }
-    return out.length() == 0 ? "djl-model" : out.toString();
   }
 }

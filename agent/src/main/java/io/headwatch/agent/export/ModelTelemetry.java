@@ -107,22 +107,6 @@ public final class ModelTelemetry {
   }
 
   /**
-   * Records one inference call: its span (started at {@code startEpochNanos}, ended now), its
-   * duration, and the valid token count of each of its sequences. Returns the span's context so
-   * that a later snapshot can point at it.
-   */
-  public SpanContext recordInference(
-      long startEpochNanos,
-      long durationNanos,
-      int[] tokensPerSequence,
-      boolean sampled,
-      Throwable thrown) {
-    Span span = startInferenceSpan(startEpochNanos, tokensPerSequence.length, sampled);
-    end(span, startEpochNanos, durationNanos, tokensPerSequence, sampled, thrown, true);
-    return span.getSpanContext();
-  }
-
-  /**
    * Starts an inference's span at {@code startEpochNanos}, for an inference whose statistics are
    * contributed while it runs (a DJL prediction); {@link #endInference} ends it.
    */
@@ -142,6 +126,9 @@ public final class ModelTelemetry {
   /**
    * Ends an inference: its span (at start + duration), its duration, the valid token count of each
    * of its sequences and the inference counter.
+   *
+   * @param reportTokens whether the span gets the total token count (a model fed no token ids has
+   *     none)
    */
   public void endInference(
       Span span,
@@ -149,16 +136,9 @@ public final class ModelTelemetry {
       long durationNanos,
       int[] tokensPerSequence,
       boolean sampled,
-      Throwable thrown) {
-    // Token counts only where known: a model fed no token ids has no token count.
-    end(
-        span,
-        startEpochNanos,
-        durationNanos,
-        tokensPerSequence,
-        sampled,
-        thrown,
-        tokensPerSequence.length > 0);
+      Throwable thrown,
+      boolean reportTokens) {
+    end(span, startEpochNanos, durationNanos, tokensPerSequence, sampled, thrown, reportTokens);
   }
 
   private void end(
@@ -195,6 +175,18 @@ public final class ModelTelemetry {
   private static Context parentContext() {
     SpanContext parent = ApplicationSpan.current();
     return parent == null ? Context.root() : Context.root().with(Span.wrap(parent));
+  }
+
+  /**
+   * Records each row of {@code values} ({@code [rows, width]} row-major, sentence embeddings) as
+   * one output embedding.
+   */
+  public void recordEmbeddings(float[] values, int width) {
+    for (int row = 0; width > 0 && row + width <= values.length; row += width) {
+      recordEmbedding(
+          io.headwatch.agent.stats.OutputStatistics.l2Norm(values, row, width),
+          io.headwatch.agent.stats.OutputStatistics.nonFiniteCount(values, row, width));
+    }
   }
 
   /** Records one output embedding: its L2 norm and its non-finite values. */

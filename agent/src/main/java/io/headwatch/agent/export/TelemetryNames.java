@@ -34,6 +34,18 @@ public final class TelemetryNames {
 
   public static final String SITE_HIDDEN_STATE = "hidden_state";
 
+  /** Whether a sampled inference's capture reached the statistics: captured, queued, dropped. */
+  public static final AttributeKey<String> CAPTURE_STATUS =
+      AttributeKey.stringKey("headwatch.capture.status");
+
+  /** Why a sampled inference's capture was dropped (queue_full, shutdown, error, ...). */
+  public static final AttributeKey<String> CAPTURE_DROP_REASON =
+      AttributeKey.stringKey("headwatch.capture.drop_reason");
+
+  public static final String CAPTURED = "captured";
+  public static final String QUEUED = "queued";
+  public static final String DROPPED = "dropped";
+
   // Classifier outputs and tokenizer facts, on spans and snapshots.
   public static final AttributeKey<Double> OUTPUT_CONFIDENCE =
       AttributeKey.doubleKey("headwatch.output.confidence");

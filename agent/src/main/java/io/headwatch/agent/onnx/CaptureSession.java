@@ -1,6 +1,7 @@
 package io.headwatch.agent.onnx;
 
 import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxTensorLike;
 import ai.onnxruntime.OrtSession;
 import io.headwatch.agent.onnx.graph.CapturePlan;
 import io.headwatch.agent.util.AgentLog;
@@ -11,26 +12,30 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The agent's own session of an observed model, whose graph also outputs the planned tensors. Runs
- * and close are serialised, so that the session is never closed under a run.
+ * The agent's own session of an observed model: the same model, its graph rewritten so that the
+ * planned tensors (attention probabilities, per-head outputs, hidden states) are outputs too. It
+ * serves sampled calls in place of the application's session once verified ({@link
+ * ObservedSession}), or re-runs copied inputs. Close waits for runs in flight.
  */
 final class CaptureSession {
   private final OrtSession session;
+  private final OrtSession.SessionOptions options;
   private final CapturePlan plan;
-  private final Set<String> outputs;
-  private final int snapshotMaxSequences;
+  private final Set<String> captureOutputs;
+  private final Object lifecycle = new Object();
+  private int running;
   private boolean closed;
 
-  CaptureSession(OrtSession session, CapturePlan plan, int snapshotMaxSequences) {
+  CaptureSession(OrtSession session, OrtSession.SessionOptions options, CapturePlan plan) {
     this.session = session;
+    this.options = options;
     this.plan = plan;
-    this.snapshotMaxSequences = snapshotMaxSequences;
     Set<String> available = session.getOutputNames();
     List<String> missing = new ArrayList<>();
-    this.outputs = new LinkedHashSet<>();
+    this.captureOutputs = new LinkedHashSet<>();
     for (String name : plan.tensorNames()) {
       if (available.contains(name)) {
-        outputs.add(name);
+        captureOutputs.add(name);
       } else {
         missing.add(name);
       }
@@ -47,31 +52,69 @@ final class CaptureSession {
     return plan;
   }
 
-  int snapshotMaxSequences() {
-    return snapshotMaxSequences;
+  /** The planned tensors this session outputs. */
+  Set<String> captureOutputs() {
+    return captureOutputs;
   }
 
-  /** Runs the capture session for the planned outputs; null when closed meanwhile. */
-  synchronized OrtSession.Result run(Map<String, OnnxTensor> inputs) throws Exception {
-    if (closed) {
-      return null;
+  /**
+   * Runs the session for {@code requested} outputs (in that order) followed by every capture
+   * output, as the agent's own call; null when closed meanwhile.
+   */
+  OrtSession.Result run(
+      Map<String, ? extends OnnxTensorLike> inputs,
+      Set<String> requested,
+      OrtSession.RunOptions runOptions)
+      throws Exception {
+    synchronized (lifecycle) {
+      if (closed) {
+        return null;
+      }
+      running++;
     }
-    return OnnxRuntimeHooks.asAgent(() -> session.run(inputs, outputs));
-  }
-
-  synchronized void close() {
-    if (closed) {
-      return;
-    }
-    closed = true;
     try {
-      OnnxRuntimeHooks.asAgent(
-          () -> {
-            session.close();
-            return null;
-          });
-    } catch (Exception e) {
-      AgentLog.warnOnce("capture-close", "closing a capture session failed", e);
+      Set<String> outputs = new LinkedHashSet<>(requested);
+      outputs.addAll(captureOutputs);
+      return OnnxShutdownGuard.asAgent(
+          () ->
+              runOptions == null
+                  ? session.run(inputs, outputs)
+                  : session.run(inputs, outputs, runOptions));
+    } finally {
+      synchronized (lifecycle) {
+        running--;
+        lifecycle.notifyAll();
+      }
     }
+  }
+
+  /** Runs copied inputs (tensors the caller owns) for the capture outputs only. */
+  OrtSession.Result runCopy(Map<String, OnnxTensor> inputs) throws Exception {
+    return run(inputs, Set.of(), null);
+  }
+
+  /** Closes the session once runs in flight have finished. Idempotent. */
+  void close() {
+    synchronized (lifecycle) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      while (running > 0) {
+        try {
+          lifecycle.wait(100);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+      }
+    }
+    OnnxShutdownGuard.quietly(
+        () -> {
+          session.close();
+          options.close();
+          return null;
+        },
+        "closing a capture session");
   }
 }

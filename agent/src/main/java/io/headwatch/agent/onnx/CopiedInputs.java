@@ -79,6 +79,28 @@ final class CopiedInputs {
     }
   }
 
+  /** Bytes the copies take. */
+  long bytes() {
+    long n = 0;
+    for (Copy c : copies.values()) {
+      n += (long) c.data.capacity() * bytesPerElement(c.data);
+    }
+    return n;
+  }
+
+  private static int bytesPerElement(Buffer b) {
+    if (b instanceof LongBuffer || b instanceof DoubleBuffer) {
+      return 8;
+    }
+    if (b instanceof IntBuffer || b instanceof FloatBuffer) {
+      return 4;
+    }
+    if (b instanceof ShortBuffer) {
+      return 2;
+    }
+    return 1;
+  }
+
   /**
    * The copied input as longs ([batch, sequence] masks and ids), or null if absent or not integral.
    */

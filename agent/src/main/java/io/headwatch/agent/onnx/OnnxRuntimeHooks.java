@@ -2,16 +2,13 @@ package io.headwatch.agent.onnx;
 
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
-import io.headwatch.agent.AgentRuntime;
-import io.headwatch.agent.inference.InferenceScope;
+import io.headwatch.agent.instrumentation.CallDepth;
+import io.headwatch.agent.runtime.AgentRuntime;
 import io.headwatch.agent.util.AgentLog;
-import io.headwatch.agent.util.EpochClock;
-import java.nio.ByteBuffer;
 import java.util.Collections;
 import java.util.Map;
+import java.util.Set;
 import java.util.WeakHashMap;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * What the ONNX Runtime advice calls. Every method catches everything: the application's call goes
@@ -21,80 +18,78 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 public final class OnnxRuntimeHooks {
   // Application sessions the agent observes. Identity keys (OrtSession has no equals); weak, so a
   // session the application forgets to close does not leak.
-  private static final Map<Object, ObservedModel> SESSIONS =
+  private static final Map<Object, ObservedSession> SESSIONS =
       Collections.synchronizedMap(new WeakHashMap<>());
-  // Set while the agent creates or runs its own capture session, so that it observes only the
-  // application's.
-  private static final ThreadLocal<Boolean> AGENT_CALL = new ThreadLocal<>();
-  // One run() may call another run() overload; only the outermost counts.
-  private static final ThreadLocal<int[]> DEPTH = ThreadLocal.withInitial(() -> new int[1]);
-  // Agent calls into ONNX Runtime hold the read lock; the environment's release takes the write
-  // lock.
-  private static final ReentrantReadWriteLock GATE = new ReentrantReadWriteLock();
-  private static volatile boolean released;
+  // One run() overload may call another; only the outermost counts.
+  private static final CallDepth RUN_DEPTH = CallDepth.create();
+  private static final Object NESTED = new Object();
 
   private OnnxRuntimeHooks() {}
 
-  public static void onSessionCreated(Object session, Object environment, Object model) {
+  public static void onSessionCreated(
+      Object session, Object environment, Object model, Object options) {
     try {
       AgentRuntime runtime = AgentRuntime.current();
-      if (runtime == null || AGENT_CALL.get() != null) {
+      if (runtime == null || OnnxShutdownGuard.isAgentCall()) {
         return;
       }
-      ModelSource source = ModelSource.of(model);
+      CaptureSessionFactory.ModelSource source = CaptureSessionFactory.ModelSource.of(model);
       if (source == null) {
         return;
       }
-      ObservedModel observed =
-          ObservedModel.prepare(
-              runtime, (OrtEnvironment) environment, (OrtSession) session, source);
-      SESSIONS.put(session, observed);
+      SESSIONS.put(
+          session,
+          ObservedSession.create(
+              runtime, (OrtEnvironment) environment, (OrtSession) session, source, options));
     } catch (Throwable t) {
       AgentLog.warnOnce(
           "onnx-create",
-          "could not prepare observation of an ONNX Runtime session;" + " it runs unobserved",
+          "could not prepare observation of an ONNX Runtime session; it runs unobserved",
           t);
     }
   }
 
-  public static Object onRunEnter(Object session) {
+  /**
+   * At the start of {@code run}: null (not observed), a marker (nested call), a {@link RunCall}, or
+   * a {@link ServedCall} — then the advice skips the original method and returns its result.
+   */
+  public static Object onRunEnter(
+      Object session, Object inputs, Object requested, Object pinned, Object runOptions) {
     try {
-      if (AGENT_CALL.get() != null) {
+      if (OnnxShutdownGuard.isAgentCall()) {
         return null;
       }
-      ObservedModel observed = SESSIONS.get(session);
+      ObservedSession observed = SESSIONS.get(session);
       if (observed == null) {
         return null;
       }
-      int[] depth = DEPTH.get();
-      if (depth[0]++ > 0) {
+      if (RUN_DEPTH.enter() > 0) {
         return NESTED;
       }
-      return new RunScope(observed, System.nanoTime(), EpochClock.nowEpochNanos());
+      try {
+        return observed.enter(
+            (Map<?, ?>) inputs,
+            (Set<?>) requested,
+            (Map<?, ?>) pinned,
+            (OrtSession.RunOptions) runOptions);
+      } catch (Throwable t) {
+        RUN_DEPTH.exit();
+        throw t;
+      }
     } catch (Throwable t) {
       AgentLog.warnOnce("onnx-run-enter", "ONNX Runtime run observation failed", t);
       return null;
     }
   }
 
-  public static void onRunExit(Object scope, Object inputs, Object result, Throwable thrown) {
-    if (scope == null) {
+  public static void onRunExit(Object call, Object inputs, Object result, Throwable thrown) {
+    if (call == null) {
       return;
     }
     try {
-      DEPTH.get()[0]--;
-      if (scope == NESTED) {
-        return;
-      }
-      RunScope run = (RunScope) scope;
-      long end = System.nanoTime();
-      InferenceScope outer = InferenceScope.current();
-      if (outer != null) {
-        // Inside a framework's prediction (DJL): contribute to its record, make none of our own.
-        run.model.onInferenceInScope(outer, (Map<?, ?>) inputs, thrown);
-      } else {
-        run.model.onInference(
-            run.startNanos, run.startEpochNanos, end, (Map<?, ?>) inputs, result, thrown);
+      RUN_DEPTH.exit();
+      if (call instanceof RunCall run) {
+        run.session.exit(run, (Map<?, ?>) inputs, result, thrown);
       }
     } catch (Throwable t) {
       AgentLog.warnOnce("onnx-run-exit", "ONNX Runtime run observation failed", t);
@@ -103,7 +98,7 @@ public final class OnnxRuntimeHooks {
 
   public static void onSessionClosed(Object session) {
     try {
-      ObservedModel observed = SESSIONS.remove(session);
+      ObservedSession observed = SESSIONS.remove(session);
       if (observed != null) {
         observed.close();
       }
@@ -112,94 +107,24 @@ public final class OnnxRuntimeHooks {
     }
   }
 
-  /**
-   * Called when ONNX Runtime's own shutdown hook is about to release the native environment: the
-   * agent finishes its queued work first (within the shutdown timeout), then closes the gate so
-   * that no agent call into ONNX Runtime can run on a released environment (which would crash the
-   * JVM).
-   */
+  /** The observation of an application session, or null (tests and diagnostics). */
+  static ObservedSession observed(Object session) {
+    return SESSIONS.get(session);
+  }
+
+  /** ONNX Runtime's shutdown hook is about to release the native environment. */
   public static void beforeEnvironmentReleased() {
+    OnnxShutdownGuard.beforeEnvironmentReleased();
+  }
+
+  /** A {@code SessionOptions} method returned: remember the setting for capture sessions. */
+  public static void onOptionsCall(Object options, String method, Object[] args, Throwable thrown) {
     try {
-      AgentRuntime runtime = AgentRuntime.current();
-      long timeoutMs = runtime == null ? 1000 : runtime.config().shutdownTimeoutMs();
-      if (runtime != null) {
-        runtime.worker().drain(timeoutMs);
-      }
-      if (GATE.writeLock().tryLock(Math.max(timeoutMs, 1000), TimeUnit.MILLISECONDS)) {
-        released = true; // the write lock is never released: agent calls fail fast from now on
-      } else {
-        AgentLog.warn("exit: an agent call into ONNX Runtime did not finish in time");
-        released = true;
+      if (thrown == null && !OnnxShutdownGuard.isAgentCall()) {
+        SessionOptionsRecorder.record(options, method, args);
       }
     } catch (Throwable t) {
-      released = true;
-      AgentLog.warnOnce("onnx-release", "waiting for agent work at exit failed", t);
-    }
-  }
-
-  /**
-   * Runs {@code action} as the agent's own call to ONNX Runtime: not observed, and never while the
-   * native environment is being released.
-   */
-  static <T> T asAgent(AgentCall<T> action) throws Exception {
-    if (!GATE.readLock().tryLock()) {
-      throw new IllegalStateException("ONNX Runtime is shutting down");
-    }
-    AGENT_CALL.set(Boolean.TRUE);
-    try {
-      if (released) {
-        throw new IllegalStateException("ONNX Runtime environment released");
-      }
-      return action.call();
-    } finally {
-      AGENT_CALL.remove();
-      GATE.readLock().unlock();
-    }
-  }
-
-  interface AgentCall<T> {
-    T call() throws Exception;
-  }
-
-  private static final Object NESTED = new Object();
-
-  private static final class RunScope {
-    final ObservedModel model;
-    final long startNanos;
-    final long startEpochNanos;
-
-    RunScope(ObservedModel model, long startNanos, long startEpochNanos) {
-      this.model = model;
-      this.startNanos = startNanos;
-      this.startEpochNanos = startEpochNanos;
-    }
-  }
-
-  /** Where the application's model came from. */
-  static final class ModelSource {
-    final String path;
-    final byte[] bytes;
-
-    private ModelSource(String path, byte[] bytes) {
-      this.path = path;
-      this.bytes = bytes;
-    }
-
-    static ModelSource of(Object model) {
-      if (model instanceof String) {
-        return new ModelSource((String) model, null);
-      }
-      if (model instanceof byte[]) {
-        return new ModelSource(null, (byte[]) model);
-      }
-      if (model instanceof ByteBuffer) {
-        // A view, so that the application's buffer position and limit stay as they were.
-        ByteBuffer view = ((ByteBuffer) model).duplicate();
-        byte[] copy = new byte[view.remaining()];
-        view.get(copy);
-        return new ModelSource(null, copy);
-      }
-      return null;
+      AgentLog.warnOnce("onnx-options", "recording a session option failed", t);
     }
   }
 }

@@ -371,23 +371,24 @@ class HeadwatchConfigTest {
 
   @Test
   void everySettingHasADefaultThatParses() {
-    assertEquals(18, HeadwatchConfig.SETTINGS.size());
-    for (Map.Entry<String, String[]> setting : HeadwatchConfig.SETTINGS.entrySet()) {
-      String key = setting.getKey();
+    assertEquals(22, Setting.values().length);
+    for (Setting setting : Setting.values()) {
+      String key = setting.key();
       assertTrue(key.startsWith("headwatch."), key);
-      assertEquals(2, setting.getValue().length, key);
-      assertFalse(setting.getValue()[1].isBlank(), "description of " + key);
-      String defaultValue = setting.getValue()[0];
+      assertFalse(setting.description().isBlank(), "description of " + key);
+      String defaultValue = setting.defaultValue();
       // Given explicitly through each source, the default must be accepted silently.
       load(key + "=" + defaultValue, new Properties(), Map.of());
       load(null, props(key, defaultValue), Map.of());
-      load(null, new Properties(), Map.of(HeadwatchConfig.envName(key), defaultValue));
+      load(null, new Properties(), Map.of(setting.envName(), defaultValue));
       assertEquals(List.of(), errLines(), key + " default '" + defaultValue + "'");
     }
     // And gives the same configuration as no setting at all.
     HeadwatchConfig none = load(null, new Properties(), Map.of());
     Properties all = new Properties();
-    HeadwatchConfig.SETTINGS.forEach((k, v) -> all.setProperty(k, v[0]));
+    for (Setting setting : Setting.values()) {
+      all.setProperty(setting.key(), setting.defaultValue());
+    }
     HeadwatchConfig explicit = load(null, all, Map.of());
     assertEquals(none.enabled(), explicit.enabled());
     assertEquals(none.samplingRate(), explicit.samplingRate());

@@ -18,7 +18,7 @@ class ClassifierOutputsTest {
     Classifications peaked =
         new Classifications(List.of("a", "b", "c", "d"), List.of(0.7, 0.2, 0.05, 0.05));
     Classifications uniform = new Classifications(List.of("a", "b"), List.of(0.5, 0.5));
-    double[][] out = DjlHooks.classifierOutputs(List.of(peaked, uniform));
+    double[][] out = DjlOutputs.classifierOutputs(List.of(peaked, uniform));
     double entropy = -(0.7 * Math.log(0.7) + 0.2 * Math.log(0.2) + 2 * 0.05 * Math.log(0.05));
     assertEquals(0.7, out[0][OutputStatistics.TOP1], 1e-6);
     assertEquals(0.5, out[0][OutputStatistics.MARGIN], 1e-6);
@@ -35,28 +35,14 @@ class ClassifierOutputsTest {
             List.of("cat", "dog"),
             List.of(0.9, 0.8),
             Arrays.<BoundingBox>asList(new Rectangle(0, 0, 1, 1), new Rectangle(0, 0, 1, 1)));
-    assertNull(DjlHooks.classifierOutputs(List.of(detections)));
-    assertNull(DjlHooks.classifierOutputs(List.of(new float[] {1f})));
-    assertNull(DjlHooks.classifierOutputs("not a list"));
+    assertNull(DjlOutputs.classifierOutputs(List.of(detections)));
+    assertNull(DjlOutputs.classifierOutputs(List.of(new float[] {1f})));
+    assertNull(DjlOutputs.classifierOutputs("not a list"));
     double[][] mixed =
-        DjlHooks.classifierOutputs(
+        DjlOutputs.classifierOutputs(
             Arrays.asList(null, new Classifications(List.of("x"), List.of(1.0))));
     assertNull(mixed[0]);
     assertEquals(1.0, mixed[1][OutputStatistics.TOP1]);
     assertEquals(1.0, mixed[1][OutputStatistics.MARGIN], "one class: top-2 is 0");
-  }
-
-  @Test
-  void embeddingsGiveTheirNormAndNonFiniteCount() {
-    // (3, 4) has norm 5; (NaN, 1) has one non-finite value.
-    double[][] out =
-        DjlHooks.embeddingOutputs(
-            Arrays.asList(new float[] {3f, 4f}, "not one", new float[] {Float.NaN, 1f}));
-    assertEquals(5.0, out[0][0], 1e-12);
-    assertEquals(0.0, out[0][1]);
-    assertNull(out[1]);
-    assertEquals(1.0, out[2][1]);
-    assertNull(DjlHooks.embeddingOutputs(List.of(new Classifications(List.of("x"), List.of(1.0)))));
-    assertNull(DjlHooks.embeddingOutputs("not a list"));
   }
 }

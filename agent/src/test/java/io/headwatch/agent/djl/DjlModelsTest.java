@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.translate.NoBatchifyTranslator;
 import ai.djl.translate.NoopTranslator;
 import ai.djl.translate.TranslatorContext;
+import io.headwatch.agent.model.ModelNames;
 import org.junit.jupiter.api.Test;
 
 class DjlModelsTest {
@@ -49,9 +50,9 @@ class DjlModelsTest {
   void namesAreBoundedAndPrintable() {
     assertEquals("djl-model", DjlModels.modelName("", null), "no model, no name: a fixed one");
     assertEquals("configured", DjlModels.modelName("configured", null));
-    assertEquals("a_b_c.d-e", DjlModels.sanitize("a/b c.d-e"));
-    assertEquals("caf_", DjlModels.sanitize("café"));
-    assertEquals("djl-model", DjlModels.sanitize(""));
-    assertEquals(96, DjlModels.sanitize("x".repeat(500)).length());
+    assertEquals("a_b_c.d-e", ModelNames.sanitize("a/b c.d-e", "djl-model"));
+    assertEquals("caf_", ModelNames.sanitize("café", "djl-model"));
+    assertEquals("djl-model", ModelNames.sanitize("", "djl-model"));
+    assertEquals(96, ModelNames.sanitize("x".repeat(500), "djl-model").length());
   }
 }

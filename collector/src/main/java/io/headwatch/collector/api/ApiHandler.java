@@ -1,14 +1,17 @@
 package io.headwatch.collector.api;
 
+import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import io.headwatch.collector.baseline.BaselineTracker;
 import io.headwatch.collector.baseline.HeadBaseline;
+import io.headwatch.collector.http.BearerAuth;
 import io.headwatch.collector.store.ModelSummary;
 import io.headwatch.collector.store.PredictionDetail;
 import io.headwatch.collector.store.PredictionQuery;
 import io.headwatch.collector.store.PredictionStore;
 import io.headwatch.collector.store.PredictionSummary;
+import io.headwatch.collector.store.StoreException;
 import io.prometheus.client.CollectorRegistry;
 import io.prometheus.client.exporter.common.TextFormat;
 import java.io.IOException;
@@ -16,11 +19,11 @@ import java.io.StringWriter;
 import java.net.URLDecoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
@@ -43,23 +46,41 @@ public final class ApiHandler extends Handler.Abstract {
   private static final String MODELS = "/api/models";
   private static final String PREDICTIONS = "/api/predictions";
 
+  private static final String LIVE = "/health/live";
+  private static final String READY = "/health/ready";
+
   private final CollectorRegistry registry;
   private final PredictionStore store;
   private final BaselineTracker baselines;
   private final int baselineWindow;
   private final int baselineRecent;
+  private final BearerAuth auth;
+  private final Supplier<List<String>> readinessProblems;
 
+  /**
+   * @param apiToken empty: no check; otherwise every request but /health/* must carry it
+   * @param readinessProblems what keeps the collector from being ready; empty when ready
+   */
   public ApiHandler(
       CollectorRegistry registry,
       PredictionStore store,
       BaselineTracker baselines,
       int baselineWindow,
-      int baselineRecent) {
+      int baselineRecent,
+      String apiToken,
+      Supplier<List<String>> readinessProblems) {
     this.registry = registry;
     this.store = store;
     this.baselines = baselines;
     this.baselineWindow = baselineWindow;
     this.baselineRecent = baselineRecent;
+    this.auth = new BearerAuth(apiToken);
+    this.readinessProblems = readinessProblems;
+  }
+
+  /** The API's error body for errors the HTTP server produces itself. */
+  public static String errorBody(int status, String message) {
+    return ApiJson.write(ApiJson.error(null, message));
   }
 
   @Override
@@ -69,6 +90,24 @@ public final class ApiHandler extends Handler.Abstract {
     if (!"GET".equals(request.getMethod()) && !"HEAD".equals(request.getMethod())) {
       response.getHeaders().put(HttpHeader.ALLOW, "GET");
       return json(response, callback, 405, ApiJson.error(null, "use GET"));
+    }
+    // Probes need no token: they tell nothing but "up" and "ready".
+    if (LIVE.equals(path)) {
+      JsonObject o = new JsonObject();
+      o.addProperty("status", "live");
+      return json(response, callback, 200, o);
+    }
+    if (READY.equals(path)) {
+      return ready(response, callback);
+    }
+    if (!auth.allows(request)) {
+      response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, BearerAuth.challenge());
+      return json(
+          response,
+          callback,
+          401,
+          ApiJson.error(
+              null, "missing or wrong bearer token; send Authorization: Bearer <api-token>"));
     }
     try {
       if ("/metrics".equals(path)) {
@@ -91,10 +130,20 @@ public final class ApiHandler extends Handler.Abstract {
       return json(response, callback, 404, ApiJson.error(null, "no such endpoint: " + path));
     } catch (BadParameterException e) {
       return json(response, callback, 400, ApiJson.error(e.parameter(), e.getMessage()));
-    } catch (SQLException | IOException | RuntimeException e) {
+    } catch (StoreException | IOException | RuntimeException e) {
       LOG.warn("API request {} failed", path, e);
       return json(response, callback, 500, ApiJson.error(null, "internal error: " + e));
     }
+  }
+
+  private boolean ready(Response response, Callback callback) {
+    List<String> problems = readinessProblems.get();
+    JsonObject o = new JsonObject();
+    o.addProperty("status", problems.isEmpty() ? "ready" : "not ready");
+    JsonArray a = new JsonArray();
+    problems.forEach(a::add);
+    o.add("problems", a);
+    return json(response, callback, problems.isEmpty() ? 200 : 503, o);
   }
 
   private boolean metrics(Response response, Callback callback) throws IOException {
@@ -108,7 +157,7 @@ public final class ApiHandler extends Handler.Abstract {
         w.toString().getBytes(StandardCharsets.UTF_8));
   }
 
-  private boolean models(Response response, Callback callback) throws SQLException {
+  private boolean models(Response response, Callback callback) throws StoreException {
     List<JsonObject> out = new ArrayList<>();
     for (ModelSummary m : store.models()) {
       out.add(ApiJson.model(m, baselines.windowSize(m.model())));
@@ -151,7 +200,7 @@ public final class ApiHandler extends Handler.Abstract {
   }
 
   private boolean predictions(Fields params, Response response, Callback callback)
-      throws BadParameterException, SQLException {
+      throws BadParameterException, StoreException {
     PredictionQuery q = PredictionQueryParser.parse(params);
     List<JsonObject> out = new ArrayList<>();
     for (PredictionSummary p : store.find(q)) {
@@ -165,7 +214,7 @@ public final class ApiHandler extends Handler.Abstract {
   }
 
   private boolean prediction(String key, Response response, Callback callback)
-      throws BadParameterException, SQLException {
+      throws BadParameterException, StoreException {
     Optional<PredictionDetail> d;
     if (ID.matcher(key).matches()) {
       d = store.byId(Long.parseLong(key));

@@ -7,7 +7,8 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import io.headwatch.collector.baseline.HeadBaseline;
-import io.headwatch.collector.store.JsonValues;
+import io.headwatch.collector.json.JsonValues;
+import io.headwatch.collector.json.ModelJson;
 import io.headwatch.collector.store.ModelSummary;
 import io.headwatch.collector.store.PredictionDetail;
 import io.headwatch.collector.store.PredictionSummary;
@@ -89,9 +90,9 @@ final class ApiJson {
     o.add(
         "max_deviation",
         p.maxDeviation() == null ? JsonNull.INSTANCE : JsonValues.baselineNumber(p.maxDeviation()));
-    o.add("top_heads", p.topDeviations());
+    o.add("top_heads", ModelJson.deviations(p.topDeviations()));
     o.addProperty("status", p.status());
-    o.add("attributes", p.attributes());
+    o.add("attributes", ModelJson.attributes(p.attributes()));
     return o;
   }
 
@@ -115,8 +116,8 @@ final class ApiJson {
     o.addProperty("input_tokens", s.inputTokens());
     o.addProperty("layers", s.layers());
     o.addProperty("heads", s.heads());
-    o.add("statistics", s.statistics());
-    o.add("deviations", s.deviations());
+    o.add("statistics", ModelJson.statistics(s.statistics()));
+    o.add("deviations", ModelJson.deviations(s.deviations()));
     JsonElement maps = JsonNull.INSTANCE;
     if (s.attentionMapBytes() != null) {
       JsonObject m = new JsonObject();
@@ -137,7 +138,7 @@ final class ApiJson {
       s.tokens().forEach(t::add);
       o.add("tokens", t);
     }
-    o.add("attributes", s.attributes());
+    o.add("attributes", ModelJson.attributes(s.attributes()));
     return o;
   }
 

@@ -67,21 +67,35 @@ final class PredictionQueryParser {
     return new PredictionQuery(from, to, model, traceId, order, limit);
   }
 
+  /**
+   * The times a query may name: those epoch nanoseconds can hold (1970 to 2262). Anything outside
+   * is a mistake, and "from year -1000000000" must not silently mean "everything".
+   */
+  private static final Instant EARLIEST = Instant.EPOCH;
+
+  private static final Instant LATEST = Instant.ofEpochSecond(Long.MAX_VALUE / 1_000_000_000L - 1);
+
   /** Epoch milliseconds or an ISO-8601 instant, as epoch nanoseconds. */
   private static Long time(Fields params, String name) throws BadParameterException {
     String v = params.getValue(name);
     if (v == null) {
       return null;
     }
+    Instant i;
     try {
       if (v.chars().allMatch(Character::isDigit) && !v.isEmpty() && v.length() <= 15) {
-        return Long.parseLong(v) * 1_000_000L;
+        i = Instant.ofEpochMilli(Long.parseLong(v));
+      } else {
+        i = Instant.parse(v);
       }
-      Instant i = Instant.parse(v);
-      return i.getEpochSecond() * 1_000_000_000L + i.getNano();
     } catch (DateTimeParseException | ArithmeticException e) {
       throw new BadParameterException(
           name, "expected epoch milliseconds or an ISO-8601 instant such as 2026-01-31T12:00:00Z");
     }
+    if (i.isBefore(EARLIEST) || i.isAfter(LATEST)) {
+      throw new BadParameterException(
+          name, "must be between " + EARLIEST + " and " + LATEST + "; got " + v);
+    }
+    return i.getEpochSecond() * 1_000_000_000L + i.getNano();
   }
 }

@@ -1,21 +1,32 @@
 package io.headwatch.collector.baseline;
 
-import java.util.HashMap;
+import io.headwatch.collector.model.HeadDeviation;
+import io.headwatch.collector.model.TopHeads;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Baselines per model over the last {@code window} snapshots. A new snapshot is scored against the
  * window as it was before the snapshot arrived, then joins it. Thread-safe.
+ *
+ * <p>Bounded by bytes: all windows together hold at most {@code maxBytes}. A window is sized when
+ * its model first arrives: {@code window} snapshots, or fewer if one model's snapshots are so large
+ * that {@code window} of them would not fit. To make room for a new model, the models not seen for
+ * longest lose their windows (counted through {@code onEvicted}; they start again when their
+ * snapshots come back).
  */
 public final class BaselineTracker {
-  /** How many of a prediction's most deviant heads are kept. */
-  public static final int TOP_HEADS = 10;
-
   private final int window;
   private final int recent;
   private final int minSize;
-  private final Map<String, ModelBaseline> models = new HashMap<>();
+  private final long maxBytes;
+  private final Runnable onEvicted;
+
+  /** In access order: the first is the model least recently seen. */
+  private final LinkedHashMap<String, ModelBaseline> models = new LinkedHashMap<>(16, 0.75f, true);
+
+  private long bytes;
 
   /**
    * @param window snapshots per model kept (N)
@@ -23,9 +34,19 @@ public final class BaselineTracker {
    * @param minSize fewest snapshots a baseline needs before it scores anything
    */
   public BaselineTracker(int window, int recent, int minSize) {
+    this(window, recent, minSize, Long.MAX_VALUE, () -> {});
+  }
+
+  /**
+   * @param maxBytes memory all windows may hold together (baseline-bytes)
+   * @param onEvicted called once per window dropped to make room
+   */
+  public BaselineTracker(int window, int recent, int minSize, long maxBytes, Runnable onEvicted) {
     this.window = window;
     this.recent = Math.min(recent, window);
     this.minSize = minSize;
+    this.maxBytes = maxBytes;
+    this.onEvicted = onEvicted;
   }
 
   /**
@@ -36,7 +57,7 @@ public final class BaselineTracker {
   public synchronized List<HeadDeviation> scoreAndAdd(
       String model, int layers, int heads, double[][] stats) {
     ModelBaseline b = windowFor(model, layers, heads);
-    List<HeadDeviation> top = b.deviations(stats, minSize, TOP_HEADS);
+    List<HeadDeviation> top = b.deviations(stats, minSize, TopHeads.LIMIT);
     b.add(stats);
     return top;
   }
@@ -48,11 +69,37 @@ public final class BaselineTracker {
 
   private ModelBaseline windowFor(String model, int layers, int heads) {
     ModelBaseline b = models.get(model);
-    if (b == null || !b.hasShape(layers, heads)) {
-      b = new ModelBaseline(layers, heads, window);
-      models.put(model, b);
+    if (b != null && b.hasShape(layers, heads)) {
+      return b;
     }
+    if (b != null) {
+      models.remove(model);
+      bytes -= b.bytes();
+    }
+    long fixed = ModelBaseline.bytesFor(layers, heads, 0);
+    long row = ModelBaseline.bytesFor(layers, heads, 1) - fixed;
+    int capacity = (int) Math.max(1, Math.min(window, (maxBytes - fixed) / row));
+    b = new ModelBaseline(layers, heads, capacity);
+    Iterator<ModelBaseline> leastRecent = models.values().iterator();
+    while (bytes + b.bytes() > maxBytes && leastRecent.hasNext()) {
+      bytes -= leastRecent.next().bytes();
+      leastRecent.remove();
+      onEvicted.run();
+    }
+    models.put(model, b);
+    bytes += b.bytes();
     return b;
+  }
+
+  /** Bytes the windows are sized for (against baseline-bytes). */
+  public synchronized long bytes() {
+    return bytes;
+  }
+
+  /** Snapshots the model's window can hold (fewer than the window setting for huge models). */
+  public synchronized int capacity(String model) {
+    ModelBaseline b = models.get(model);
+    return b == null ? 0 : b.capacity();
   }
 
   /** Recent vs baseline per (layer, head, statistic); empty for an unknown model. */

@@ -1,5 +1,7 @@
 package io.headwatch.collector.baseline;
 
+import io.headwatch.collector.model.AttentionStatistic;
+import io.headwatch.collector.model.HeadDeviation;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -29,6 +31,24 @@ final class ModelBaseline {
     this.window = window;
     this.refreshEvery = Math.max(1, window / 50);
     this.ring = new float[window][];
+  }
+
+  /**
+   * Heap a window of {@code capacity} snapshots takes when full: its float rows, the cached medians
+   * and MADs, and the buffer a refresh sorts in.
+   */
+  static long bytesFor(int layers, int heads, int capacity) {
+    long cells = (long) STATS * layers * heads;
+    long row = 16 + cells * Float.BYTES + 8;
+    return 64 + capacity * row + 2 * (16 + cells * Double.BYTES) + 16 + (long) capacity * 8;
+  }
+
+  long bytes() {
+    return bytesFor(layers, heads, window);
+  }
+
+  int capacity() {
+    return window;
   }
 
   boolean hasShape(int layers, int heads) {

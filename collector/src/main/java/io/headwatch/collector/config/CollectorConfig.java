@@ -46,6 +46,11 @@ public final class CollectorConfig {
     return Path.of((String) values.get(Setting.DATA_DIR));
   }
 
+  /** True when each commit waits for the disk (store-sync=full). */
+  public boolean storeFullSync() {
+    return "full".equals(values.get(Setting.STORE_SYNC));
+  }
+
   public Duration retentionAge() {
     return (Duration) values.get(Setting.RETENTION_AGE);
   }
@@ -106,5 +111,82 @@ public final class CollectorConfig {
 
   public Duration forwardTimeout() {
     return (Duration) values.get(Setting.FORWARD_TIMEOUT);
+  }
+
+  public int maxItemsPerRequest() {
+    return (Integer) values.get(Setting.MAX_ITEMS);
+  }
+
+  public int maxAttentionCells() {
+    return (Integer) values.get(Setting.MAX_ATTENTION_CELLS);
+  }
+
+  public int maxAttributes() {
+    return (Integer) values.get(Setting.MAX_ATTRIBUTES);
+  }
+
+  public int maxAttributeValueBytes() {
+    return (Integer) values.get(Setting.MAX_ATTRIBUTE_VALUE_BYTES);
+  }
+
+  public long receiveBufferBytes() {
+    return (Long) values.get(Setting.RECEIVE_BUFFER_BYTES);
+  }
+
+  public long maxSeriesBytes() {
+    return (Long) values.get(Setting.MAX_SERIES_BYTES);
+  }
+
+  public long baselineBytes() {
+    return (Long) values.get(Setting.BASELINE_BYTES);
+  }
+
+  public Duration headerTimeout() {
+    return (Duration) values.get(Setting.HEADER_TIMEOUT);
+  }
+
+  public Duration bodyTimeout() {
+    return (Duration) values.get(Setting.BODY_TIMEOUT);
+  }
+
+  public Duration idleTimeout() {
+    return (Duration) values.get(Setting.IDLE_TIMEOUT);
+  }
+
+  public int maxConnections() {
+    return (Integer) values.get(Setting.MAX_CONNECTIONS);
+  }
+
+  /** The OTLP bearer token; empty for none. */
+  public String ingestToken() {
+    return (String) values.get(Setting.INGEST_TOKEN);
+  }
+
+  /** The API and /metrics bearer token; empty for none. */
+  public String apiToken() {
+    return (String) values.get(Setting.API_TOKEN);
+  }
+
+  public boolean allowUnauthenticated() {
+    return (Boolean) values.get(Setting.ALLOW_UNAUTHENTICATED);
+  }
+
+  /**
+   * The heap the collector's bounded parts can hold at most with these settings, in bytes: the
+   * budgets for bodies being received, decoded requests, baselines, series and (with forwarding)
+   * the forward queue. See docs/collector.md#heap.
+   */
+  public long boundedHeapBytes() {
+    return receiveBufferBytes()
+        + ingestQueueBytes()
+        + baselineBytes()
+        + maxSeriesBytes()
+        + (forwardEndpoint().isPresent() ? forwardQueueBytes() : 0);
+  }
+
+  /** The pages' link to a trace in the user's tracing UI, if configured. */
+  public Optional<String> traceUrlTemplate() {
+    String v = (String) values.get(Setting.TRACE_URL_TEMPLATE);
+    return v.isEmpty() ? Optional.empty() : Optional.of(v);
   }
 }

@@ -2,6 +2,8 @@ package io.headwatch.collector.config;
 
 import java.io.IOException;
 import java.io.Reader;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -87,7 +89,40 @@ public final class ConfigLoader {
       }
       values.put(s, s.parse(text, source));
     }
-    return new CollectorConfig(values);
+    CollectorConfig config = new CollectorConfig(values);
+    checkExposure(config);
+    return config;
+  }
+
+  /**
+   * Beyond loopback, anyone who can reach the ports could send predictions (skewing baselines) and
+   * read them all: both tokens are required there, unless the operator says otherwise.
+   */
+  public static void checkExposure(CollectorConfig c) throws ConfigException {
+    if (loopback(c.host()) || c.allowUnauthenticated()) {
+      return;
+    }
+    if (c.ingestToken().isEmpty() || c.apiToken().isEmpty()) {
+      throw new ConfigException(
+          "refusing to listen on "
+              + c.host()
+              + " (not a loopback address) without both ingest-token and api-token: anyone who"
+              + " can reach it could send and read predictions. Set both (see docs/security.md),"
+              + " or --allow-unauthenticated true when a proxy in front authenticates");
+    }
+  }
+
+  private static boolean loopback(String host) {
+    try {
+      for (InetAddress a : InetAddress.getAllByName(host)) {
+        if (!a.isLoopbackAddress()) {
+          return false;
+        }
+      }
+      return true;
+    } catch (UnknownHostException e) {
+      return false;
+    }
   }
 
   /** One line per setting for --help. */
@@ -99,7 +134,7 @@ public final class ConfigLoader {
       sb.append(
           String.format(
               "  --%-20s %-38s default '%s'%n      %s%n",
-              s.key(), s.envName(), s.defaultValue(), s.expected()));
+              s.key(), s.envName(), s.secret() ? "" : s.defaultValue(), s.expected()));
     }
     return sb.toString();
   }

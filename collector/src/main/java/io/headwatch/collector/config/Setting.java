@@ -12,6 +12,12 @@ public enum Setting {
   OTLP_PORT("otlp-port", "4318", "a TCP port 0-65535 (0 = any free port)", ValueParsers::port),
   HTTP_PORT("http-port", "9464", "a TCP port 0-65535 (0 = any free port)", ValueParsers::port),
   DATA_DIR("data-dir", "./headwatch-data", "a directory path", Setting::nonEmpty),
+  STORE_SYNC(
+      "store-sync",
+      "full",
+      "full (a commit waits for the disk: survives power loss) or normal (survives a crash of"
+          + " the process only)",
+      Setting::storeSync),
   RETENTION_AGE(
       "retention-age", "7d", "a duration such as 90s, 30m, 24h, 7d", ValueParsers::duration),
   RETENTION_BYTES(
@@ -55,18 +61,115 @@ public enum Setting {
       "64MiB",
       "a size such as 64MiB (raw bodies queued)",
       ValueParsers::bytes),
-  FORWARD_TIMEOUT("forward-timeout", "10s", "a duration such as 10s", ValueParsers::duration);
+  FORWARD_TIMEOUT("forward-timeout", "10s", "a duration such as 10s", ValueParsers::duration),
+  MAX_ITEMS(
+      "max-items-per-request",
+      "100000",
+      "a positive number of spans, log records and metric data points in one request",
+      ValueParsers::positiveInt),
+  MAX_ATTENTION_CELLS(
+      "max-attention-cells",
+      "16384",
+      "a positive number: most layers x heads a snapshot may declare",
+      ValueParsers::positiveInt),
+  MAX_ATTRIBUTES(
+      "max-attributes",
+      "128",
+      "a positive number of attributes on one resource, data point, inference span or snapshot",
+      ValueParsers::positiveInt),
+  MAX_ATTRIBUTE_VALUE_BYTES(
+      "max-attribute-value-bytes",
+      "16KiB",
+      "a size such as 16KiB: longest attribute key or string value the collector keeps",
+      ValueParsers::intBytes),
+  RECEIVE_BUFFER_BYTES(
+      "receive-buffer-bytes",
+      "64MiB",
+      "a size such as 64MiB (request bodies being read and inflated at once)",
+      ValueParsers::bytes),
+  MAX_SERIES_BYTES(
+      "max-series-bytes",
+      "64MiB",
+      "a size such as 64MiB (memory of the series exposed at /metrics)",
+      ValueParsers::bytes),
+  BASELINE_BYTES(
+      "baseline-bytes",
+      "128MiB",
+      "a size such as 128MiB (memory of all models' baseline windows)",
+      ValueParsers::bytes),
+  HEADER_TIMEOUT(
+      "header-timeout",
+      "10s",
+      "a duration such as 10s: request headers must arrive within it",
+      ValueParsers::duration),
+  BODY_TIMEOUT(
+      "body-timeout",
+      "60s",
+      "a duration such as 60s: a request body must arrive within it",
+      ValueParsers::duration),
+  IDLE_TIMEOUT(
+      "idle-timeout",
+      "30s",
+      "a duration such as 30s: a connection without traffic is closed after it",
+      ValueParsers::duration),
+  MAX_CONNECTIONS(
+      "max-connections",
+      "1000",
+      "a positive number of open connections per port",
+      ValueParsers::positiveInt),
+  INGEST_TOKEN(
+      "ingest-token",
+      "",
+      "empty (no check), or a bearer token of at least 16 visible ASCII characters that OTLP"
+          + " requests must carry",
+      ValueParsers::token,
+      true),
+  API_TOKEN(
+      "api-token",
+      "",
+      "empty (no check), or a bearer token of at least 16 visible ASCII characters that API and"
+          + " /metrics requests must carry",
+      ValueParsers::token,
+      true),
+  ALLOW_UNAUTHENTICATED(
+      "allow-unauthenticated",
+      "false",
+      "true or false: listen beyond loopback without both tokens (behind a proxy that"
+          + " authenticates)",
+      ValueParsers::bool),
+  TRACE_URL_TEMPLATE(
+      "trace-url-template",
+      "",
+      "an http(s) URL containing {trace_id} (and optionally {span_id}), such as"
+          + " http://jaeger:16686/trace/{trace_id}, other braces percent-encoded; or empty",
+      ValueParsers::traceUrlTemplate);
 
   private final String key;
   private final String defaultValue;
   private final String expected;
   private final Function<String, Object> parser;
+  private final boolean secret;
 
   Setting(String key, String defaultValue, String expected, Function<String, Object> parser) {
+    this(key, defaultValue, expected, parser, false);
+  }
+
+  Setting(
+      String key,
+      String defaultValue,
+      String expected,
+      Function<String, Object> parser,
+      boolean secret) {
     this.key = key;
     this.defaultValue = defaultValue;
     this.expected = expected;
     this.parser = parser;
+    this.secret = secret;
+  }
+
+  /** A secret (a token): its value is never printed, not even in an error. */
+  public boolean secret() {
+    return secret;
   }
 
   /** The flag/property name, e.g. {@code otlp-port}. */
@@ -92,7 +195,8 @@ public enum Setting {
   Object parse(String text, String source) throws ConfigException {
     Object value = parser.apply(text);
     if (value == null) {
-      throw ConfigException.invalid(this, source, text, expected);
+      throw ConfigException.invalid(
+          this, source, secret ? "(hidden, " + text.length() + " characters)" : text, expected);
     }
     return value;
   }
@@ -108,6 +212,11 @@ public enum Setting {
 
   private static Object nonEmpty(String text) {
     return text.isBlank() ? null : text.trim();
+  }
+
+  private static Object storeSync(String text) {
+    String t = text.trim().toLowerCase(Locale.ROOT);
+    return t.equals("full") || t.equals("normal") ? t : null;
   }
 
   private static Object hostValue(String text) {

@@ -84,6 +84,35 @@ final class ValueParsers {
     return n * factor;
   }
 
+  /** A size that fits an int. */
+  static Integer intBytes(String text) {
+    Long n = bytes(text);
+    return n != null && n <= Integer.MAX_VALUE ? n.intValue() : null;
+  }
+
+  static Boolean bool(String text) {
+    String t = text.trim().toLowerCase(Locale.ROOT);
+    return t.equals("true") ? Boolean.TRUE : t.equals("false") ? Boolean.FALSE : null;
+  }
+
+  /** Empty, or at least 16 visible ASCII characters (no spaces). */
+  static String token(String text) {
+    String t = text.trim();
+    if (t.isEmpty()) {
+      return "";
+    }
+    if (t.length() < 16) {
+      return null;
+    }
+    for (int i = 0; i < t.length(); i++) {
+      char c = t.charAt(i);
+      if (c < 0x21 || c > 0x7e) {
+        return null;
+      }
+    }
+    return t;
+  }
+
   /** An absolute http(s) URL with a host; returns the text without a trailing slash. */
   static String httpUrl(String text) {
     String t = text.trim();
@@ -100,5 +129,23 @@ final class ValueParsers {
       return null;
     }
     return t.endsWith("/") ? t.substring(0, t.length() - 1) : t;
+  }
+
+  /**
+   * A link template for the pages' "open in tracing UI" link: an http(s) URL once {@code
+   * {trace_id}} and {@code {span_id}} are filled in. Empty turns the link off.
+   */
+  static String traceUrlTemplate(String text) {
+    String t = text.trim();
+    if (t.isEmpty()) {
+      return "";
+    }
+    if (!t.contains("{trace_id}")) {
+      return null;
+    }
+    String filled =
+        t.replace("{trace_id}", "0af7651916cd43dd8448eb211c80319c")
+            .replace("{span_id}", "b7ad6b7169203331");
+    return httpUrl(filled) == null ? null : t;
   }
 }

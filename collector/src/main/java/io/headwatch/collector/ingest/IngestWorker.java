@@ -1,19 +1,21 @@
 package io.headwatch.collector.ingest;
 
-import com.google.gson.JsonArray;
-import com.google.gson.JsonElement;
-import com.google.gson.JsonObject;
-import io.headwatch.collector.baseline.AttentionStatistic;
 import io.headwatch.collector.baseline.BaselineTracker;
-import io.headwatch.collector.baseline.HeadDeviation;
+import io.headwatch.collector.model.AttentionStatistic;
+import io.headwatch.collector.model.HeadDeviation;
+import io.headwatch.collector.model.InferenceSpan;
+import io.headwatch.collector.model.Snapshot;
 import io.headwatch.collector.prometheus.OtlpMetricsTranslator;
 import io.headwatch.collector.prometheus.SelfMetrics;
+import io.headwatch.collector.queue.SupervisedWorker;
 import io.headwatch.collector.store.PredictionStore;
+import io.headwatch.collector.store.StoreException;
 import io.headwatch.collector.store.StoredStatistics;
+import io.headwatch.collector.store.WriteBatch;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
-import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,16 +24,28 @@ import org.slf4j.LoggerFactory;
  * The single thread that applies queued exports: metrics to the series registry, inference spans
  * and snapshots to the store, snapshots to the baselines. One writer keeps store updates ordered
  * and lets a span and its snapshot meet in either order.
+ *
+ * <p>Group commit: the worker takes every request waiting (up to {@link #MAX_BATCH}), writes all
+ * their spans and snapshots in one durable transaction, and only then completes their {@link
+ * IngestQueue.Item#done()}, which is when the receiver answers 200. If that transaction fails, each
+ * request is written alone, so one bad request cannot fail the others.
+ *
+ * <p>The loop runs under a {@link SupervisedWorker}: if anything escapes it (an {@link
+ * OutOfMemoryError} included), the requests in hand are failed (the receiver answers 503, agents
+ * retry), the failure is counted and the loop starts again on a new thread.
  */
-public final class IngestWorker implements Runnable {
+public final class IngestWorker {
   private static final Logger LOG = LoggerFactory.getLogger(IngestWorker.class);
+
+  /** Requests per transaction at most. */
+  static final int MAX_BATCH = 64;
 
   private final IngestQueue queue;
   private final OtlpMetricsTranslator metrics;
   private final PredictionStore store;
   private final BaselineTracker baselines;
   private final SelfMetrics self;
-  private final Thread thread;
+  private final SupervisedWorker worker;
   private volatile boolean stopping;
 
   public IngestWorker(
@@ -45,49 +59,113 @@ public final class IngestWorker implements Runnable {
     this.store = store;
     this.baselines = baselines;
     this.self = self;
-    this.thread = new Thread(this, "headwatch-ingest");
-    this.thread.setDaemon(true);
+    this.worker =
+        new SupervisedWorker("headwatch-ingest", this::loop, () -> self.workerRestarted("ingest"));
   }
 
   public void start() {
-    thread.start();
+    worker.start();
+  }
+
+  /** True while the loop runs (false while it is being restarted after a failure). */
+  public boolean running() {
+    return worker.running();
   }
 
   /** Applies what is queued, then stops; waits at most {@code timeoutMillis}. */
   public void drainAndStop(long timeoutMillis) throws InterruptedException {
     stopping = true;
-    thread.join(timeoutMillis);
+    worker.join(timeoutMillis);
   }
 
-  @Override
-  public void run() {
+  private void loop() {
     while (true) {
-      IngestQueue.Item item;
+      List<IngestQueue.Item> batch;
       try {
-        item = queue.poll(100);
+        batch = queue.pollBatch(MAX_BATCH, 100);
       } catch (InterruptedException e) {
         return;
       }
-      if (item == null) {
+      if (batch.isEmpty()) {
         if (stopping) {
           return;
         }
         continue;
       }
       try {
-        apply(item);
-      } catch (SQLException | RuntimeException e) {
-        self.dropped("store_error");
-        LOG.warn("could not apply an export request", e);
+        apply(batch);
+      } catch (Throwable t) {
+        for (IngestQueue.Item item : batch) {
+          item.done().completeExceptionally(t);
+        }
+        throw t;
       }
     }
   }
 
-  void apply(IngestQueue.Item item) throws SQLException {
+  /** What one request turned into: the store writes it needs (none for metrics). */
+  private record Prepared(IngestQueue.Item item, List<WriteBatch.Write> writes) {}
+
+  void apply(List<IngestQueue.Item> items) {
+    List<Prepared> toStore = new ArrayList<>();
+    WriteBatch all = new WriteBatch();
+    for (IngestQueue.Item item : items) {
+      List<WriteBatch.Write> writes;
+      try {
+        writes = prepare(item);
+      } catch (RuntimeException e) {
+        // A request that validated but cannot be applied: refuse it alone, keep the others.
+        self.dropped("apply_error");
+        LOG.warn("could not apply an export request", e);
+        item.done().completeExceptionally(e);
+        continue;
+      }
+      if (writes.isEmpty()) {
+        item.done().complete(null);
+      } else {
+        toStore.add(new Prepared(item, writes));
+        all.addAll(writes);
+      }
+    }
+    if (toStore.isEmpty()) {
+      return;
+    }
+    try {
+      store.write(all);
+      toStore.forEach(p -> p.item().done().complete(null));
+      return;
+    } catch (StoreException e) {
+      if (toStore.size() == 1) {
+        fail(toStore.get(0), e);
+        return;
+      }
+      LOG.warn("a batch of {} requests failed ({}); writing them one by one", toStore.size(), e);
+    }
+    for (Prepared p : toStore) {
+      try {
+        store.write(new WriteBatch().addAll(p.writes()));
+        p.item().done().complete(null);
+      } catch (StoreException e) {
+        fail(p, e);
+      }
+    }
+  }
+
+  private void fail(Prepared p, StoreException e) {
+    self.storeFailed();
+    LOG.warn("could not store an export request", e);
+    p.item().done().completeExceptionally(e);
+  }
+
+  /** Applies metrics at once; parses and scores spans and snapshots into store writes. */
+  private List<WriteBatch.Write> prepare(IngestQueue.Item item) {
+    List<WriteBatch.Write> writes = new ArrayList<>();
     if (item.request() instanceof ExportMetricsServiceRequest m) {
       metrics.accept(m);
     } else if (item.request() instanceof ExportTraceServiceRequest t) {
-      store.saveSpans(SpanParser.inferenceSpans(t), item.receivedMillis());
+      for (InferenceSpan s : SpanParser.inferenceSpans(t)) {
+        writes.add(new WriteBatch.SpanWrite(s, item.receivedMillis()));
+      }
     } else if (item.request() instanceof ExportLogsServiceRequest l) {
       SnapshotParser.Result result = SnapshotParser.snapshots(l);
       self.dropped("invalid_snapshot", result.invalid());
@@ -97,27 +175,19 @@ public final class IngestWorker implements Runnable {
             s.heads() == 0 || s.attention().isEmpty()
                 ? List.of()
                 : baselines.scoreAndAdd(s.model(), s.layers(), s.heads(), statistics(s));
-        store.saveSnapshot(s, top, item.receivedMillis());
+        writes.add(new WriteBatch.SnapshotWrite(s, top, item.receivedMillis()));
       }
     }
+    return writes;
   }
 
   /** Refills the baselines from the newest stored snapshots (after a restart). */
   public static void refillBaselines(PredictionStore store, BaselineTracker baselines, int limit)
-      throws SQLException {
+      throws StoreException {
     for (StoredStatistics s : store.recentStatistics(limit)) {
-      JsonObject attention = s.statistics().getAsJsonObject("attention");
       double[][] stats = new double[AttentionStatistic.ALL.size()][];
       for (AttentionStatistic stat : AttentionStatistic.ALL) {
-        JsonArray a = attention == null ? null : attention.getAsJsonArray(stat.shortName());
-        if (a != null) {
-          double[] v = new double[a.size()];
-          for (int i = 0; i < v.length; i++) {
-            JsonElement e = a.get(i);
-            v[i] = e.isJsonNull() ? Double.NaN : e.getAsDouble();
-          }
-          stats[stat.ordinal()] = v;
-        }
+        stats[stat.ordinal()] = s.attention().get(stat.shortName());
       }
       baselines.add(s.model(), s.layers(), s.heads(), stats);
     }

@@ -1,8 +1,11 @@
 package io.headwatch.collector.ingest;
 
 import com.google.protobuf.ByteString;
-import io.headwatch.collector.baseline.AttentionStatistic;
+import io.headwatch.collector.model.AttentionStatistic;
+import io.headwatch.collector.model.Snapshot;
+import io.headwatch.collector.otlp.OtlpAttributes;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
+import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.logs.v1.LogRecord;
 import io.opentelemetry.proto.logs.v1.ResourceLogs;
 import io.opentelemetry.proto.logs.v1.ScopeLogs;
@@ -44,11 +47,10 @@ public final class SnapshotParser {
       OtlpAttributes resource = OtlpAttributes.of(rl.getResource());
       for (ScopeLogs sl : rl.getScopeLogsList()) {
         for (LogRecord log : sl.getLogRecordsList()) {
-          OtlpAttributes a = OtlpAttributes.of(log.getAttributesList());
-          if (!EVENT_NAME.equals(log.getEventName())
-              && !EVENT_NAME.equals(a.string("event.name"))) {
+          if (!isSnapshot(log)) {
             continue;
           }
+          OtlpAttributes a = OtlpAttributes.of(log.getAttributesList());
           Snapshot s = parse(log, a, resource);
           if (s == null) {
             invalid++;
@@ -59,6 +61,19 @@ public final class SnapshotParser {
       }
     }
     return new Result(out, invalid);
+  }
+
+  /** A headwatch.snapshot record: by LogRecord.event_name, or the event.name attribute. */
+  static boolean isSnapshot(LogRecord log) {
+    if (EVENT_NAME.equals(log.getEventName())) {
+      return true;
+    }
+    for (KeyValue kv : log.getAttributesList()) {
+      if (kv.getKey().equals("event.name") && EVENT_NAME.equals(kv.getValue().getStringValue())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static Snapshot parse(LogRecord log, OtlpAttributes a, OtlpAttributes resource) {

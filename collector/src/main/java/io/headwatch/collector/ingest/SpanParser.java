@@ -1,6 +1,9 @@
 package io.headwatch.collector.ingest;
 
+import io.headwatch.collector.model.InferenceSpan;
+import io.headwatch.collector.otlp.OtlpAttributes;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
@@ -23,6 +26,17 @@ public final class SpanParser {
           "headwatch.batch_size");
 
   private SpanParser() {}
+
+  /** An agent inference span: both gen_ai.request.model (a string) and headwatch.sampled. */
+  static boolean isInferenceSpan(Span span) {
+    boolean model = false;
+    boolean sampled = false;
+    for (KeyValue kv : span.getAttributesList()) {
+      model |= kv.getKey().equals("gen_ai.request.model") && kv.getValue().hasStringValue();
+      sampled |= kv.getKey().equals("headwatch.sampled");
+    }
+    return model && sampled;
+  }
 
   public static List<InferenceSpan> inferenceSpans(ExportTraceServiceRequest request) {
     List<InferenceSpan> out = new ArrayList<>();

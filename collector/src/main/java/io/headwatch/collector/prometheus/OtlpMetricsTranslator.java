@@ -1,6 +1,6 @@
 package io.headwatch.collector.prometheus;
 
-import io.headwatch.collector.ingest.OtlpAttributes;
+import io.headwatch.collector.otlp.OtlpAttributes;
 import io.headwatch.collector.prometheus.PrometheusNames.Kind;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.common.v1.AnyValue;
@@ -114,7 +114,7 @@ public final class OtlpMetricsTranslator {
     double v = p.hasAsDouble() ? p.getAsDouble() : p.getAsInt();
     Series.Scalar s =
         (Series.Scalar)
-            registry.series(name, kind, help, labels(p.getAttributesList(), resourceLabels));
+            registry.series(name, kind, help, labels(p.getAttributesList(), resourceLabels), 0);
     if (s != null) {
       s.value = delta ? s.value + v : v;
     }
@@ -143,7 +143,11 @@ public final class OtlpMetricsTranslator {
     Series.Histogram h =
         (Series.Histogram)
             registry.series(
-                name, Kind.HISTOGRAM, help, labels(p.getAttributesList(), resourceLabels));
+                name,
+                Kind.HISTOGRAM,
+                help,
+                labels(p.getAttributesList(), resourceLabels),
+                counts.length);
     if (h == null) {
       return;
     }
@@ -163,7 +167,11 @@ public final class OtlpMetricsTranslator {
     Series.Summary s =
         (Series.Summary)
             registry.series(
-                name, Kind.SUMMARY, help, labels(p.getAttributesList(), resourceLabels));
+                name,
+                Kind.SUMMARY,
+                help,
+                labels(p.getAttributesList(), resourceLabels),
+                p.getQuantileValuesCount());
     if (s == null) {
       return;
     }

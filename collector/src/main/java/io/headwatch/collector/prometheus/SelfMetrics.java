@@ -10,6 +10,8 @@ public final class SelfMetrics {
   private final Counter received;
   private final Counter rejected;
   private final Counter dropped;
+  private final Counter workerRestarts;
+  private final Counter storeWriteFailures;
 
   public SelfMetrics(CollectorRegistry registry) {
     received =
@@ -30,37 +32,92 @@ public final class SelfMetrics {
                 "Items accepted but not kept, by reason (series_limit, forward_queue_full, ...).")
             .labelNames("reason")
             .register(registry);
+    workerRestarts =
+        Counter.build(
+                "headwatch_collector_worker_restarts_total",
+                "Worker threads started again after their loop failed, by worker (ingest, forward).")
+            .labelNames("worker")
+            .register(registry);
+    storeWriteFailures =
+        Counter.build(
+                "headwatch_collector_store_write_failures_total",
+                "Export requests whose spans or snapshots could not be stored (answered 503).")
+            .register(registry);
   }
 
-  /** Adds gauges read at scrape time. */
-  public void registerGauges(
-      CollectorRegistry registry,
+  /** Where the gauges read their values, at scrape time. */
+  public record Sources(
       DoubleSupplier storeBytes,
       DoubleSupplier storeFileBytes,
       DoubleSupplier predictions,
       DoubleSupplier series,
-      DoubleSupplier ingestQueue) {
+      DoubleSupplier seriesBytes,
+      DoubleSupplier ingestQueue,
+      DoubleSupplier ingestQueueBytes,
+      DoubleSupplier receivingBytes,
+      DoubleSupplier baselineBytes,
+      DoubleSupplier ready) {}
+
+  /** Adds gauges read at scrape time. */
+  public void registerGauges(CollectorRegistry registry, Sources s) {
     gauge(
         registry,
         "headwatch_collector_store_bytes",
         "Bytes of stored predictions, as charged against --retention-bytes.",
-        storeBytes);
+        s.storeBytes());
     gauge(
         registry,
         "headwatch_collector_store_file_bytes",
-        "Size of the prediction database file on disk.",
-        storeFileBytes);
+        "Size of the prediction database on disk (the file and its write-ahead log).",
+        s.storeFileBytes());
     gauge(
         registry,
         "headwatch_collector_store_predictions",
         "Predictions in the store.",
-        predictions);
-    gauge(registry, "headwatch_collector_series", "Series exposed from agents' metrics.", series);
+        s.predictions());
+    gauge(
+        registry, "headwatch_collector_series", "Series exposed from agents' metrics.", s.series());
+    gauge(
+        registry,
+        "headwatch_collector_series_bytes",
+        "Memory charged for the series exposed from agents' metrics (--max-series-bytes).",
+        s.seriesBytes());
     gauge(
         registry,
         "headwatch_collector_ingest_queue_requests",
         "Export requests waiting in the ingest queue.",
-        ingestQueue);
+        s.ingestQueue());
+    gauge(
+        registry,
+        "headwatch_collector_ingest_queue_bytes",
+        "Estimated heap of decoded requests not yet answered (--ingest-queue-bytes).",
+        s.ingestQueueBytes());
+    gauge(
+        registry,
+        "headwatch_collector_receive_buffer_bytes",
+        "Bytes of request bodies being read or inflated (--receive-buffer-bytes).",
+        s.receivingBytes());
+    gauge(
+        registry,
+        "headwatch_collector_baseline_bytes",
+        "Memory the baseline windows are sized for (--baseline-bytes).",
+        s.baselineBytes());
+    gauge(
+        registry,
+        "headwatch_collector_ready",
+        "1 when the collector is ready (GET /health/ready answers 200), else 0.",
+        s.ready());
+    Runtime rt = Runtime.getRuntime();
+    gauge(
+        registry,
+        "headwatch_collector_heap_used_bytes",
+        "Heap in use by the collector's JVM (including garbage not yet collected).",
+        () -> rt.totalMemory() - rt.freeMemory());
+    gauge(
+        registry,
+        "headwatch_collector_heap_max_bytes",
+        "The collector JVM's maximum heap (-Xmx).",
+        rt::maxMemory);
   }
 
   private static void gauge(
@@ -83,6 +140,14 @@ public final class SelfMetrics {
 
   public void rejected(String signal, String reason) {
     rejected.labels(signal, reason).inc();
+  }
+
+  public void workerRestarted(String worker) {
+    workerRestarts.labels(worker).inc();
+  }
+
+  public void storeFailed() {
+    storeWriteFailures.inc();
   }
 
   public void dropped(String reason) {

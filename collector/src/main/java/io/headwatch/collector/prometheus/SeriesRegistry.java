@@ -13,19 +13,30 @@ import java.util.function.LongSupplier;
 
 /**
  * Every series translated from agents' metrics, by family and label set, exposed to the Prometheus
- * client as one collector. Bounded: at most {@code maxSeries} series (new ones beyond are dropped
- * and counted); series not updated within {@code ttlMillis} are removed.
+ * client as one collector. Bounded: at most {@code maxSeries} series and {@code maxBytes} of their
+ * memory (labels, values, buckets; new series beyond either bound are dropped and counted); series
+ * not updated within {@code ttlMillis} are removed.
  */
 public final class SeriesRegistry extends Collector {
+  /** Heap of a series beyond its labels: the object, its map entry, the label map. */
+  static final long SERIES_OVERHEAD_BYTES = 200;
+
+  /** Heap per label beyond its text: two strings' headers and the sorted map's entry. */
+  static final long LABEL_OVERHEAD_BYTES = 96;
+
   private final int maxSeries;
+  private final long maxBytes;
   private final long ttlMillis;
   private final LongSupplier clock;
   private final SelfMetrics self;
   private final Map<String, Family> families = new HashMap<>();
   private int seriesCount;
+  private long bytes;
 
-  public SeriesRegistry(int maxSeries, long ttlMillis, LongSupplier clock, SelfMetrics self) {
+  public SeriesRegistry(
+      int maxSeries, long maxBytes, long ttlMillis, LongSupplier clock, SelfMetrics self) {
     this.maxSeries = maxSeries;
+    this.maxBytes = maxBytes;
     this.ttlMillis = ttlMillis;
     this.clock = clock;
     this.self = self;
@@ -35,6 +46,7 @@ public final class SeriesRegistry extends Collector {
     final Kind kind;
     final String help;
     final Map<SortedMap<String, String>, Series> series = new HashMap<>();
+    final Map<SortedMap<String, String>, Long> charged = new HashMap<>();
 
     Family(Kind kind, String help) {
       this.kind = kind;
@@ -42,9 +54,12 @@ public final class SeriesRegistry extends Collector {
     }
   }
 
-  /** The series for this name and labels, created if allowed; null if dropped. */
+  /**
+   * The series for this name and labels, created if allowed; null if dropped. {@code buckets}: the
+   * histogram's bucket count (0 for other kinds), charged with the series.
+   */
   synchronized Series series(
-      String name, Kind kind, String help, SortedMap<String, String> labels) {
+      String name, Kind kind, String help, SortedMap<String, String> labels, int buckets) {
     Family f = families.computeIfAbsent(name, n -> new Family(kind, help));
     if (f.kind != kind) {
       self.dropped("type_conflict");
@@ -52,7 +67,8 @@ public final class SeriesRegistry extends Collector {
     }
     Series s = f.series.get(labels);
     if (s == null) {
-      if (seriesCount >= maxSeries) {
+      long cost = cost(name, labels, buckets);
+      if (seriesCount >= maxSeries || bytes + cost > maxBytes) {
         self.dropped("series_limit");
         return null;
       }
@@ -63,7 +79,9 @@ public final class SeriesRegistry extends Collector {
             case SUMMARY -> new Series.Summary();
           };
       f.series.put(labels, s);
+      f.charged.put(labels, cost);
       seriesCount++;
+      bytes += cost;
     }
     s.updatedMillis = clock.getAsLong();
     return s;
@@ -72,6 +90,20 @@ public final class SeriesRegistry extends Collector {
   /** Runs an update under the registry's lock, so a scrape never sees half a histogram. */
   synchronized void update(Runnable r) {
     r.run();
+  }
+
+  /** Heap a series holds: its labels (two bytes per character at most), values, buckets. */
+  static long cost(String name, SortedMap<String, String> labels, int buckets) {
+    long b = SERIES_OVERHEAD_BYTES + 16L * buckets;
+    for (Map.Entry<String, String> e : labels.entrySet()) {
+      b += LABEL_OVERHEAD_BYTES + 2L * (e.getKey().length() + e.getValue().length());
+    }
+    return b;
+  }
+
+  /** Bytes charged for the live series (against max-series-bytes). */
+  public synchronized long bytes() {
+    return bytes;
   }
 
   /** Number of live series. */
@@ -84,10 +116,15 @@ public final class SeriesRegistry extends Collector {
     long cutoff = clock.getAsLong() - ttlMillis;
     for (Iterator<Family> fi = families.values().iterator(); fi.hasNext(); ) {
       Family f = fi.next();
-      for (Iterator<Series> si = f.series.values().iterator(); si.hasNext(); ) {
-        if (si.next().updatedMillis < cutoff) {
+      for (Iterator<Map.Entry<SortedMap<String, String>, Series>> si =
+              f.series.entrySet().iterator();
+          si.hasNext(); ) {
+        Map.Entry<SortedMap<String, String>, Series> e = si.next();
+        if (e.getValue().updatedMillis < cutoff) {
           si.remove();
           seriesCount--;
+          Long c = f.charged.remove(e.getKey());
+          bytes -= c == null ? 0 : c;
         }
       }
       if (f.series.isEmpty()) {

@@ -14,9 +14,12 @@ import java.nio.charset.StandardCharsets;
  */
 final class RpcStatus {
   static final int INVALID_ARGUMENT = 3;
+  static final int DEADLINE_EXCEEDED = 4;
   static final int RESOURCE_EXHAUSTED = 8;
   static final int UNIMPLEMENTED = 12;
+  static final int INTERNAL = 13;
   static final int UNAVAILABLE = 14;
+  static final int UNAUTHENTICATED = 16;
 
   private RpcStatus() {}
 

@@ -104,6 +104,11 @@ public enum Signal {
 
   abstract Message parse(byte[] body) throws InvalidProtocolBufferException;
 
+  /** The protobuf type of this signal's export request. */
+  com.google.protobuf.Descriptors.Descriptor descriptor() {
+    return newRequestBuilder().getDescriptorForType();
+  }
+
   abstract Message.Builder newRequestBuilder();
 
   /** The export response; partial success when {@code rejected > 0}. */

@@ -1,7 +1,8 @@
 package io.headwatch.collector.store;
 
-import com.google.gson.JsonArray;
-import com.google.gson.JsonObject;
+import io.headwatch.collector.model.Attributes;
+import io.headwatch.collector.model.HeadDeviation;
+import java.util.List;
 
 /**
  * One prediction as listed: the span's fields, the snapshot count and the top deviations.
@@ -28,6 +29,6 @@ public record PredictionSummary(
     boolean hasSpan,
     int snapshots,
     Double maxDeviation,
-    JsonArray topDeviations,
+    List<HeadDeviation> topDeviations,
     String status,
-    JsonObject attributes) {}
+    Attributes attributes) {}

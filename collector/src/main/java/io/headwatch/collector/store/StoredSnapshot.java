@@ -1,7 +1,8 @@
 package io.headwatch.collector.store;
 
-import com.google.gson.JsonArray;
-import com.google.gson.JsonObject;
+import io.headwatch.collector.model.Attributes;
+import io.headwatch.collector.model.HeadDeviation;
+import io.headwatch.collector.model.Statistics;
 import java.util.List;
 
 /**
@@ -13,9 +14,9 @@ public record StoredSnapshot(
     Long inputTokens,
     int layers,
     int heads,
-    JsonObject statistics,
-    JsonArray deviations,
+    Statistics statistics,
+    List<HeadDeviation> deviations,
     byte[] attentionMapBytes,
     double[] attentionMapDoubles,
     List<String> tokens,
-    JsonObject attributes) {}
+    Attributes attributes) {}

@@ -1,6 +1,11 @@
 package io.headwatch.collector.store;
 
-import com.google.gson.JsonObject;
+import java.util.Map;
 
-/** A snapshot's statistics as stored, for refilling baselines after a restart. */
-public record StoredStatistics(String model, int layers, int heads, JsonObject statistics) {}
+/**
+ * A snapshot's attention statistics as stored, for refilling baselines after a restart.
+ *
+ * @param attention per statistic short name, layers*heads values (NaN where unknown)
+ */
+public record StoredStatistics(
+    String model, int layers, int heads, Map<String, double[]> attention) {}

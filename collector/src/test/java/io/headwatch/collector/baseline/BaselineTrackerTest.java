@@ -3,6 +3,9 @@ package io.headwatch.collector.baseline;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.headwatch.collector.model.AttentionStatistic;
+import io.headwatch.collector.model.HeadDeviation;
+import io.headwatch.collector.model.TopHeads;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -74,7 +77,7 @@ class BaselineTrackerTest {
       probe[AttentionStatistic.SINK_MASS.ordinal()][h] = h * 0.01;
     }
     List<HeadDeviation> top = t.scoreAndAdd("m", 1, heads, probe);
-    assertEquals(BaselineTracker.TOP_HEADS, top.size());
+    assertEquals(TopHeads.LIMIT, top.size());
     assertEquals(11, top.get(0).head());
     assertEquals(2, top.get(9).head());
     assertEquals("sink_mass", top.get(0).statistic());

@@ -35,7 +35,7 @@ class OtlpMetricsTranslatorTest {
   void setUp() {
     registry = new CollectorRegistry();
     SelfMetrics self = new SelfMetrics(registry);
-    series = new SeriesRegistry(3, 300_000, clock::get, self);
+    series = new SeriesRegistry(3, Long.MAX_VALUE, 300_000, clock::get, self);
     registry.register(series);
     translator = new OtlpMetricsTranslator(series);
   }

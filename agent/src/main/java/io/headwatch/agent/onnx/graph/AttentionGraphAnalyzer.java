@@ -64,7 +64,12 @@ public final class AttentionGraphAnalyzer {
         softmaxes.add(node);
       }
     }
-    return new CapturePlan(attentionSites(softmaxes), hiddenStateSites(model, consumers), fused);
+    List<CapturePlan.Site> attention = attentionSites(softmaxes);
+    return new CapturePlan(
+        attention,
+        hiddenStateSites(model, consumers),
+        headOutputSites(attention, consumers),
+        fused);
   }
 
   private static boolean isAttentionSoftmax(OnnxNode node, Map<String, List<OnnxNode>> consumers) {
@@ -82,18 +87,41 @@ public final class AttentionGraphAnalyzer {
 
   private static boolean feedsMatMul(
       String tensor, Map<String, List<OnnxNode>> consumers, int depth) {
+    return attentionMatMul(tensor, consumers, depth) != null;
+  }
+
+  /**
+   * The MatMul whose first input is {@code tensor} (directly or through Dropout, Cast, Identity):
+   * in scaled dot-product attention, softmax(QK^T) times V; its output is each head's attention
+   * output before the heads are merged. Null when there is none.
+   */
+  private static OnnxNode attentionMatMul(
+      String tensor, Map<String, List<OnnxNode>> consumers, int depth) {
     for (OnnxNode consumer : consumers.getOrDefault(tensor, List.of())) {
       if (consumer.opType().equals("MatMul") && consumer.inputs().indexOf(tensor) == 0) {
-        return true;
+        return consumer;
       }
-      if (depth < 3
-          && PASS_THROUGH.contains(consumer.opType())
-          && !consumer.outputs().isEmpty()
-          && feedsMatMul(consumer.outputs().get(0), consumers, depth + 1)) {
-        return true;
+      if (depth < 3 && PASS_THROUGH.contains(consumer.opType()) && !consumer.outputs().isEmpty()) {
+        OnnxNode found = attentionMatMul(consumer.outputs().get(0), consumers, depth + 1);
+        if (found != null) {
+          return found;
+        }
       }
     }
-    return false;
+    return null;
+  }
+
+  /** Per-head attention outputs: the output of the MatMul each attention softmax feeds. */
+  private static List<CapturePlan.Site> headOutputSites(
+      List<CapturePlan.Site> attention, Map<String, List<OnnxNode>> consumers) {
+    List<CapturePlan.Site> sites = new ArrayList<>();
+    for (CapturePlan.Site site : attention) {
+      OnnxNode matMul = attentionMatMul(site.tensorName(), consumers, 0);
+      if (matMul != null && matMul.outputs().size() == 1) {
+        sites.add(new CapturePlan.Site(site.layer(), matMul.outputs().get(0)));
+      }
+    }
+    return sites;
   }
 
   private static boolean isDefaultDomain(OnnxNode node) {

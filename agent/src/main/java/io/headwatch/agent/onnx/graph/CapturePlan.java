@@ -34,11 +34,17 @@ public final class CapturePlan {
 
   private final List<Site> attention;
   private final List<Site> hiddenStates;
+  private final List<Site> headOutputs;
   private final int fusedAttentionNodes;
 
-  CapturePlan(List<Site> attention, List<Site> hiddenStates, int fusedAttentionNodes) {
+  CapturePlan(
+      List<Site> attention,
+      List<Site> hiddenStates,
+      List<Site> headOutputs,
+      int fusedAttentionNodes) {
     this.attention = List.copyOf(attention);
     this.hiddenStates = List.copyOf(hiddenStates);
+    this.headOutputs = List.copyOf(headOutputs);
     this.fusedAttentionNodes = fusedAttentionNodes;
   }
 
@@ -50,6 +56,14 @@ public final class CapturePlan {
   /** Hidden states ([batch, sequence, hidden] at run time) leaving each layer. */
   public List<Site> hiddenStates() {
     return hiddenStates;
+  }
+
+  /**
+   * Per-head attention outputs ([batch, heads, query, head_dim] at run time: softmax times V,
+   * before the heads are merged), one per layer where the graph has them.
+   */
+  public List<Site> headOutputs() {
+    return headOutputs;
   }
 
   /** Fused attention operators found (their probabilities are internal and cannot be read). */
@@ -68,6 +82,11 @@ public final class CapturePlan {
       names.add(s.tensorName);
     }
     for (Site s : hiddenStates) {
+      if (!names.contains(s.tensorName)) {
+        names.add(s.tensorName);
+      }
+    }
+    for (Site s : headOutputs) {
       if (!names.contains(s.tensorName)) {
         names.add(s.tensorName);
       }

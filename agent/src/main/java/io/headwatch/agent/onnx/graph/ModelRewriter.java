@@ -1,7 +1,15 @@
 package io.headwatch.agent.onnx.graph;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.Set;
@@ -11,13 +19,42 @@ import java.util.Set;
  *
  * <p>Each extra output is appended as a {@code ValueInfoProto} that carries only a name: ONNX
  * Runtime infers the type and shape of an intermediate tensor made a graph output. Nothing else in
- * the model changes, byte for byte; only the graph's length prefix is rewritten.
+ * the model changes, byte for byte; only the graph's length prefix is rewritten. The copy is
+ * streamed (to a file, for the agent), so that rewriting a model never holds a second copy of its
+ * weights in the heap.
  */
 public final class ModelRewriter {
   private ModelRewriter() {}
 
+  /** The rewritten model as a byte array (tests, small models). */
   public static byte[] withExtraOutputs(
       byte[] model, OnnxModel parsed, Collection<String> extraOutputs) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try {
+      write(ByteBuffer.wrap(model), parsed, extraOutputs, Channels.newChannel(out));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+
+  /** Writes the rewritten model to {@code file} (created or replaced). */
+  public static void writeWithExtraOutputs(
+      ByteBuffer model, OnnxModel parsed, Collection<String> extraOutputs, Path file)
+      throws IOException {
+    try (FileChannel out =
+        FileChannel.open(
+            file,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.TRUNCATE_EXISTING,
+            StandardOpenOption.WRITE)) {
+      write(model, parsed, extraOutputs, out);
+    }
+  }
+
+  private static void write(
+      ByteBuffer model, OnnxModel parsed, Collection<String> extraOutputs, WritableByteChannel out)
+      throws IOException {
     ByteArrayOutputStream appended = new ByteArrayOutputStream();
     Set<String> present = new HashSet<>(parsed.graphOutputs());
     for (String name : extraOutputs) {
@@ -38,29 +75,29 @@ public final class ModelRewriter {
     ByteArrayOutputStream header = new ByteArrayOutputStream();
     writeVarint(header, (7 << 3) | ProtoReader.LENGTH_DELIMITED); // ModelProto.graph
     writeVarint(header, newGraphLength);
-
     long total =
         (long) parsed.graphTagStart
             + header.size()
             + newGraphLength
-            + (model.length - parsed.graphPayloadEnd);
+            + (model.limit() - parsed.graphPayloadEnd);
     if (total > Integer.MAX_VALUE - 8) {
       throw new MalformedModelException("rewritten model exceeds 2 GiB");
     }
-    byte[] out = new byte[(int) total];
-    int p = 0;
-    System.arraycopy(model, 0, out, p, parsed.graphTagStart);
-    p += parsed.graphTagStart;
-    byte[] h = header.toByteArray();
-    System.arraycopy(h, 0, out, p, h.length);
-    p += h.length;
-    System.arraycopy(model, parsed.graphPayloadStart, out, p, oldGraphLength);
-    p += oldGraphLength;
-    byte[] a = appended.toByteArray();
-    System.arraycopy(a, 0, out, p, a.length);
-    p += a.length;
-    System.arraycopy(model, parsed.graphPayloadEnd, out, p, model.length - parsed.graphPayloadEnd);
-    return out;
+    writeAll(out, slice(model, 0, parsed.graphTagStart));
+    writeAll(out, ByteBuffer.wrap(header.toByteArray()));
+    writeAll(out, slice(model, parsed.graphPayloadStart, oldGraphLength));
+    writeAll(out, ByteBuffer.wrap(appended.toByteArray()));
+    writeAll(out, slice(model, parsed.graphPayloadEnd, model.limit() - parsed.graphPayloadEnd));
+  }
+
+  private static ByteBuffer slice(ByteBuffer model, int start, int length) {
+    return model.duplicate().position(start).limit(start + length).slice();
+  }
+
+  private static void writeAll(WritableByteChannel out, ByteBuffer data) throws IOException {
+    while (data.hasRemaining()) {
+      out.write(data);
+    }
   }
 
   private static void writeVarint(ByteArrayOutputStream out, long value) {

@@ -1,5 +1,6 @@
 package io.headwatch.agent.onnx.graph;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -48,7 +49,15 @@ public final class OnnxModel {
 
   /** Parses the model; initializer payloads are skipped, not copied. */
   public static OnnxModel parse(byte[] model) {
-    ProtoReader reader = new ProtoReader(model, 0, model.length);
+    return parse(ByteBuffer.wrap(model));
+  }
+
+  /**
+   * Parses the model from {@code model}'s position 0 to its limit (a memory-mapped file is read
+   * only where the graph's structure is; the weights are skipped by length).
+   */
+  public static OnnxModel parse(ByteBuffer model) {
+    ProtoReader reader = new ProtoReader(model, 0, model.limit());
     String producer = "";
     int tagStart = -1;
     int payloadStart = -1;
@@ -76,8 +85,32 @@ public final class OnnxModel {
     return parseGraph(model, producer, tagStart, payloadStart, payloadEnd);
   }
 
+  /**
+   * The main graph's name, read without parsing nodes (everything else is skipped by length): cheap
+   * enough for the application's thread when a model given as bytes must be named.
+   */
+  public static String graphName(ByteBuffer model) {
+    ProtoReader reader = new ProtoReader(model, 0, model.limit());
+    while (reader.hasMore()) {
+      int tag = reader.readTag();
+      if (tag >>> 3 == 7 && (tag & 7) == ProtoReader.LENGTH_DELIMITED) {
+        ProtoReader graph = reader.readMessage();
+        while (graph.hasMore()) {
+          int t = graph.readTag();
+          if (t >>> 3 == 2 && (t & 7) == ProtoReader.LENGTH_DELIMITED) {
+            return graph.readString();
+          }
+          graph.skip(t & 7);
+        }
+        return "";
+      }
+      reader.skip(tag & 7);
+    }
+    throw new MalformedModelException("no graph in model");
+  }
+
   private static OnnxModel parseGraph(
-      byte[] model, String producer, int tagStart, int start, int end) {
+      ByteBuffer model, String producer, int tagStart, int start, int end) {
     ProtoReader graph = new ProtoReader(model, start, end - start);
     List<OnnxNode> nodes = new ArrayList<>();
     List<String> inputs = new ArrayList<>();

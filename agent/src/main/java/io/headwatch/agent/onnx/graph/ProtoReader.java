@@ -1,9 +1,11 @@
 package io.headwatch.agent.onnx.graph;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 /**
- * A minimal protobuf wire-format reader over a byte array slice.
+ * A minimal protobuf wire-format reader over a slice of a byte buffer (a heap array or a
+ * memory-mapped model file: either way only the bytes it reads are touched).
  *
  * <p>The agent reads ONNX models without the ONNX or protobuf libraries: it needs only a handful of
  * fields (nodes, their inputs/outputs/op types, graph outputs), and bundling protobuf-java would
@@ -15,7 +17,7 @@ final class ProtoReader {
   static final int LENGTH_DELIMITED = 2;
   static final int FIXED32 = 5;
 
-  private final byte[] buf;
+  private final ByteBuffer buf;
   private int pos;
   private final int limit;
 
@@ -24,7 +26,11 @@ final class ProtoReader {
   private int tagStart;
 
   ProtoReader(byte[] buf, int offset, int length) {
-    if (offset < 0 || length < 0 || offset + length > buf.length) {
+    this(ByteBuffer.wrap(buf), offset, length);
+  }
+
+  ProtoReader(ByteBuffer buf, int offset, int length) {
+    if (offset < 0 || length < 0 || (long) offset + length > buf.limit()) {
       throw new MalformedModelException("slice out of bounds");
     }
     this.buf = buf;
@@ -64,7 +70,7 @@ final class ProtoReader {
       if (pos >= limit) {
         throw new MalformedModelException("truncated varint");
       }
-      byte b = buf[pos++];
+      byte b = buf.get(pos++);
       result |= (long) (b & 0x7F) << shift;
       if ((b & 0x80) == 0) {
         return result;
@@ -89,7 +95,9 @@ final class ProtoReader {
     if (len < 0 || len > limit - pos) {
       throw new MalformedModelException("string length " + len + " exceeds remaining");
     }
-    String s = new String(buf, pos, (int) len, StandardCharsets.UTF_8);
+    byte[] bytes = new byte[(int) len];
+    buf.get(pos, bytes);
+    String s = new String(bytes, StandardCharsets.UTF_8);
     pos += (int) len;
     return s;
   }
@@ -110,10 +118,10 @@ final class ProtoReader {
       throw new MalformedModelException("truncated fixed32");
     }
     int bits =
-        (buf[pos] & 0xFF)
-            | (buf[pos + 1] & 0xFF) << 8
-            | (buf[pos + 2] & 0xFF) << 16
-            | (buf[pos + 3] & 0xFF) << 24;
+        (buf.get(pos) & 0xFF)
+            | (buf.get(pos + 1) & 0xFF) << 8
+            | (buf.get(pos + 2) & 0xFF) << 16
+            | (buf.get(pos + 3) & 0xFF) << 24;
     pos += 4;
     return Float.intBitsToFloat(bits);
   }

@@ -89,6 +89,22 @@ class MiniLmGraphAnalysisTest {
     for (int l = 0; l < MiniLmModel.LAYERS; l++) {
       expected.add(MiniLmModel.hidden(l));
     }
+    for (int l = 0; l < MiniLmModel.LAYERS; l++) {
+      expected.add("/encoder/layer." + l + "/attention/self/MatMul_1_output_0");
+    }
     assertEquals(expected, plan.tensorNames());
+  }
+
+  @Test
+  void headOutputsAreTheProductOfEachSoftmaxWithTheValues() {
+    assertEquals(MiniLmModel.LAYERS, plan.headOutputs().size());
+    for (int l = 0; l < MiniLmModel.LAYERS; l++) {
+      assertEquals(l, plan.headOutputs().get(l).layer());
+      // In the exported graph: MatMul_1 = MatMul(Softmax_output_0, values), before the heads are
+      // transposed back and merged.
+      assertEquals(
+          "/encoder/layer." + l + "/attention/self/MatMul_1_output_0",
+          plan.headOutputs().get(l).tensorName());
+    }
   }
 }

@@ -347,7 +347,14 @@ class SyntheticGraphTest {
         List.of("0:/layers.0/attn/probs", "1:/layers.1/attn/probs"), attentionTensors(plan));
     assertEquals(List.of("0:h0", "1:h1"), hiddenTensors(plan));
     assertEquals(
-        List.of("/layers.0/attn/probs", "/layers.1/attn/probs", "h0", "h1"), plan.tensorNames());
+        List.of(
+            "/layers.0/attn/probs",
+            "/layers.1/attn/probs",
+            "h0",
+            "h1",
+            "/layers.0/ctx",
+            "/layers.1/ctx"),
+        plan.tensorNames());
   }
 
   @Test

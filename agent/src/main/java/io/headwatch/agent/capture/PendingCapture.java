@@ -1,0 +1,26 @@
+package io.headwatch.agent.capture;
+
+import io.headwatch.agent.export.ModelTelemetry;
+
+/**
+ * A sampled inference waiting for the statistics worker: either a {@link Capture} ready to reduce,
+ * or work that produces one on the worker (re-running a model on copied inputs).
+ */
+public interface PendingCapture {
+  /** The model whose budget and telemetry this capture counts against. */
+  ModelTelemetry model();
+
+  /** Bytes this capture holds while it waits (for the pipeline's byte bound). */
+  long bytes();
+
+  /**
+   * On the statistics worker: the capture to reduce, or null when there is nothing to reduce (the
+   * reason was already counted).
+   *
+   * @throws Exception when producing it failed; the pipeline counts it as a capture error
+   */
+  Capture resolve() throws Exception;
+
+  /** Frees what this capture holds; called once, whether it was reduced or dropped. */
+  void release();
+}

@@ -1,0 +1,8 @@
+/**
+ * What instrumentation of any engine shares: {@link io.headwatch.agent.instrumentation.CallDepth},
+ * the one guard against counting a nested call twice, and {@link
+ * io.headwatch.agent.instrumentation.PredictionScope}, the one "current prediction" of a thread
+ * through which hooks nested in a framework's prediction (tokenizer, engine, attention blocks)
+ * contribute to its single record.
+ */
+package io.headwatch.agent.instrumentation;

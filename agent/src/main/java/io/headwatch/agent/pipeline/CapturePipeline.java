@@ -1,0 +1,214 @@
+package io.headwatch.agent.pipeline;
+
+import io.headwatch.agent.capture.Capture;
+import io.headwatch.agent.capture.PendingCapture;
+import io.headwatch.agent.export.ModelTelemetry;
+import io.headwatch.agent.export.SnapshotRecords;
+import io.headwatch.agent.stats.SequenceStatistics;
+import io.headwatch.agent.util.AgentLog;
+import io.opentelemetry.api.common.Attributes;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The one path from a sampled inference's capture to its statistics, metrics and snapshots, for
+ * every engine: a queue bounded by count and by bytes, and one daemon worker that resolves each
+ * capture, reduces it ({@link CaptureReducer}), records its metrics and emits a snapshot record per
+ * kept sequence. When the queue is full the caller drops the capture and counts it: the application
+ * never waits (the template is the OpenTelemetry SDK's batch processor).
+ *
+ * <p>Costs go to each model's sampler, so that its budget sees them: the time to resolve a capture
+ * (re-running a model on copied inputs) as the capture run, the rest as statistics.
+ */
+public final class CapturePipeline {
+  /** Why a capture was not queued (the {@code headwatch.reason} of the dropped counter). */
+  public static final String QUEUE_FULL = "queue_full";
+
+  public static final String SHUTDOWN = "shutdown";
+
+  private final BlockingQueue<PendingCapture> queue;
+  private final long maxBytes;
+  private final AtomicLong queuedBytes = new AtomicLong();
+  private final CaptureReducer reducer;
+  private final Thread worker;
+  private final Object idle = new Object();
+  private volatile boolean closing;
+  private volatile boolean busy;
+
+  public CapturePipeline(int capacity, long maxBytes, int snapshotMaxSequences) {
+    this.queue = new ArrayBlockingQueue<>(capacity);
+    this.maxBytes = maxBytes;
+    this.reducer = new CaptureReducer(snapshotMaxSequences);
+    this.worker = new Thread(this::loop, "headwatch-statistics");
+    this.worker.setDaemon(true);
+    this.worker.start();
+  }
+
+  /**
+   * Queues a capture; returns null when queued, else the reason it was dropped (already counted;
+   * its resources already released).
+   */
+  public String offer(PendingCapture capture) {
+    String reason = null;
+    long bytes = capture.bytes();
+    if (closing) {
+      reason = SHUTDOWN;
+    } else if (!reserve(bytes)) {
+      reason = QUEUE_FULL;
+    } else if (!queue.offer(capture)) {
+      queuedBytes.addAndGet(-bytes);
+      reason = QUEUE_FULL;
+    }
+    if (reason != null) {
+      capture.model().agent().recordDropped(reason);
+      capture.release();
+    }
+    return reason;
+  }
+
+  /** Counts {@code bytes} as queued unless that passes the bound (one capture always fits). */
+  private boolean reserve(long bytes) {
+    long after = queuedBytes.addAndGet(bytes);
+    if (after > maxBytes && after != bytes) {
+      queuedBytes.addAndGet(-bytes);
+      return false;
+    }
+    return true;
+  }
+
+  /** Captures waiting now (for tests and diagnostics). */
+  public int pending() {
+    return queue.size() + (busy ? 1 : 0);
+  }
+
+  private void loop() {
+    while (true) {
+      PendingCapture next;
+      try {
+        next = closing ? queue.poll() : queue.poll(100, TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        return;
+      }
+      if (next == null) {
+        synchronized (idle) {
+          idle.notifyAll();
+        }
+        if (closing) {
+          return;
+        }
+        continue;
+      }
+      busy = true;
+      queuedBytes.addAndGet(-next.bytes());
+      try {
+        process(next);
+      } catch (Throwable t) {
+        AgentLog.warnOnce(
+            "worker-" + t.getClass().getName(), "the agent's statistics worker failed", t);
+      } finally {
+        busy = false;
+      }
+    }
+  }
+
+  private void process(PendingCapture pending) {
+    ModelTelemetry model = pending.model();
+    long start = System.nanoTime();
+    Capture capture;
+    try {
+      capture = pending.resolve();
+    } catch (Throwable t) {
+      pending.release();
+      model.agent().recordDropped("capture_error");
+      AgentLog.warnOnce(
+          "capture-" + model.model() + "-" + t.getClass().getName(),
+          "capture of a sampled inference of model " + model.model() + " failed",
+          t);
+      return;
+    }
+    if (capture == null) {
+      pending.release();
+      return;
+    }
+    long resolved = System.nanoTime();
+    if (capture != pending) {
+      model.recordCaptureRunOverhead(resolved - start);
+    }
+    try {
+      List<SequenceStatistics> sequences = reducer.reduce(capture);
+      for (SequenceStatistics s : sequences) {
+        if (!s.hasData()) {
+          continue;
+        }
+        int b = s.batchIndex();
+        List<String> tokens =
+            capture.tokenTexts() != null && b < capture.tokenTexts().size()
+                ? capture.tokenTexts().get(b)
+                : null;
+        Attributes extra =
+            capture.extras() != null && b < capture.extras().length ? capture.extras()[b] : null;
+        SnapshotRecords.emit(model, capture.span(), s, tokens, extra);
+      }
+    } catch (Throwable t) {
+      model.agent().recordDropped("capture_error");
+      SnapshotRecords.emitDropped(model, capture.span(), "error");
+      AgentLog.warnOnce(
+          "statistics-" + model.model() + "-" + t.getClass().getName(),
+          "statistics of a sampled inference of model " + model.model() + " failed",
+          t);
+    } finally {
+      pending.release();
+      if (capture != pending) {
+        capture.release();
+      }
+    }
+    model.recordStatisticsOverhead(System.nanoTime() - resolved);
+  }
+
+  /**
+   * Stops taking captures and waits up to {@code timeoutMs} for the queued ones to finish; what is
+   * left is counted as dropped ({@code shutdown}), reported as such to the collector, and released.
+   * Idempotent.
+   */
+  public void drain(long timeoutMs) {
+    closing = true;
+    try {
+      worker.join(Math.max(1, timeoutMs));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    int left = 0;
+    PendingCapture p;
+    while ((p = queue.poll()) != null) {
+      left++;
+      p.model().agent().recordDropped(SHUTDOWN);
+      p.release();
+    }
+    if (left > 0 || worker.isAlive()) {
+      AgentLog.warn(
+          "exit: "
+              + left
+              + " sampled inference(s) left unprocessed after the "
+              + timeoutMs
+              + " ms shutdown timeout (counted as dropped, reason shutdown)");
+    }
+  }
+
+  /** Waits until the queue is empty and the worker idle, at most {@code timeoutMs} (tests). */
+  public boolean awaitIdle(long timeoutMs) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+    while (pending() > 0) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        return false;
+      }
+      synchronized (idle) {
+        idle.wait(Math.max(1, Math.min(100, TimeUnit.NANOSECONDS.toMillis(left))));
+      }
+    }
+    return true;
+  }
+}

@@ -1,0 +1,45 @@
+package io.headwatch.collector.store;
+
+import io.headwatch.collector.model.HeadDeviation;
+import io.headwatch.collector.model.InferenceSpan;
+import io.headwatch.collector.model.Snapshot;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * Writes the store applies in one transaction, in order: all of them or none. The ingest worker
+ * gathers the writes of several export requests into one batch (group commit), so that one durable
+ * commit acknowledges them all.
+ */
+public final class WriteBatch {
+  /** One write: an inference span or a scored snapshot. */
+  public sealed interface Write permits SpanWrite, SnapshotWrite {}
+
+  /** An inference span, creating or completing its prediction. */
+  public record SpanWrite(InferenceSpan span, long receivedMillis) implements Write {}
+
+  /** A snapshot with its most deviant heads; a repeated (span, batch index) replaces it. */
+  public record SnapshotWrite(
+      Snapshot snapshot, List<HeadDeviation> deviations, long receivedMillis) implements Write {}
+
+  private final List<Write> writes = new ArrayList<>();
+
+  public WriteBatch add(Write w) {
+    writes.add(w);
+    return this;
+  }
+
+  public WriteBatch addAll(List<? extends Write> ws) {
+    writes.addAll(ws);
+    return this;
+  }
+
+  public List<Write> writes() {
+    return Collections.unmodifiableList(writes);
+  }
+
+  public boolean isEmpty() {
+    return writes.isEmpty();
+  }
+}

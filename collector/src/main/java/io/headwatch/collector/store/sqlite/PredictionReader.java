@@ -1,0 +1,258 @@
+package io.headwatch.collector.store.sqlite;
+
+import io.headwatch.collector.store.ModelSummary;
+import io.headwatch.collector.store.PredictionDetail;
+import io.headwatch.collector.store.PredictionQuery;
+import io.headwatch.collector.store.PredictionSummary;
+import io.headwatch.collector.store.StoredSnapshot;
+import io.headwatch.collector.store.StoredStatistics;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+
+/** The store's queries for the API and for refilling baselines. */
+final class PredictionReader {
+  private static final String SUMMARY_COLUMNS =
+      "id, trace_id, span_id, time_nanos, service, instance, model, operation, name, input_tokens,"
+          + " duration_nanos, batch_size, sampled, layers, heads, has_span, snapshots, max_z,"
+          + " deviations, status, attributes";
+
+  private final SqliteConnections connections;
+
+  PredictionReader(SqliteConnections connections) {
+    this.connections = connections;
+  }
+
+  /** Runs a query on a borrowed reader connection. */
+  private <T> T read(Query<T> q) throws SQLException {
+    Connection c = connections.borrow();
+    try {
+      return q.run(c);
+    } finally {
+      connections.release(c);
+    }
+  }
+
+  @FunctionalInterface
+  private interface Query<T> {
+    T run(Connection c) throws SQLException;
+  }
+
+  /** Models seen, most recently seen first. */
+  List<ModelSummary> models() throws SQLException {
+    return read(this::models);
+  }
+
+  private List<ModelSummary> models(Connection c) throws SQLException {
+    {
+      Map<String, TreeSet<String>> services = new LinkedHashMap<>();
+      try (Statement st = c.createStatement();
+          ResultSet rs =
+              st.executeQuery(
+                  "SELECT DISTINCT model, service FROM prediction WHERE model IS NOT NULL")) {
+        while (rs.next()) {
+          TreeSet<String> set = services.computeIfAbsent(rs.getString(1), k -> new TreeSet<>());
+          if (rs.getString(2) != null) {
+            set.add(rs.getString(2));
+          }
+        }
+      }
+      List<ModelSummary> out = new ArrayList<>();
+      try (Statement st = c.createStatement();
+          ResultSet rs =
+              st.executeQuery(
+                  "SELECT model, MAX(time_nanos), MAX(layers), MAX(heads), COUNT(*) FROM prediction"
+                      + " WHERE model IS NOT NULL GROUP BY model ORDER BY MAX(time_nanos) DESC")) {
+        while (rs.next()) {
+          String model = rs.getString(1);
+          out.add(
+              new ModelSummary(
+                  model,
+                  List.copyOf(services.getOrDefault(model, new TreeSet<>())),
+                  rs.getLong(2),
+                  Jdbc.getInt(rs, 3),
+                  Jdbc.getInt(rs, 4),
+                  rs.getLong(5)));
+        }
+      }
+      return out;
+    }
+  }
+
+  /** Predictions matching the query, in its order, at most {@code limit}. */
+  List<PredictionSummary> find(PredictionQuery q) throws SQLException {
+    StringBuilder sql =
+        new StringBuilder("SELECT " + SUMMARY_COLUMNS + " FROM prediction WHERE TRUE");
+    List<Object> args = new ArrayList<>();
+    if (q.fromNanos() != null) {
+      sql.append(" AND time_nanos >= ?");
+      args.add(q.fromNanos());
+    }
+    if (q.toNanos() != null) {
+      sql.append(" AND time_nanos < ?");
+      args.add(q.toNanos());
+    }
+    if (q.model() != null) {
+      sql.append(" AND model = ?");
+      args.add(q.model());
+    }
+    if (q.traceId() != null) {
+      sql.append(" AND trace_id = ?");
+      args.add(q.traceId());
+    }
+    sql.append(
+        q.order() == PredictionQuery.Order.DEVIATION
+            ? " ORDER BY max_z DESC NULLS LAST, time_nanos DESC, id DESC"
+            : " ORDER BY time_nanos DESC, id DESC");
+    sql.append(" LIMIT ?");
+    args.add(q.limit());
+    return read(
+        c -> {
+          try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            for (int i = 0; i < args.size(); i++) {
+              ps.setObject(i + 1, args.get(i));
+            }
+            List<PredictionSummary> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                out.add(summary(rs));
+              }
+            }
+            return out;
+          }
+        });
+  }
+
+  /** One prediction by its numeric id. */
+  Optional<PredictionDetail> byId(long id) throws SQLException {
+    return read(c -> detail(c, "id = ?", id));
+  }
+
+  /** The most deviant (then newest) prediction of a trace. */
+  Optional<PredictionDetail> byTraceId(String traceId) throws SQLException {
+    return read(c -> detail(c, "trace_id = ?", traceId));
+  }
+
+  private Optional<PredictionDetail> detail(Connection c, String condition, Object arg)
+      throws SQLException {
+    PredictionSummary summary;
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT "
+                + SUMMARY_COLUMNS
+                + " FROM prediction WHERE "
+                + condition
+                + " ORDER BY max_z DESC NULLS LAST, time_nanos DESC, id DESC LIMIT 1")) {
+      ps.setObject(1, arg);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return Optional.empty();
+        }
+        summary = summary(rs);
+      }
+    }
+    List<StoredSnapshot> snapshots = new ArrayList<>();
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT batch_index, time_nanos, input_tokens, layers, heads, statistics, deviations,"
+                + " attention_maps, attention_maps_kind, tokens, attributes FROM snapshot"
+                + " WHERE prediction_id = ? ORDER BY batch_index")) {
+      ps.setLong(1, summary.id());
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          byte[] maps = rs.getBytes(8);
+          String kind = rs.getString(9);
+          String tokens = rs.getString(10);
+          snapshots.add(
+              new StoredSnapshot(
+                  rs.getInt(1),
+                  rs.getLong(2),
+                  Jdbc.getLong(rs, 3),
+                  rs.getInt(4),
+                  rs.getInt(5),
+                  StoredPayloads.statistics(rs.getString(6)),
+                  StoredPayloads.deviations(rs.getString(7)),
+                  "bytes".equals(kind) ? maps : null,
+                  "doubles".equals(kind) ? StoredPayloads.toDoubles(maps) : null,
+                  tokens == null ? null : StoredPayloads.tokens(tokens),
+                  StoredPayloads.attributes(rs.getString(11))));
+        }
+      }
+    }
+    List<Long> sameTrace = new ArrayList<>();
+    try (PreparedStatement ps =
+        c.prepareStatement("SELECT id FROM prediction WHERE trace_id = ? ORDER BY id")) {
+      ps.setString(1, summary.traceId());
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          sameTrace.add(rs.getLong(1));
+        }
+      }
+    }
+    return Optional.of(new PredictionDetail(summary, snapshots, sameTrace));
+  }
+
+  /** Stored statistics of the newest snapshots, oldest first, to refill baselines on start. */
+  List<StoredStatistics> recentStatistics(int limit) throws SQLException {
+    List<StoredStatistics> out = new ArrayList<>();
+    Connection c = connections.borrow();
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT model, layers, heads, statistics FROM snapshot WHERE heads > 0"
+                + " ORDER BY prediction_id DESC, batch_index DESC LIMIT ?")) {
+      ps.setInt(1, limit);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(
+              new StoredStatistics(
+                  rs.getString(1),
+                  rs.getInt(2),
+                  rs.getInt(3),
+                  StoredPayloads.statistics(rs.getString(4)).attention()));
+        }
+      }
+    } finally {
+      connections.release(c);
+    }
+    Collections.reverse(out);
+    return out;
+  }
+
+  private static PredictionSummary summary(ResultSet rs) throws SQLException {
+    String devs = rs.getString(19);
+    String attrs = rs.getString(21);
+    double maxZ = rs.getDouble(18);
+    Double max = rs.wasNull() ? null : maxZ;
+    return new PredictionSummary(
+        rs.getLong(1),
+        rs.getString(2),
+        rs.getString(3),
+        rs.getLong(4),
+        rs.getString(5),
+        rs.getString(6),
+        rs.getString(7),
+        rs.getString(8),
+        rs.getString(9),
+        Jdbc.getLong(rs, 10),
+        Jdbc.getLong(rs, 11),
+        Jdbc.getLong(rs, 12),
+        Jdbc.getBoolean(rs, 13),
+        Jdbc.getInt(rs, 14),
+        Jdbc.getInt(rs, 15),
+        rs.getBoolean(16),
+        rs.getInt(17),
+        max,
+        StoredPayloads.deviations(devs),
+        rs.getString(20),
+        StoredPayloads.attributes(attrs));
+  }
+}

@@ -1,0 +1,263 @@
+package io.headwatch.collector.store.sqlite;
+
+import io.headwatch.collector.model.HeadDeviation;
+import io.headwatch.collector.model.InferenceSpan;
+import io.headwatch.collector.model.Snapshot;
+import io.headwatch.collector.model.TopHeads;
+import io.headwatch.collector.store.WriteBatch;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.util.List;
+
+/**
+ * Writes spans and snapshots into predictions keyed by (trace id, span id), inside the caller's
+ * transaction, so a span and its snapshots meet in whichever order they arrive.
+ */
+final class PredictionWriter {
+  /** Bytes a prediction row is charged for beyond its variable-size payloads. */
+  static final long ROW_OVERHEAD_BYTES = 256;
+
+  /** What a batch changed: predictions created and bytes charged (negative when replaced). */
+  record Delta(long predictions, long bytes) {}
+
+  private PredictionWriter() {}
+
+  /** Applies every write of the batch on {@code c}; the caller commits or rolls back. */
+  static Delta write(Connection c, WriteBatch batch) throws SQLException {
+    long predictions = 0;
+    long bytes = 0;
+    for (WriteBatch.Write w : batch.writes()) {
+      if (w instanceof WriteBatch.SpanWrite sw) {
+        if (saveSpan(c, sw.span(), sw.receivedMillis())) {
+          predictions++;
+          bytes += ROW_OVERHEAD_BYTES;
+        }
+      } else if (w instanceof WriteBatch.SnapshotWrite snap) {
+        Delta d = saveSnapshot(c, snap.snapshot(), snap.deviations(), snap.receivedMillis());
+        predictions += d.predictions();
+        bytes += d.bytes();
+      }
+    }
+    return new Delta(predictions, bytes);
+  }
+
+  /** True if the span created its prediction (rather than completing one a snapshot began). */
+  private static boolean saveSpan(Connection c, InferenceSpan s, long receivedMillis)
+      throws SQLException {
+    Long id = findId(c, s.traceId(), s.spanId());
+    if (id == null) {
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "INSERT INTO prediction (trace_id, span_id, time_nanos, service, instance, model,"
+                  + " operation, name, input_tokens, duration_nanos, batch_size, sampled, status,"
+                  + " attributes, has_span, snapshots, bytes, received_millis)"
+                  + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, 0, ?, ?)")) {
+        ps.setString(1, s.traceId());
+        ps.setString(2, s.spanId());
+        ps.setLong(3, s.startNanos());
+        ps.setString(4, s.service());
+        ps.setString(5, s.instance());
+        ps.setString(6, s.model());
+        ps.setString(7, s.operation());
+        ps.setString(8, s.name());
+        Jdbc.setLong(ps, 9, s.inputTokens());
+        ps.setLong(10, s.durationNanos());
+        Jdbc.setLong(ps, 11, s.batchSize());
+        Jdbc.setBoolean(ps, 12, s.sampled());
+        ps.setString(13, s.status());
+        ps.setString(14, StoredPayloads.attributes(s.attributes()));
+        ps.setLong(15, ROW_OVERHEAD_BYTES);
+        ps.setLong(16, receivedMillis);
+        ps.executeUpdate();
+      }
+      return true;
+    }
+    // The snapshot came first: the span supplies its own time, duration and name.
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "UPDATE prediction SET time_nanos = ?, service = COALESCE(?, service),"
+                + " instance = COALESCE(?, instance), model = ?, operation = COALESCE(?, operation),"
+                + " name = ?, input_tokens = COALESCE(?, input_tokens), duration_nanos = ?,"
+                + " batch_size = ?, sampled = ?, status = ?, attributes = ?, has_span = 1"
+                + " WHERE id = ?")) {
+      ps.setLong(1, s.startNanos());
+      ps.setString(2, s.service());
+      ps.setString(3, s.instance());
+      ps.setString(4, s.model());
+      ps.setString(5, s.operation());
+      ps.setString(6, s.name());
+      Jdbc.setLong(ps, 7, s.inputTokens());
+      ps.setLong(8, s.durationNanos());
+      Jdbc.setLong(ps, 9, s.batchSize());
+      Jdbc.setBoolean(ps, 10, s.sampled());
+      ps.setString(11, s.status());
+      ps.setString(12, StoredPayloads.attributes(s.attributes()));
+      ps.setLong(13, id);
+      ps.executeUpdate();
+    }
+    return false;
+  }
+
+  /** Records one snapshot with its top deviations; a repeated (span, batch index) replaces it. */
+  private static Delta saveSnapshot(
+      Connection c, Snapshot s, List<HeadDeviation> deviations, long receivedMillis)
+      throws SQLException {
+    String statsText = StoredPayloads.statistics(s);
+    String devsText = StoredPayloads.deviations(deviations);
+    byte[] maps = StoredPayloads.mapsBytes(s.attentionMaps());
+    String tokens = s.tokens() == null ? null : StoredPayloads.tokens(s.tokens());
+    String attributes = StoredPayloads.attributes(s.attributes());
+    long bytes =
+        statsText.length()
+            + devsText.length()
+            + (maps == null ? 0 : maps.length)
+            + (tokens == null ? 0 : tokens.length())
+            + attributes.length();
+    double maxZ = deviations.isEmpty() ? Double.NaN : deviations.get(0).z();
+
+    Long id = findId(c, s.traceId(), s.spanId());
+    boolean created = id == null;
+    if (created) {
+      id = insertFromSnapshot(c, s, receivedMillis);
+    }
+    long replaced = deleteSnapshot(c, id, s.batchIndex());
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "INSERT INTO snapshot (prediction_id, batch_index, time_nanos, model, input_tokens,"
+                + " layers, heads, statistics, deviations, attention_maps, attention_maps_kind,"
+                + " tokens, attributes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+      ps.setLong(1, id);
+      ps.setInt(2, s.batchIndex());
+      ps.setLong(3, s.timeNanos());
+      ps.setString(4, s.model());
+      Jdbc.setLong(ps, 5, s.inputTokens());
+      ps.setInt(6, s.layers());
+      ps.setInt(7, s.heads());
+      ps.setString(8, statsText);
+      ps.setString(9, devsText);
+      ps.setBytes(10, maps);
+      ps.setString(
+          11,
+          s.attentionMaps() == null
+              ? null
+              : s.attentionMaps().bytes() != null ? "bytes" : "doubles");
+      ps.setString(12, tokens);
+      ps.setString(13, attributes);
+      ps.executeUpdate();
+    }
+    updateAfterSnapshot(c, id, s, deviations, maxZ, bytes - replaced);
+    return new Delta(created ? 1 : 0, bytes - replaced + (created ? ROW_OVERHEAD_BYTES : 0));
+  }
+
+  private static long insertFromSnapshot(Connection c, Snapshot s, long receivedMillis)
+      throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "INSERT INTO prediction (trace_id, span_id, time_nanos, service, instance, model, operation,"
+                + " input_tokens, has_span, snapshots, bytes, received_millis)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, 0, ?, ?)",
+            Statement.RETURN_GENERATED_KEYS)) {
+      ps.setString(1, s.traceId());
+      ps.setString(2, s.spanId());
+      ps.setLong(3, s.timeNanos());
+      ps.setString(4, s.service());
+      ps.setString(5, s.instance());
+      ps.setString(6, s.model());
+      ps.setString(7, s.operation());
+      Jdbc.setLong(ps, 8, s.inputTokens());
+      ps.setLong(9, ROW_OVERHEAD_BYTES);
+      ps.setLong(10, receivedMillis);
+      ps.executeUpdate();
+      try (ResultSet keys = ps.getGeneratedKeys()) {
+        keys.next();
+        return keys.getLong(1);
+      }
+    }
+  }
+
+  private static long deleteSnapshot(Connection c, long id, int batchIndex) throws SQLException {
+    long bytes = 0;
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT LENGTH(statistics) + LENGTH(deviations) + COALESCE(LENGTH(attention_maps), 0)"
+                + " + COALESCE(LENGTH(tokens), 0) + LENGTH(attributes)"
+                + " FROM snapshot WHERE prediction_id = ? AND batch_index = ?")) {
+      ps.setLong(1, id);
+      ps.setInt(2, batchIndex);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return 0;
+        }
+        bytes = rs.getLong(1);
+      }
+    }
+    try (PreparedStatement ps =
+        c.prepareStatement("DELETE FROM snapshot WHERE prediction_id = ? AND batch_index = ?")) {
+      ps.setLong(1, id);
+      ps.setInt(2, batchIndex);
+      ps.executeUpdate();
+    }
+    return bytes;
+  }
+
+  private static void updateAfterSnapshot(
+      Connection c, long id, Snapshot s, List<HeadDeviation> deviations, double maxZ, long addBytes)
+      throws SQLException {
+    // The prediction keeps the top heads over all its snapshots (a batch may hold several).
+    List<HeadDeviation> merged = deviations;
+    Double currentMax = null;
+    try (PreparedStatement ps =
+        c.prepareStatement("SELECT max_z, deviations FROM prediction WHERE id = ?")) {
+      ps.setLong(1, id);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        double m = rs.getDouble(1);
+        currentMax = rs.wasNull() ? null : m;
+        String old = rs.getString(2);
+        if (old != null) {
+          merged = TopHeads.merge(StoredPayloads.deviations(old), merged);
+        }
+      }
+    }
+    Double newMax = currentMax;
+    if (!Double.isNaN(maxZ) && (currentMax == null || maxZ > currentMax)) {
+      newMax = maxZ;
+    }
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "UPDATE prediction SET layers = ?, heads = ?, model = COALESCE(model, ?),"
+                + " input_tokens = COALESCE(input_tokens, ?), max_z = ?, deviations = ?,"
+                + " snapshots = (SELECT COUNT(*) FROM snapshot WHERE prediction_id = ?),"
+                + " bytes = bytes + ? WHERE id = ?")) {
+      ps.setInt(1, s.layers());
+      ps.setInt(2, s.heads());
+      ps.setString(3, s.model());
+      Jdbc.setLong(ps, 4, s.inputTokens());
+      if (newMax == null) {
+        ps.setNull(5, Types.DOUBLE);
+      } else {
+        ps.setDouble(5, newMax);
+      }
+      ps.setString(6, StoredPayloads.deviations(merged));
+      ps.setLong(7, id);
+      ps.setLong(8, addBytes);
+      ps.setLong(9, id);
+      ps.executeUpdate();
+    }
+  }
+
+  static Long findId(Connection c, String traceId, String spanId) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement("SELECT id FROM prediction WHERE trace_id = ? AND span_id = ?")) {
+      ps.setString(1, traceId);
+      ps.setString(2, spanId);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? rs.getLong(1) : null;
+      }
+    }
+  }
+}
