@@ -168,14 +168,16 @@ class VerdictsTest {
 
       Map<String, Double> m = c.metrics();
       String model = "gen_ai_request_model=\"" + MODEL + "\"";
-      double scored = m.get("headwatch_verdicts_total{" + model + ",status=\"scored\"}");
-      double warming = m.get("headwatch_verdicts_total{" + model + ",status=\"warming_up\"}");
+      double scored = m.get("headwatch_collector_verdicts_total{" + model + ",status=\"scored\"}");
+      double warming =
+          m.get("headwatch_collector_verdicts_total{" + model + ",status=\"warming_up\"}");
       assertEquals(CLEAN + 2, scored + warming);
       assertEquals(
           (double) anomalous.size(),
-          m.get("headwatch_anomalous_predictions_total{" + model + ",kind=\"model\"}")
+          m.get("headwatch_collector_anomalous_predictions_total{" + model + ",kind=\"model\"}")
               + m.getOrDefault(
-                  "headwatch_anomalous_predictions_total{" + model + ",kind=\"input\"}", 0.0));
+                  "headwatch_collector_anomalous_predictions_total{" + model + ",kind=\"input\"}",
+                  0.0));
 
       JsonObject models = c.getJson("/api/models").getAsJsonObject();
       int baseline =

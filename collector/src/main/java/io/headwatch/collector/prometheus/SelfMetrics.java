@@ -58,14 +58,14 @@ public final class SelfMetrics {
             .register(registry);
     verdicts =
         Counter.build(
-                "headwatch_verdicts_total",
+                "headwatch_collector_verdicts_total",
                 "Predictions (sampled sequences) the collector judged, by model and status"
                     + " (scored, warming_up, too_large).")
             .labelNames("gen_ai_request_model", "status")
             .register(registry);
     anomalous =
         Counter.build(
-                "headwatch_anomalous_predictions_total",
+                "headwatch_collector_anomalous_predictions_total",
                 "Predictions judged anomalous, by model and kind: model (its internals deviate)"
                     + " or input (its input is unlike the baseline's).")
             .labelNames("gen_ai_request_model", "kind")
