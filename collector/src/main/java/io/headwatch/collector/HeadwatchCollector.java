@@ -47,7 +47,7 @@ public final class HeadwatchCollector implements AutoCloseable {
   /** Heap beyond the budgets: Jetty, buffers, classes, one /metrics scrape, API answers. */
   static final long HEAP_BASE_BYTES = 128L << 20;
 
-  /** Bounds request bodies held at once: threads x max-body-bytes (x2 with gzip). */
+  /** Threads that decode and answer; none waits for a slow client (bodies are read async). */
   private static final int OTLP_THREADS = 16;
 
   private final PredictionStore store;
@@ -214,6 +214,7 @@ public final class HeadwatchCollector implements AutoCloseable {
               queue::heldBytes,
               receiver::receivingBytes,
               baselines::bytes,
+              verdicts::reservedBytes,
               () -> readiness.get().isEmpty() ? 1 : 0));
       HttpServerFactory.Limits limits =
           new HttpServerFactory.Limits(

@@ -103,6 +103,7 @@ public final class SelfMetrics {
       DoubleSupplier ingestQueueBytes,
       DoubleSupplier receivingBytes,
       DoubleSupplier baselineBytes,
+      DoubleSupplier verdictBytes,
       DoubleSupplier ready) {}
 
   /** Adds gauges read at scrape time. */
@@ -149,6 +150,11 @@ public final class SelfMetrics {
         "headwatch_collector_baseline_bytes",
         "Memory the baseline windows are sized for (--baseline-bytes).",
         s.baselineBytes());
+    gauge(
+        registry,
+        "headwatch_collector_verdict_bytes",
+        "Memory the verdict baselines are sized for (--verdict-bytes).",
+        s.verdictBytes());
     gauge(
         registry,
         "headwatch_collector_ready",

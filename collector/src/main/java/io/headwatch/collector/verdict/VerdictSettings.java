@@ -9,7 +9,7 @@ package io.headwatch.collector.verdict;
  * @param maxBytesPerModel bytes one model's baseline may use; the window shrinks to fit (default 32
  *     MiB)
  * @param maxBytesTotal bytes all models' baselines may use; the least recently judged model is
- *     dropped first (default 256 MiB)
+ *     dropped first (default 64 MiB)
  * @param minBaseline fewest baseline predictions before anything but non-finite values is judged
  *     (default 200)
  * @param neighbours baseline predictions nearest in length that a prediction is compared with
@@ -57,8 +57,7 @@ public record VerdictSettings(
 
   /** The documented defaults. */
   public static VerdictSettings defaults() {
-    return new VerdictSettings(
-        DEFAULT_THRESHOLD, 2000, 32L << 20, 256L << 20, 200, 100, 2.0, 10, 0);
+    return new VerdictSettings(DEFAULT_THRESHOLD, 2000, 32L << 20, 64L << 20, 200, 100, 2.0, 10, 0);
   }
 
   public VerdictSettings withThreshold(double t) {
