@@ -39,7 +39,7 @@ run(async () => {
       summary && summary.layers != null ? summary.layers + ' × ' + summary.heads : '–'],
     ['predictions stored', summary ? String(summary.predictions) : null],
     ['baseline', heads ? heads.snapshots_in_window + ' snapshots in a window of ' + heads.window +
-        '; “now” = the newest ' + heads.recent : null],
+        '; “now” = predictions of the last ' + duration(heads.now_seconds) : null],
   ]), h('p', null, h('a', {href: '/predictions?model=' + encoded}, 'Most unusual predictions'),
     ' · ', h('a', {href: '/predictions?order=time&model=' + encoded}, 'newest predictions')));
 
@@ -135,9 +135,11 @@ run(async () => {
           h('th', {scope: 'col', class: 'num'}, 'z'),
           h('th', {scope: 'col'}, 'against the baseline'))),
         h('tbody', null, rows)),
-      note('“Now” is the median of the newest ' + (any ? any.recent_count : heads.recent) +
-          ' snapshots; “baseline” and “MAD” are the median and median absolute deviation of the ' +
-          (any ? any.baseline_count : 'older') + ' snapshots before them. In the pictures, the ' +
+      note('“Now” is the median of the ' + (any ? any.recent_count + ' ' : '') +
+          'snapshots of predictions made in the last ' + duration(heads.now_seconds) +
+          ' (the collector’s baseline-now); “baseline” and “MAD” are the median and median ' +
+          'absolute deviation of the ' + (any ? any.baseline_count : 'older') +
+          ' snapshots before them. In the pictures, the ' +
           'bands are the baseline median ± 1, 2 and 3 robust standard deviations (1.4826 × MAD), ' +
           'the bar is the baseline median and the dot is now. The API reports medians and MADs, ' +
           'not every value, so these summarise the distributions rather than draw them in full.'));
@@ -156,9 +158,17 @@ run(async () => {
     section('heads', 'Heads against their baseline',
       h('div', {class: 'controls'}, h('label', {for: 'statistic'}, 'Statistic '), select),
       hasBaseline ? null : note('No baseline yet: the model needs more snapshots (the ' +
-          'collector’s baseline-min, 20 by default) before the newest ' + heads.recent +
-          '. The grid fills in as they arrive.'),
+          'collector’s baseline-min, 20 by default) older than the last ' +
+          duration(heads.now_seconds) + '. The grid fills in as they arrive.'),
       h('div', {class: 'split'}, h('div', null, gridHolder,
         legend('z', DEVIATION_LEGEND, deviationRgb, (v) => v === 20 ? '≥ 20' : String(v))),
       detail)));
 });
+
+/** Seconds as the collector's settings write them: 90 s, 15 min, 2 h. */
+function duration(seconds) {
+  if (seconds == null) return '?';
+  if (seconds % 3600 === 0) return (seconds / 3600) + ' h';
+  if (seconds % 60 === 0) return (seconds / 60) + ' min';
+  return seconds + ' s';
+}

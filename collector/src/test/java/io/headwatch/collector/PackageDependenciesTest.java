@@ -47,6 +47,17 @@ class PackageDependenciesTest {
   }
 
   @Test
+  void verdictIsAPlainLibrary() {
+    noClasses()
+        .that()
+        .resideInAPackage(pkg("verdict"))
+        .should()
+        .dependOnClassesThat()
+        .resideOutsideOfPackages(pkg("verdict"), "java..")
+        .check(classes);
+  }
+
+  @Test
   void storeBaselineAndPrometheusDoNotReachBackIntoTheFlow() {
     noClasses()
         .that()

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -73,13 +74,7 @@ class PagesIT {
     HeadlessChromium.requireInstalled();
     work =
         Files.createTempDirectory(Path.of(System.getProperty("basedir", "."), "target"), "pages");
-    collector =
-        CollectorProcess.start(
-            work,
-            "--baseline-recent",
-            String.valueOf(RECENT),
-            "--trace-url-template",
-            TRACE_TEMPLATE);
+    collector = CollectorProcess.start(work, "--trace-url-template", TRACE_TEMPLATE);
     base = "http://127.0.0.1:" + collector.apiPort;
     Random random = new Random(14);
     try (SdkFeed feed = new SdkFeed(collector.otlpEndpoint(), SERVICE)) {
@@ -91,6 +86,8 @@ class PagesIT {
           tokens.add(WORDS.get(random.nextInt(WORDS.size())));
         }
         tokens.add("[SEP]");
+        // The first NORMAL + 1 - RECENT predictions were made an hour ago (the baseline); the
+        // rest now, within the head table's "now" (baseline-now, 15 minutes by default).
         feed.send(
             new SdkFeed.Prediction(
                 MODEL,
@@ -99,7 +96,8 @@ class PagesIT {
                 attention,
                 activation(random, false),
                 tokens,
-                Map.of("headwatch.framework", "onnxruntime")));
+                Map.of("headwatch.framework", "onnxruntime"),
+                n < NORMAL + 1 - RECENT ? Instant.now().minus(Duration.ofHours(1)) : null));
         // In order: the baseline window is filled in arrival order.
         feed.flush();
       }
@@ -307,7 +305,7 @@ class PagesIT {
             "document.querySelector('button.cell[data-layer=\"3\"][data-head=\"7\"]')"
                 + ".getAttribute('aria-pressed')"));
 
-    // The baseline is the window's snapshots before the newest RECENT: the first ones sent.
+    // The baseline is the window's snapshots older than "now": the first ones sent.
     double[] entropy = new double[NORMAL + 1 - RECENT];
     for (int n = 0; n < entropy.length; n++) {
       entropy[n] = normalAttention.get(n).get("entropy")[3 * HEADS + 7];

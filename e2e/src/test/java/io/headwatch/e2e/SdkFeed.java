@@ -38,7 +38,20 @@ final class SdkFeed implements AutoCloseable {
       Map<String, double[]> attention,
       Map<String, double[]> activation,
       List<String> tokens,
-      Map<String, String> spanAttributes) {}
+      Map<String, String> spanAttributes,
+      java.time.Instant time) {
+    /** A prediction made now. */
+    Prediction(
+        String model,
+        int layers,
+        int heads,
+        Map<String, double[]> attention,
+        Map<String, double[]> activation,
+        List<String> tokens,
+        Map<String, String> spanAttributes) {
+      this(model, layers, heads, attention, activation, tokens, spanAttributes, null);
+    }
+  }
 
   private final SdkTracerProvider tracers;
   private final SdkLoggerProvider loggers;
@@ -110,7 +123,12 @@ final class SdkFeed implements AutoCloseable {
           .forEach((stat, v) -> a.put(doubleArrayKey("headwatch.attention." + stat), list(v)));
       p.activation()
           .forEach((stat, v) -> a.put(doubleArrayKey("headwatch.activation." + stat), list(v)));
-      logger.logRecordBuilder().setAllAttributes(a.build()).emit();
+      var record = logger.logRecordBuilder().setAllAttributes(a.build());
+      if (p.time() != null) {
+        // When the prediction was made: the head table's "now" is a window of prediction times.
+        record.setTimestamp(p.time());
+      }
+      record.emit();
     } finally {
       span.end();
     }

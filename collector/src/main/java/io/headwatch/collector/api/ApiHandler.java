@@ -23,7 +23,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
+import java.util.function.ToIntFunction;
 import java.util.regex.Pattern;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
@@ -53,11 +55,13 @@ public final class ApiHandler extends Handler.Abstract {
   private final PredictionStore store;
   private final BaselineTracker baselines;
   private final int baselineWindow;
-  private final int baselineRecent;
+  private final LongSupplier nowMillis;
+  private final ToIntFunction<String> verdictBaseline;
   private final BearerAuth auth;
   private final Supplier<List<String>> readinessProblems;
 
   /**
+   * @param verdictBaseline clean predictions in a model's verdict baseline
    * @param apiToken empty: no check; otherwise every request but /health/* must carry it
    * @param readinessProblems what keeps the collector from being ready; empty when ready
    */
@@ -66,14 +70,16 @@ public final class ApiHandler extends Handler.Abstract {
       PredictionStore store,
       BaselineTracker baselines,
       int baselineWindow,
-      int baselineRecent,
+      LongSupplier nowMillis,
+      ToIntFunction<String> verdictBaseline,
       String apiToken,
       Supplier<List<String>> readinessProblems) {
     this.registry = registry;
     this.store = store;
     this.baselines = baselines;
     this.baselineWindow = baselineWindow;
-    this.baselineRecent = baselineRecent;
+    this.nowMillis = nowMillis;
+    this.verdictBaseline = verdictBaseline;
     this.auth = new BearerAuth(apiToken);
     this.readinessProblems = readinessProblems;
   }
@@ -160,7 +166,8 @@ public final class ApiHandler extends Handler.Abstract {
   private boolean models(Response response, Callback callback) throws StoreException {
     List<JsonObject> out = new ArrayList<>();
     for (ModelSummary m : store.models()) {
-      out.add(ApiJson.model(m, baselines.windowSize(m.model())));
+      out.add(
+          ApiJson.model(m, baselines.windowSize(m.model()), verdictBaseline.applyAsInt(m.model())));
     }
     JsonObject o = new JsonObject();
     o.add("models", ApiJson.array(out));
@@ -168,7 +175,7 @@ public final class ApiHandler extends Handler.Abstract {
   }
 
   private boolean heads(String model, Response response, Callback callback) {
-    List<HeadBaseline> rows = baselines.compare(model);
+    List<HeadBaseline> rows = baselines.compare(model, nowMillis.getAsLong());
     if (rows.isEmpty()) {
       return json(
           response,
@@ -193,7 +200,7 @@ public final class ApiHandler extends Handler.Abstract {
     o.addProperty("layers", layers);
     o.addProperty("heads_per_layer", headCount);
     o.addProperty("window", baselineWindow);
-    o.addProperty("recent", baselineRecent);
+    o.addProperty("now_seconds", baselines.nowMillis() / 1000.0);
     o.addProperty("snapshots_in_window", baselines.windowSize(model));
     o.add("heads", ApiJson.array(heads));
     return json(response, callback, 200, o);

@@ -9,6 +9,7 @@ import com.google.gson.JsonObject;
 import io.headwatch.collector.baseline.HeadBaseline;
 import io.headwatch.collector.json.JsonValues;
 import io.headwatch.collector.json.ModelJson;
+import io.headwatch.collector.json.VerdictJson;
 import io.headwatch.collector.store.ModelSummary;
 import io.headwatch.collector.store.PredictionDetail;
 import io.headwatch.collector.store.PredictionSummary;
@@ -36,7 +37,7 @@ final class ApiJson {
     return o;
   }
 
-  static JsonObject model(ModelSummary m, int baselineSnapshots) {
+  static JsonObject model(ModelSummary m, int baselineSnapshots, int verdictBaseline) {
     JsonObject o = new JsonObject();
     o.addProperty("name", m.model());
     JsonArray services = new JsonArray();
@@ -48,6 +49,7 @@ final class ApiJson {
     o.addProperty("heads", m.heads());
     o.addProperty("predictions", m.predictions());
     o.addProperty("baseline_snapshots", baselineSnapshots);
+    o.addProperty("verdict_baseline_predictions", verdictBaseline);
     return o;
   }
 
@@ -93,6 +95,7 @@ final class ApiJson {
     o.add("top_heads", ModelJson.deviations(p.topDeviations()));
     o.addProperty("status", p.status());
     o.add("attributes", ModelJson.attributes(p.attributes()));
+    o.add("verdict", p.verdict() == null ? JsonNull.INSTANCE : VerdictJson.write(p.verdict()));
     return o;
   }
 

@@ -3,6 +3,7 @@ package io.headwatch.collector.store;
 import io.headwatch.collector.model.HeadDeviation;
 import io.headwatch.collector.model.InferenceSpan;
 import io.headwatch.collector.model.Snapshot;
+import io.headwatch.collector.verdict.Verdict;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -19,9 +20,18 @@ public final class WriteBatch {
   /** An inference span, creating or completing its prediction. */
   public record SpanWrite(InferenceSpan span, long receivedMillis) implements Write {}
 
-  /** A snapshot with its most deviant heads; a repeated (span, batch index) replaces it. */
+  /**
+   * A snapshot with its most deviant heads and its verdict (null when not judged); a repeated
+   * (span, batch index) replaces it. The prediction keeps the gravest verdict of its snapshots.
+   */
   public record SnapshotWrite(
-      Snapshot snapshot, List<HeadDeviation> deviations, long receivedMillis) implements Write {}
+      Snapshot snapshot, List<HeadDeviation> deviations, Verdict verdict, long receivedMillis)
+      implements Write {
+    /** A snapshot without a verdict. */
+    public SnapshotWrite(Snapshot snapshot, List<HeadDeviation> deviations, long receivedMillis) {
+      this(snapshot, deviations, null, receivedMillis);
+    }
+  }
 
   private final List<Write> writes = new ArrayList<>();
 

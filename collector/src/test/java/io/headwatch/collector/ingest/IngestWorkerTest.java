@@ -175,7 +175,7 @@ class IngestWorkerTest {
             new OtlpMetricsTranslator(
                 new SeriesRegistry(10, Long.MAX_VALUE, 60_000, () -> 0L, self)),
             store,
-            new BaselineTracker(10, 5, 5),
+            new BaselineTracker(10, 60_000, 5),
             self);
     worker.start();
     return new Rig(queue, worker, registry);

@@ -5,6 +5,7 @@ import io.headwatch.collector.model.InferenceSpan;
 import io.headwatch.collector.model.Snapshot;
 import io.headwatch.collector.model.TopHeads;
 import io.headwatch.collector.store.WriteBatch;
+import io.headwatch.collector.verdict.Verdict;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -37,7 +38,9 @@ final class PredictionWriter {
           bytes += ROW_OVERHEAD_BYTES;
         }
       } else if (w instanceof WriteBatch.SnapshotWrite snap) {
-        Delta d = saveSnapshot(c, snap.snapshot(), snap.deviations(), snap.receivedMillis());
+        Delta d =
+            saveSnapshot(
+                c, snap.snapshot(), snap.deviations(), snap.verdict(), snap.receivedMillis());
         predictions += d.predictions();
         bytes += d.bytes();
       }
@@ -104,7 +107,11 @@ final class PredictionWriter {
 
   /** Records one snapshot with its top deviations; a repeated (span, batch index) replaces it. */
   private static Delta saveSnapshot(
-      Connection c, Snapshot s, List<HeadDeviation> deviations, long receivedMillis)
+      Connection c,
+      Snapshot s,
+      List<HeadDeviation> deviations,
+      Verdict verdict,
+      long receivedMillis)
       throws SQLException {
     String statsText = StoredPayloads.statistics(s);
     String devsText = StoredPayloads.deviations(deviations);
@@ -150,7 +157,59 @@ final class PredictionWriter {
       ps.executeUpdate();
     }
     updateAfterSnapshot(c, id, s, deviations, maxZ, bytes - replaced);
-    return new Delta(created ? 1 : 0, bytes - replaced + (created ? ROW_OVERHEAD_BYTES : 0));
+    long verdictBytes = verdict == null ? 0 : keepGravestVerdict(c, id, verdict);
+    return new Delta(
+        created ? 1 : 0, bytes - replaced + verdictBytes + (created ? ROW_OVERHEAD_BYTES : 0));
+  }
+
+  /**
+   * Keeps {@code verdict} on the prediction if it is graver than the one there (anomalous before
+   * normal, then the higher score); returns the bytes this changes, charged to the prediction.
+   */
+  private static long keepGravestVerdict(Connection c, long id, Verdict verdict)
+      throws SQLException {
+    Integer oldAnomalous;
+    double oldScore;
+    long oldBytes;
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT anomalous, verdict_score, COALESCE(LENGTH(verdict), 0) FROM prediction"
+                + " WHERE id = ?")) {
+      ps.setLong(1, id);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        oldAnomalous = Jdbc.getInt(rs, 1);
+        double score = rs.getDouble(2);
+        oldScore = rs.wasNull() ? Double.NEGATIVE_INFINITY : score;
+        oldBytes = rs.getLong(3);
+      }
+    }
+    if (oldAnomalous != null) {
+      boolean wasAnomalous = oldAnomalous != 0;
+      double newScore = Double.isNaN(verdict.score()) ? Double.NEGATIVE_INFINITY : verdict.score();
+      boolean graver =
+          verdict.anomalous() != wasAnomalous ? verdict.anomalous() : newScore > oldScore;
+      if (!graver) {
+        return 0;
+      }
+    }
+    String text = StoredPayloads.verdict(verdict);
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "UPDATE prediction SET verdict = ?, anomalous = ?, verdict_score = ?,"
+                + " bytes = bytes + ? WHERE id = ?")) {
+      ps.setString(1, text);
+      ps.setInt(2, verdict.anomalous() ? 1 : 0);
+      if (Double.isNaN(verdict.score())) {
+        ps.setNull(3, Types.DOUBLE);
+      } else {
+        ps.setDouble(3, verdict.score());
+      }
+      ps.setLong(4, text.length() - oldBytes);
+      ps.setLong(5, id);
+      ps.executeUpdate();
+    }
+    return text.length() - oldBytes;
   }
 
   private static long insertFromSnapshot(Connection c, Snapshot s, long receivedMillis)

@@ -60,7 +60,15 @@ final class StoreSchema {
               attention_maps_kind TEXT,
               tokens TEXT,
               attributes TEXT NOT NULL,
-              PRIMARY KEY (prediction_id, batch_index))"""));
+              PRIMARY KEY (prediction_id, batch_index))"""),
+          // 2: verdicts (issue 12). The prediction keeps the gravest verdict of its snapshots:
+          // as JSON for the API, and anomalous/score as columns to filter and sort on.
+          List.of(
+              "ALTER TABLE prediction ADD COLUMN verdict TEXT",
+              "ALTER TABLE prediction ADD COLUMN anomalous INTEGER",
+              "ALTER TABLE prediction ADD COLUMN verdict_score REAL",
+              "CREATE INDEX prediction_verdict_score ON prediction(verdict_score)",
+              "CREATE INDEX prediction_anomalous_time ON prediction(anomalous, time_nanos)"));
 
   private StoreSchema() {}
 
