@@ -380,6 +380,15 @@ class PredictionPage {
     const {layer, head} = this.head;
     const s = this.snapshot;
     const ticket = (this.mapTicket = (this.mapTicket || 0) + 1);
+    if (Array.isArray(this.p.maps) && !this.p.maps.some((m) => m.batch_index === s.batch_index)) {
+      // The collector lists the maps it has: none for this sequence, so nothing to ask for.
+      this.map = null;
+      mount(this.mapHolder, h('div', {class: 'absent', id: 'no-map'},
+        h('p', null, 'No attention map for this prediction.'),
+        note('The agent exports maps for a share of predictions (a few at random, the unusual ' +
+            'ones, and all while an operator turns it on); this one has statistics only.')));
+      return;
+    }
     mount(this.mapHolder, note('Loading the attention map of layer ' + layer + ', head ' + head + '…'));
     let map;
     try {

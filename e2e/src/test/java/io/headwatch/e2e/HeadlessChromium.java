@@ -398,6 +398,32 @@ final class HeadlessChromium implements AutoCloseable {
     Files.write(file, png);
   }
 
+  /** A PNG of one element (the first matching the selector), scrolled into view. */
+  void screenshotElement(String selector, Path file) throws IOException {
+    JsonArray box =
+        evaluate(
+                "(() => { const e = document.querySelector("
+                    + jsString(selector)
+                    + "); const r = e.getBoundingClientRect();"
+                    + " return [r.left + window.scrollX, r.top + window.scrollY, r.width,"
+                    + " r.height]; })()")
+            .getAsJsonArray();
+    JsonObject clip = new JsonObject();
+    clip.addProperty("x", box.get(0).getAsDouble());
+    clip.addProperty("y", box.get(1).getAsDouble());
+    clip.addProperty("width", box.get(2).getAsDouble());
+    clip.addProperty("height", box.get(3).getAsDouble());
+    clip.addProperty("scale", 1);
+    JsonObject p = new JsonObject();
+    p.addProperty("format", "png");
+    p.add("clip", clip);
+    p.addProperty("captureBeyondViewport", true);
+    byte[] png =
+        Base64.getDecoder().decode(send("Page.captureScreenshot", p).get("data").getAsString());
+    Files.createDirectories(file.getParent());
+    Files.write(file, png);
+  }
+
   static String jsString(String s) {
     JsonArray a = new JsonArray();
     a.add(s);

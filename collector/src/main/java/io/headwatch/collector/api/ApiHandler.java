@@ -6,6 +6,7 @@ import com.google.gson.JsonObject;
 import io.headwatch.collector.baseline.BaselineTracker;
 import io.headwatch.collector.baseline.HeadBaseline;
 import io.headwatch.collector.http.BearerAuth;
+import io.headwatch.collector.model.AttentionMap;
 import io.headwatch.collector.store.ModelSummary;
 import io.headwatch.collector.store.PredictionDetail;
 import io.headwatch.collector.store.PredictionQuery;
@@ -45,6 +46,7 @@ public final class ApiHandler extends Handler.Abstract {
   private static final Pattern TRACE_ID = Pattern.compile("[0-9a-fA-F]{32}");
   private static final String MODELS = "/api/models";
   private static final String PREDICTIONS = "/api/predictions";
+  private static final String ATTENTION = "/attention";
 
   private static final String LIVE = "/health/live";
   private static final String READY = "/health/ready";
@@ -123,6 +125,11 @@ public final class ApiHandler extends Handler.Abstract {
       }
       if (PREDICTIONS.equals(path)) {
         return predictions(Request.extractQueryParameters(request), response, callback);
+      }
+      if (path.startsWith(PREDICTIONS + "/") && path.endsWith(ATTENTION)) {
+        String key =
+            decode(path.substring(PREDICTIONS.length() + 1, path.length() - ATTENTION.length()));
+        return attention(key, Request.extractQueryParameters(request), response, callback);
       }
       if (path.startsWith(PREDICTIONS + "/")) {
         return prediction(decode(path.substring(PREDICTIONS.length() + 1)), response, callback);
@@ -215,19 +222,59 @@ public final class ApiHandler extends Handler.Abstract {
 
   private boolean prediction(String key, Response response, Callback callback)
       throws BadParameterException, StoreException {
-    Optional<PredictionDetail> d;
-    if (ID.matcher(key).matches()) {
-      d = store.byId(Long.parseLong(key));
-    } else if (TRACE_ID.matcher(key).matches()) {
-      d = store.byTraceId(key.toLowerCase(Locale.ROOT));
-    } else {
-      throw new BadParameterException(
-          "id", "expected a numeric prediction id or a 32-hex-digit trace id, got '" + key + "'");
-    }
+    Optional<PredictionDetail> d = detail(key);
     if (d.isEmpty()) {
       return json(response, callback, 404, ApiJson.error("id", "no prediction '" + key + "'"));
     }
     return json(response, callback, 200, ApiJson.detail(d.get()));
+  }
+
+  /** A prediction by numeric id or trace id (its most deviant prediction). */
+  private Optional<PredictionDetail> detail(String key)
+      throws BadParameterException, StoreException {
+    if (ID.matcher(key).matches()) {
+      return store.byId(Long.parseLong(key));
+    }
+    if (TRACE_ID.matcher(key).matches()) {
+      return store.byTraceId(key.toLowerCase(Locale.ROOT));
+    }
+    throw new BadParameterException(
+        "id", "expected a numeric prediction id or a 32-hex-digit trace id, got '" + key + "'");
+  }
+
+  /** One head's attention map of one sequence of a prediction, decoded to weights. */
+  private boolean attention(String key, Fields params, Response response, Callback callback)
+      throws BadParameterException, StoreException {
+    AttentionQueryParser.AttentionQuery q = AttentionQueryParser.parse(params);
+    Optional<PredictionDetail> d = detail(key);
+    if (d.isEmpty()) {
+      return json(response, callback, 404, ApiJson.error("id", "no prediction '" + key + "'"));
+    }
+    long id = d.get().summary().id();
+    Optional<AttentionMap> found = store.attentionMap(id, q.batch());
+    if (found.isEmpty()) {
+      return json(
+          response,
+          callback,
+          404,
+          ApiJson.error(
+              "batch",
+              "no attention map stored for prediction "
+                  + id
+                  + ", batch index "
+                  + q.batch()
+                  + " (the agent exports maps for a share of predictions only)"));
+    }
+    AttentionMap m = found.get();
+    if (q.layer() >= m.layers()) {
+      throw new BadParameterException(
+          "layer", "expected 0 to " + (m.layers() - 1) + ", got " + q.layer());
+    }
+    if (q.head() >= m.heads()) {
+      throw new BadParameterException(
+          "head", "expected 0 to " + (m.heads() - 1) + ", got " + q.head());
+    }
+    return json(response, callback, 200, ApiJson.attention(d.get(), m, q.layer(), q.head()));
   }
 
   private static String decode(String s) throws BadParameterException {

@@ -4,7 +4,8 @@ import java.util.regex.Pattern;
 
 /**
  * Which page (an HTML file under {@code web/}) a request path shows, and with which status. Paths
- * the API owns ({@code /api}, {@code /api/…}, {@code /metrics}) and assets are not pages.
+ * the API owns ({@code /api}, {@code /api/…}, {@code /metrics}, the {@code /health/…} probes) and
+ * assets are not pages.
  */
 final class PageRoutes {
   /** A page file and the status to send it with. */
@@ -23,7 +24,10 @@ final class PageRoutes {
 
   /** True for paths the JSON API and the Prometheus endpoint answer. */
   static boolean isApi(String path) {
-    return path.equals("/api") || path.startsWith("/api/") || path.equals("/metrics");
+    return path.equals("/api")
+        || path.startsWith("/api/")
+        || path.equals("/metrics")
+        || path.startsWith("/health/");
   }
 
   /** The page for a raw (still percent-encoded) path that is neither API nor asset. */

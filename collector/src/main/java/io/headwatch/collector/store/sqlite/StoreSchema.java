@@ -60,7 +60,26 @@ final class StoreSchema {
               attention_maps_kind TEXT,
               tokens TEXT,
               attributes TEXT NOT NULL,
-              PRIMARY KEY (prediction_id, batch_index))"""));
+              PRIMARY KEY (prediction_id, batch_index))"""),
+          // 2: attention maps, one row per (prediction, batch index), deleted with the prediction.
+          List.of(
+              """
+            CREATE TABLE attention_map (
+              prediction_id INTEGER NOT NULL REFERENCES prediction(id) ON DELETE CASCADE,
+              batch_index INTEGER NOT NULL,
+              time_nanos INTEGER NOT NULL,
+              layers INTEGER NOT NULL,
+              heads INTEGER NOT NULL,
+              tokens INTEGER NOT NULL,
+              encoding TEXT NOT NULL,
+              top_k INTEGER NOT NULL,
+              reason TEXT,
+              token_texts TEXT,
+              body BLOB NOT NULL,
+              bytes INTEGER NOT NULL,
+              received_millis INTEGER NOT NULL,
+              PRIMARY KEY (prediction_id, batch_index))""",
+              "CREATE INDEX attention_map_received ON attention_map(received_millis)"));
 
   private StoreSchema() {}
 
