@@ -102,6 +102,12 @@ public final class HeadwatchAgent {
         boolean loaded,
         DynamicType dynamicType) {
       OnnxRuntimeInstrumentation.transformed(type.getName());
+      // A model library is being loaded: prepare the telemetry while the application loads its
+      // model, instead of during its first session creation or inference.
+      AgentRuntime runtime = AgentRuntime.current();
+      if (runtime != null) {
+        runtime.warmUp();
+      }
     }
 
     @Override

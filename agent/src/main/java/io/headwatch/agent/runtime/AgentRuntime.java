@@ -24,6 +24,7 @@ public final class AgentRuntime {
   private final CapturePipeline pipeline;
   private final SetupThread setup;
   private volatile AgentTelemetry telemetry;
+  private volatile boolean warmingUp;
   private final Object drainLock = new Object();
   private boolean drained;
 
@@ -62,6 +63,18 @@ public final class AgentRuntime {
 
   public SetupThread setup() {
     return setup;
+  }
+
+  /**
+   * Builds the telemetry on the set-up thread, ahead of its first use: called when the application
+   * loads a model library's classes, typically seconds before its first inference, so that building
+   * the SDK and its exporters is off the application's start path. Idempotent.
+   */
+  public void warmUp() {
+    if (telemetry == null && !warmingUp) {
+      warmingUp = true;
+      setup.submit(this::telemetry);
+    }
   }
 
   public AgentTelemetry telemetry() {
