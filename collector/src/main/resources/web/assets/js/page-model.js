@@ -5,7 +5,7 @@ import {getJson, ApiError} from './api.js';
 import {num, z as fmtZ, timeEl, ago, statisticName} from './format.js';
 import {deviationRgb, DEVIATION_LEGEND} from './colour.js';
 import {headGrid, legend} from './grid.js';
-import {numberLine} from './baseline.js';
+import {numberLine, histogramChart} from './baseline.js';
 import {initNav, content, run} from './nav.js';
 
 const MAX = 'max';
@@ -109,7 +109,9 @@ run(async () => {
     mount(gridHolder, grid.element);
   }
 
+  let ticket = 0;
   function showHead(layer, head) {
+    const mine = ++ticket;
     const byStat = (cells[layer] && cells[layer][head]) || {};
     const rows = statistics.map((st) => {
       const r = byStat[st];
@@ -141,6 +143,24 @@ run(async () => {
           'bands are the baseline median ± 1, 2 and 3 robust standard deviations (1.4826 × MAD), ' +
           'the bar is the baseline median and the dot is now. The API reports medians and MADs, ' +
           'not every value, so these summarise the distributions rather than draw them in full.'));
+    // The distributions themselves, where the collector serves them.
+    getJson('/api/models/' + encoded + '/heads/' + layer + '/' + head).then((values) => {
+      if (mine !== ticket) return;
+      for (const st of values.statistics) {
+        const cell = detail.querySelector('tr[data-statistic="' + CSS.escape(st.statistic) + '"] td:last-child');
+        if (cell) mount(cell, histogramChart(st, null, null));
+      }
+      const header = detail.querySelector('table.head-stats thead th:last-child');
+      if (header) header.textContent = 'baseline and now';
+      const explain = detail.querySelector('.note');
+      if (explain) {
+        mount(explain, '“Now” is the newest ' + values.recent + ' snapshots, the baseline the older ' +
+            'ones of the window. Pictures: the baseline’s values as bars, now’s as a line, over ' +
+            'the same bins and each scaled to its own count, so that their shapes compare.');
+      }
+    }).catch(() => {
+      // An older collector: the number lines stay.
+    });
   }
 
   select.addEventListener('change', () => {

@@ -9,7 +9,7 @@ import {
 import {num, z as fmtZ, timeEl, ago, duration, statisticName, MISSING} from './format.js';
 import {deviationRgb, DEVIATION_LEGEND} from './colour.js';
 import {headGrid, legend} from './grid.js';
-import {numberLine, robustZ} from './baseline.js';
+import {numberLine, robustZ, histogramChart} from './baseline.js';
 import {attentionHeatmap} from './heatmap.js';
 import {attentionLines} from './lines.js';
 import {initNav, content, run} from './nav.js';
@@ -312,6 +312,7 @@ class PredictionPage {
 
   showHead() {
     const {layer, head} = this.head;
+    const mine = (this.headTicket = (this.headTicket || 0) + 1);
     const rows = this.statistics().map((st) => {
       const c = this.cell(layer, head, st);
       return h('tr', {dataset: {statistic: st}},
@@ -335,6 +336,27 @@ class PredictionPage {
       note('Baseline and MAD: the median and median absolute deviation of the model’s baseline ' +
           'now. Bands: baseline median ± 1, 2 and 3 robust standard deviations (1.4826 × MAD); ' +
           'bar: the baseline median; dot: this prediction.'));
+    getJson('/api/models/' + encodeURIComponent(this.p.model) + '/heads/' + layer + '/' + head)
+      .then((values) => {
+        if (mine !== this.headTicket) return;
+        for (const st of values.statistics) {
+          const cell = this.headDetail.querySelector(
+            'tr[data-statistic="' + CSS.escape(st.statistic) + '"] td:last-child');
+          if (cell) {
+            mount(cell, histogramChart(st, this.cell(layer, head, st.statistic).value,
+              'this prediction'));
+          }
+        }
+        const explain = this.headDetail.querySelector('.note');
+        if (explain) {
+          mount(explain, 'Baseline and MAD: the median and median absolute deviation of the ' +
+              'model’s baseline now. Pictures: the baseline’s values as bars, the newest ' +
+              values.recent + ' snapshots as a line, each scaled to its own count; the dot is ' +
+              'this prediction.');
+        }
+      }).catch(() => {
+        // An older collector: the number lines stay.
+      });
   }
 
   attentionSection() {

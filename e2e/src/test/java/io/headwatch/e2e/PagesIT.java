@@ -343,6 +343,21 @@ class PagesIT {
                 "document.querySelector('#head-detail tr[data-statistic=\"entropy\"]')"
                     + ".cells[2].textContent"));
     assertEquals(expectedMedian, shown, 5e-4 * Math.abs(expectedMedian), "baseline median");
+    // The distributions arrive after the numbers: baseline and now for each statistic.
+    chromium.waitFor(
+        "the head's distributions",
+        "document.querySelectorAll('#head-detail svg.histogram').length === " + STATISTICS.size());
+    String said =
+        chromium.text(
+            "document.querySelector('#head-detail tr[data-statistic=\"entropy\"] svg.histogram')"
+                + ".getAttribute('aria-label')");
+    assertTrue(said.startsWith("baseline: " + (NORMAL + 1 - RECENT) + " values, median "), said);
+    double pictured =
+        Double.parseDouble(
+            said.substring(
+                said.indexOf("median ") + 7, said.indexOf(',', said.indexOf("median "))));
+    assertEquals(expectedMedian, pictured, 5e-4 * Math.abs(expectedMedian), "pictured median");
+    assertTrue(said.contains("now: " + RECENT + " values"), said);
 
     chromium.evaluate(
         "(() => { const s = document.getElementById('statistic'); s.value = 'entropy';"

@@ -5,6 +5,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import io.headwatch.collector.baseline.BaselineTracker;
 import io.headwatch.collector.baseline.HeadBaseline;
+import io.headwatch.collector.baseline.HeadValues;
 import io.headwatch.collector.http.BearerAuth;
 import io.headwatch.collector.model.AttentionMap;
 import io.headwatch.collector.store.ModelSummary;
@@ -25,6 +26,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
@@ -47,6 +49,8 @@ public final class ApiHandler extends Handler.Abstract {
   private static final String MODELS = "/api/models";
   private static final String PREDICTIONS = "/api/predictions";
   private static final String ATTENTION = "/attention";
+  private static final Pattern ONE_HEAD =
+      Pattern.compile("/api/models/([^/]+)/heads/([0-9]{1,6})/([0-9]{1,6})");
 
   private static final String LIVE = "/health/live";
   private static final String READY = "/health/ready";
@@ -117,6 +121,15 @@ public final class ApiHandler extends Handler.Abstract {
       }
       if (MODELS.equals(path)) {
         return models(response, callback);
+      }
+      Matcher one = ONE_HEAD.matcher(path);
+      if (one.matches()) {
+        return headValues(
+            decode(one.group(1)),
+            Integer.parseInt(one.group(2)),
+            Integer.parseInt(one.group(3)),
+            response,
+            callback);
       }
       if (path.startsWith(MODELS + "/") && path.endsWith("/heads")) {
         String model =
@@ -204,6 +217,32 @@ public final class ApiHandler extends Handler.Abstract {
     o.addProperty("snapshots_in_window", baselines.windowSize(model));
     o.add("heads", ApiJson.array(heads));
     return json(response, callback, 200, o);
+  }
+
+  /** One head's recent and baseline values, as distributions per statistic. */
+  private boolean headValues(
+      String model, int layer, int head, Response response, Callback callback) {
+    List<HeadValues> values = baselines.values(model, layer, head);
+    if (values.isEmpty()) {
+      return json(
+          response,
+          callback,
+          404,
+          ApiJson.error(
+              "model",
+              "no values for model '"
+                  + model
+                  + "' layer "
+                  + layer
+                  + " head "
+                  + head
+                  + ": an unknown model, or a head outside its shape"));
+    }
+    return json(
+        response,
+        callback,
+        200,
+        ApiJson.headValues(model, layer, head, baselineWindow, baselineRecent, values));
   }
 
   private boolean predictions(Fields params, Response response, Callback callback)

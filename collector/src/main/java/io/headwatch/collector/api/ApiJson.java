@@ -8,6 +8,7 @@ import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
 import io.headwatch.collector.baseline.HeadBaseline;
+import io.headwatch.collector.baseline.HeadValues;
 import io.headwatch.collector.json.JsonValues;
 import io.headwatch.collector.json.ModelJson;
 import io.headwatch.collector.model.AttentionMap;
@@ -66,6 +67,63 @@ final class ApiJson {
     o.addProperty("baseline_count", h.baselineCount());
     o.add("z", JsonValues.baselineNumber(h.z()));
     return o;
+  }
+
+  /**
+   * One head's values as distributions, per statistic: quantiles of now and of the baseline, and
+   * both as histograms over shared bins.
+   */
+  static JsonObject headValues(
+      String model, int layer, int head, int window, int recent, List<HeadValues> values) {
+    JsonObject o = new JsonObject();
+    o.addProperty("model", model);
+    o.addProperty("layer", layer);
+    o.addProperty("head", head);
+    o.addProperty("window", window);
+    o.addProperty("recent", recent);
+    JsonArray stats = new JsonArray();
+    for (HeadValues v : values) {
+      JsonObject st = new JsonObject();
+      st.addProperty("statistic", v.statistic());
+      st.add("recent", quantiles(v.recent()));
+      st.add("baseline", quantiles(v.baseline()));
+      double[] edges = Distributions.edges(v.recent(), v.baseline());
+      JsonObject hist = new JsonObject();
+      JsonArray e = new JsonArray();
+      for (double d : edges) {
+        e.add(JsonValues.baselineNumber(d));
+      }
+      hist.add("edges", e);
+      hist.add("recent", ints(Distributions.counts(v.recent(), edges)));
+      hist.add("baseline", ints(Distributions.counts(v.baseline(), edges)));
+      st.add("histogram", hist);
+      stats.add(st);
+    }
+    o.add("statistics", stats);
+    return o;
+  }
+
+  private static JsonObject quantiles(float[] values) {
+    float[] sorted = Distributions.sorted(values);
+    JsonObject o = new JsonObject();
+    o.addProperty("count", sorted.length);
+    o.add("min", JsonValues.baselineNumber(sorted.length == 0 ? Double.NaN : sorted[0]));
+    for (double q : Distributions.QUANTILES) {
+      o.add(
+          "p" + Math.round(q * 100), JsonValues.baselineNumber(Distributions.quantile(sorted, q)));
+    }
+    o.add(
+        "max",
+        JsonValues.baselineNumber(sorted.length == 0 ? Double.NaN : sorted[sorted.length - 1]));
+    return o;
+  }
+
+  private static JsonArray ints(int[] values) {
+    JsonArray a = new JsonArray();
+    for (int v : values) {
+      a.add(v);
+    }
+    return a;
   }
 
   static JsonObject summary(PredictionSummary p) {

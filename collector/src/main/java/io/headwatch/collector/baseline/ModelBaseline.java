@@ -117,6 +117,45 @@ final class ModelBaseline {
     return List.copyOf(perHead.subList(0, Math.min(k, perHead.size())));
   }
 
+  /**
+   * The values of one head, per statistic: the newest {@code recent} snapshots and the older ones
+   * of the window (NaN left out). Empty if the head is outside the model's shape.
+   */
+  List<HeadValues> values(int layer, int head, int recent) {
+    if (layer < 0 || layer >= layers || head < 0 || head >= heads) {
+      return List.of();
+    }
+    int recentCount = Math.min(recent, size);
+    int cells = layers * heads;
+    List<HeadValues> out = new ArrayList<>(STATS);
+    for (int s = 0; s < STATS; s++) {
+      int c = s * cells + layer * heads + head;
+      float[] r = new float[recentCount];
+      float[] b = new float[size - recentCount];
+      int nr = 0;
+      int nb = 0;
+      for (int age = 0; age < size; age++) {
+        float v = ring[Math.floorMod(next - 1 - age, window)][c];
+        if (Float.isNaN(v)) {
+          continue;
+        }
+        if (age < recentCount) {
+          r[nr++] = v;
+        } else {
+          b[nb++] = v;
+        }
+      }
+      if (nr + nb > 0) {
+        out.add(
+            new HeadValues(
+                AttentionStatistic.ALL.get(s).shortName(),
+                java.util.Arrays.copyOf(r, nr),
+                java.util.Arrays.copyOf(b, nb)));
+      }
+    }
+    return out;
+  }
+
   /** Recent (newest {@code recent}) vs older snapshots, for every (layer, head, statistic). */
   List<HeadBaseline> compare(int recent, int minBaseline) {
     int recentCount = Math.min(recent, size);
