@@ -259,7 +259,8 @@ class PagesIT {
     chromium.movePointer(0, 0);
     chromium.screenshot(file, fullPage);
     String docs = System.getProperty("headwatch.screenshots");
-    if (docs != null && !docs.isBlank()) {
+    // The synthetic pages stay in target/; the docs show PagesUnderAgentIT's, from real data.
+    if (docs != null && !docs.isBlank() && !name.startsWith("synthetic-")) {
       Path dir = Path.of(System.getProperty("basedir", ".")).resolve(docs).normalize();
       Files.createDirectories(dir);
       Files.copy(file, dir.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
@@ -293,7 +294,7 @@ class PagesIT {
                 + js(MODEL)
                 + "] td:nth-of-type(4)')"
                 + ".textContent"));
-    screenshot("models", false);
+    screenshot("synthetic-models", false);
   }
 
   @Test
@@ -370,7 +371,7 @@ class PagesIT {
     chromium.waitFor(
         "the head's numbers after a click",
         "document.querySelector('#head-detail h3').textContent === 'Layer 3, head 7'");
-    screenshot("model", false);
+    screenshot("synthetic-model", false);
   }
 
   @Test
@@ -386,7 +387,7 @@ class PagesIT {
         distinct(
             "Array.from(document.querySelectorAll('table.predictions tbody tr'))"
                 + ".map(r => r.cells[1].textContent)"));
-    screenshot("predictions", false);
+    screenshot("synthetic-predictions", false);
 
     open(
         "/predictions?order=time&service=" + XSS_SERVICE,
@@ -474,7 +475,7 @@ class PagesIT {
         chromium
             .text("document.getElementById('attributes').textContent")
             .contains("headwatch.framework"));
-    screenshot("prediction", true);
+    screenshot("synthetic-prediction", true);
 
     // Choosing another head by mouse updates the map's controls and the address.
     chromium.click("#heads button.cell[data-layer='0'][data-head='0']");
