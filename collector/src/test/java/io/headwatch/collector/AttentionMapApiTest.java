@@ -51,7 +51,7 @@ class AttentionMapApiTest {
 
   @BeforeAll
   static void start() throws Exception {
-    c = TestCollector.start(dir, "max-attention-map-bytes", "1KiB");
+    c = TestCollector.start(dir, "max-attention-map-bytes", "2KiB");
   }
 
   @AfterAll
@@ -285,6 +285,66 @@ class AttentionMapApiTest {
         path);
   }
 
+  /** A map-only record (no span, no snapshot): 1 layer, 1 head, {@code tokens} tokens. */
+  private static ExportLogsServiceRequest mapOnly(
+      int n, int tokens, String encoding, int topK, byte[] body) {
+    LogRecord.Builder log =
+        LogRecord.newBuilder()
+            .setTraceId(Fixtures.id(Fixtures.traceId(n)))
+            .setSpanId(Fixtures.id(Fixtures.spanId(n)))
+            .setEventName("headwatch.attention_map")
+            .addAttributes(Fixtures.kv("gen_ai.request.model", Fixtures.str("map-only")))
+            .addAttributes(
+                Fixtures.kv("headwatch.layers", AnyValue.newBuilder().setIntValue(1).build()))
+            .addAttributes(
+                Fixtures.kv("headwatch.heads", AnyValue.newBuilder().setIntValue(1).build()))
+            .addAttributes(
+                Fixtures.kv(
+                    "headwatch.map.tokens", AnyValue.newBuilder().setIntValue(tokens).build()))
+            .addAttributes(Fixtures.kv("headwatch.map.encoding", Fixtures.str(encoding)))
+            .setBody(AnyValue.newBuilder().setBytesValue(ByteString.copyFrom(body)));
+    if (topK > 0) {
+      log.addAttributes(
+          Fixtures.kv("headwatch.map.top_k", AnyValue.newBuilder().setIntValue(topK).build()));
+    }
+    return ExportLogsServiceRequest.newBuilder()
+        .addResourceLogs(
+            ResourceLogs.newBuilder().addScopeLogs(ScopeLogs.newBuilder().addLogRecords(log)))
+        .build();
+  }
+
+  @Test
+  void aMapOfMoreThan512TokensIsStoredButNotServedAsWeights() throws Exception {
+    byte[] body = new byte[513 * 3];
+    for (int q = 0; q < 513; q++) {
+      body[q * 3] = (byte) 0xff;
+      body[q * 3 + 1] = (byte) 0xff;
+    }
+    HttpResponse<byte[]> r =
+        c.post(
+            "/v1/logs",
+            "application/x-protobuf",
+            null,
+            mapOnly(88, 513, "topk_u8", 1, body).toByteArray());
+    assertEquals(200, r.statusCode(), new String(r.body()));
+    String trace = Fixtures.traceId(88);
+    TestCollector.await(
+        TestCollector.WAIT,
+        "the map-only prediction",
+        () -> {
+          try {
+            return c.getJson("/api/predictions/" + trace)
+                    .getAsJsonObject()
+                    .getAsJsonArray("maps")
+                    .size()
+                == 1;
+          } catch (Exception | AssertionError e) {
+            return false;
+          }
+        });
+    assertError("/api/predictions/" + trace + "/attention", 422, "batch");
+  }
+
   @Test
   void aMapBodyOverTheLimitIsRefusedNamingTheSetting() throws Exception {
     LogRecord log =
@@ -298,9 +358,9 @@ class AttentionMapApiTest {
             .addAttributes(
                 Fixtures.kv("headwatch.heads", AnyValue.newBuilder().setIntValue(1).build()))
             .addAttributes(
-                Fixtures.kv("headwatch.map.tokens", AnyValue.newBuilder().setIntValue(33).build()))
+                Fixtures.kv("headwatch.map.tokens", AnyValue.newBuilder().setIntValue(46).build()))
             .addAttributes(Fixtures.kv("headwatch.map.encoding", Fixtures.str("u8")))
-            .setBody(AnyValue.newBuilder().setBytesValue(ByteString.copyFrom(new byte[33 * 33])))
+            .setBody(AnyValue.newBuilder().setBytesValue(ByteString.copyFrom(new byte[46 * 46])))
             .build();
     ExportLogsServiceRequest request =
         ExportLogsServiceRequest.newBuilder()

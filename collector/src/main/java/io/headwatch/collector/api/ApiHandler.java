@@ -49,6 +49,13 @@ public final class ApiHandler extends Handler.Abstract {
   private static final String MODELS = "/api/models";
   private static final String PREDICTIONS = "/api/predictions";
   private static final String ATTENTION = "/attention";
+
+  /**
+   * Largest map served as n x n weights: 512² numbers are about 2 MB of JSON and 10 MB of heap
+   * while written; larger maps would need a sparse form.
+   */
+  static final int MAX_DENSE_TOKENS = 512;
+
   private static final Pattern ONE_HEAD =
       Pattern.compile("/api/models/([^/]+)/heads/([0-9]{1,6})/([0-9]{1,6})");
 
@@ -305,6 +312,19 @@ public final class ApiHandler extends Handler.Abstract {
                   + " (the agent exports maps for a share of predictions only)"));
     }
     AttentionMap m = found.get();
+    if (m.tokens() > MAX_DENSE_TOKENS) {
+      return json(
+          response,
+          callback,
+          422,
+          ApiJson.error(
+              "batch",
+              "this map covers "
+                  + m.tokens()
+                  + " tokens; the API serves maps of at most "
+                  + MAX_DENSE_TOKENS
+                  + " tokens as weights"));
+    }
     if (q.layer() >= m.layers()) {
       throw new BadParameterException(
           "layer", "expected 0 to " + (m.layers() - 1) + ", got " + q.layer());
