@@ -8,6 +8,7 @@ import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -485,16 +486,26 @@ final class HeadlessChromium implements AutoCloseable {
       socket.abort();
     }
     replies.shutdownNow();
+    // Chromium's own helper processes (renderer, network, GPU) end when the browser does; wait
+    // for them too, so that none still writes into the profile while it is deleted.
+    List<ProcessHandle> helpers = process.descendants().toList();
     process.destroy();
     if (!process.waitFor(30, TimeUnit.SECONDS)) {
       process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+    }
+    for (ProcessHandle helper : helpers) {
+      try {
+        helper.onExit().get(30, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        helper.destroyForcibly();
+      }
     }
     try (Stream<Path> files = Files.walk(profile)) {
       for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
         Files.deleteIfExists(p);
       }
-    } catch (IOException e) {
-      // A profile left in target/ is harmless.
+    } catch (IOException | UncheckedIOException e) {
+      // A profile left in target/ is harmless (mvn clean removes it).
     }
   }
 
