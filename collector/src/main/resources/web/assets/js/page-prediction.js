@@ -166,16 +166,81 @@ class PredictionPage {
     }
     const badge = v.anomalous === true ? h('span', {class: 'badge bad'}, 'anomalous') :
       v.anomalous === false ? h('span', {class: 'badge ok'}, 'normal') :
-        h('span', {class: 'badge'}, 'not scored');
+        h('span', {class: 'badge'}, v.status ? String(v.status) : 'not scored');
     const suspects = Array.isArray(v.suspects) ? v.suspects : [];
     const input = v.input || v.input_verdict || null;
+    const line = [badge];
+    if (v.kind) line.push(' ', h('span', {class: 'muted'}, String(v.kind)));
+    if (v.score != null) line.push(' · score ', num(v.score));
+    if (v.tail_probability != null) line.push(' · tail probability ', num(v.tail_probability, 3));
+    if (v.threshold != null) line.push(' (threshold ', num(v.threshold), ')');
+    if (v.baseline_predictions != null) {
+      line.push(' · against ', String(v.baseline_predictions), ' baseline predictions');
+    }
     return section('verdict', 'Verdict',
-      h('p', {class: 'verdict-line'}, badge, ' score ', num(v.score), v.threshold != null ?
-        ' (threshold ' + num(v.threshold) + ')' : ''),
-      suspects.length ? genericTable('Suspects, strongest first', suspects) :
-        note('No suspects listed.'),
-      input ? h('div', null, h('h3', null, 'Inputs'), typeof input === 'object' ?
-        genericFacts(input) : String(input)) : null);
+      h('p', {class: 'verdict-line'}, line),
+      suspects.length ? this.suspectsTable(suspects) : note('No suspects listed.'),
+      input ? this.inputVerdict(input) : null);
+  }
+
+  /**
+   * The verdict's suspects (docs/api.md#verdict): where, which statistic, the value against what
+   * was expected. A suspect with a head chooses that head in the grid and the map.
+   */
+  suspectsTable(suspects) {
+    const known = ['layer', 'head', 'site', 'statistic', 'value', 'expected', 'deviation',
+      'surprise', 'nonfinite'];
+    if (!suspects.every((x) => Object.keys(x).every((k) => known.includes(k)))) {
+      return genericTable('Suspects, strongest first', suspects);
+    }
+    const rows = suspects.map((x) => {
+      const where = x.head === null || x.head === undefined ?
+        'layer ' + x.layer : 'layer ' + x.layer + ', head ' + x.head;
+      const choose = x.head === null || x.head === undefined ? null :
+        h('button', {type: 'button', class: 'link-like', on: {click: () => {
+          if (!this.snapshot || this.snapshot.heads === 0) return;
+          this.head = {layer: x.layer, head: x.head};
+          this.remember();
+          if (this.grid) this.grid.select(x.layer, x.head);
+          this.showHead();
+          this.syncMapControls();
+          this.loadMap();
+          document.getElementById('heads').scrollIntoView();
+        }}}, 'show');
+      return h('tr', {class: x.nonfinite ? 'alarm' : null},
+        h('th', {scope: 'row'}, where, choose ? ' ' : null, choose),
+        h('td', null, x.site == null ? MISSING : String(x.site)),
+        h('td', null, x.statistic == null ? MISSING : statisticName(String(x.statistic))),
+        h('td', {class: 'num'}, x.nonfinite ? 'NaN/∞' : num(x.value)),
+        h('td', {class: 'num'}, num(x.expected)),
+        h('td', {class: 'num'}, x.nonfinite ? 'non-finite' : num(x.deviation)),
+        h('td', {class: 'num'}, num(x.surprise)));
+    });
+    return h('table', {class: 'data suspects'},
+      h('caption', null, 'Suspects, strongest first'),
+      h('thead', null, h('tr', null, ['where', 'site', 'statistic', 'value', 'expected',
+        'deviation', 'surprise'].map((t, i) => h('th', {scope: 'col', class: i >= 3 ? 'num' : null}, t)))),
+      h('tbody', null, rows));
+  }
+
+  /** The input verdict: whether the inputs themselves were unusual, fact by fact. */
+  inputVerdict(input) {
+    if (typeof input !== 'object') return h('div', null, h('h3', null, 'Inputs'), String(input));
+    const facts = Array.isArray(input.facts) ? input.facts : [];
+    return h('div', null, h('h3', null, 'Inputs'),
+      h('p', null, input.unusual ? h('span', {class: 'badge bad'}, 'the inputs changed') :
+        h('span', {class: 'badge ok'}, 'inputs as usual'),
+      input.comparable === false ? h('span', {class: 'muted'},
+        ' (not comparable with the baseline)') : null),
+      facts.length ? h('table', {class: 'data'},
+        h('thead', null, h('tr', null, ['fact', 'value', 'expected', 'tail probability', ''].map(
+          (t, i) => h('th', {scope: 'col', class: i >= 1 && i <= 3 ? 'num' : null}, t)))),
+        h('tbody', null, facts.map((f) => h('tr', {class: f.unusual ? 'alarm' : null},
+          h('th', {scope: 'row'}, String(f.fact).replace(/_/g, ' ')),
+          h('td', {class: 'num'}, num(f.value)),
+          h('td', {class: 'num'}, num(f.expected)),
+          h('td', {class: 'num'}, num(f.tail_probability, 3)),
+          h('td', null, f.unusual ? 'unusual' : ''))))) : genericFacts(input));
   }
 
   snapshotChooser() {
