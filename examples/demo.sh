@@ -16,7 +16,7 @@ say "Building the agent, the collector and the example (mvn package, tests skipp
 mvn -B -q -DskipTests -pl agent,collector,examples/semantic-search -am package
 
 say "Starting the collector (OTLP on :${OTLP_PORT}, API and /metrics on :${API_PORT}, data in ${DATA_DIR})"
-java -jar collector/target/headwatch-collector.jar --otlp-port "$OTLP_PORT" --http-port "$API_PORT" \
+java -Xmx640m -jar collector/target/headwatch-collector.jar --otlp-port "$OTLP_PORT" --http-port "$API_PORT" \
   --data-dir "$DATA_DIR" > "$DATA_DIR/collector.log" 2>&1 &
 COLLECTOR=$!
 trap 'kill "$COLLECTOR" 2>/dev/null || true; wait "$COLLECTOR" 2>/dev/null || true' EXIT

@@ -180,7 +180,7 @@ def overview():
                   "{{job}} {{gen_ai_request_model}}")])
     ts(b, "Inference latency (p50, p95, p99)",
        "Percentiles of the duration of one inference call, from the agent's duration histogram.",
-       "s", quantiles("headwatch_inference_duration_seconds", MODEL_BY, SEL))
+       "s", quantiles("gen_ai_client_operation_duration_seconds", MODEL_BY, SEL))
     b.row("Inputs")
     ts(b, "Input length (p50, p95, p99)",
        "Percentiles of valid (unpadded) input tokens per sequence.",
@@ -258,9 +258,14 @@ def heads():
         ("max_weight", "Max weight", "Mean over queries of the largest attention weight, per layer (row) and head (column)."),
         ("sink_mass", "Sink mass", "Mean attention weight on the first token, per layer (row) and head (column)."),
     ]:
+        # The agent's per-head sums over the model's sequence count (default "head" mode), or
+        # its per-head histograms (head_histogram, top_k modes): whichever exists.
         grid(f"{label} — $model", desc, "percentunit",
-             f"sum by ({GRID_BY}) (rate(headwatch_attention_{stat}_sum{{{SEL}}}[$__range]))\n/\n"
-             f"sum by ({GRID_BY}) (rate(headwatch_attention_{stat}_count{{{SEL}}}[$__range]))",
+             f"(sum by ({GRID_BY}) (rate(headwatch_attention_head_{stat}_total{{{SEL}}}[$__range]))\n"
+             f"/ scalar(sum(rate(headwatch_attention_sequences_total{{{SEL}}}[$__range]))))\n"
+             f"or\n"
+             f"(sum by ({GRID_BY}) (rate(headwatch_attention_{stat}_sum{{{SEL}}}[$__range]))\n/\n"
+             f"sum by ({GRID_BY}) (rate(headwatch_attention_{stat}_count{{{SEL}}}[$__range])))",
              "continuous-BlYlRd", 0, 1)
     b.row("Change against each head's own history (z-score; needs the Headwatch recording rules)")
     for stat, label in [("entropy", "Entropy"), ("max_weight", "Max weight"), ("sink_mass", "Sink mass")]:
@@ -334,7 +339,7 @@ def health():
        "Agent time on the application's inference threads as a share of inference time; the budget is 2%.",
        "percentunit",
        [(f'sum by ({MODEL_BY}) (rate(headwatch_agent_overhead_seconds_sum{{{SEL}, headwatch_phase="inference_thread"}}[{RI}]))\n/\n'
-         f"sum by ({MODEL_BY}) (rate(headwatch_inference_duration_seconds_sum{{{SEL}}}[{RI}]))",
+         f"sum by ({MODEL_BY}) (rate(gen_ai_client_operation_duration_seconds_sum{{{SEL}}}[{RI}]))",
          "{{job}} {{gen_ai_request_model}}")], w=8,
        defaults={"thresholds": {"mode": "absolute", "steps": [{"color": "green", "value": None},
                                                                {"color": "red", "value": 0.02}]},

@@ -45,7 +45,7 @@ class DocsConsistencyTest {
     String source =
         Files.readString(Path.of("src/main/java/io/headwatch/agent/export/AgentTelemetry.java"));
     String doc = Files.readString(DOCS.resolve("telemetry.md"));
-    Matcher m = Pattern.compile("\"(headwatch\\.[a-z_.]+)\"").matcher(source);
+    Matcher m = Pattern.compile("\"((?:headwatch|gen_ai)\\.[a-z_.]+)\"").matcher(source);
     List<String> names = new ArrayList<>();
     while (m.find()) {
       names.add(m.group(1));

@@ -43,7 +43,7 @@ public final class HeadwatchCollector implements AutoCloseable {
   /** Heap beyond the budgets: Jetty, buffers, classes, one /metrics scrape, API answers. */
   static final long HEAP_BASE_BYTES = 128L << 20;
 
-  /** Bounds request bodies held at once: threads x max-body-bytes (x2 with gzip). */
+  /** Threads that decode and answer; none waits for a slow client (bodies are read async). */
   private static final int OTLP_THREADS = 16;
 
   private final PredictionStore store;

@@ -36,20 +36,26 @@ final class ChildCollector implements AutoCloseable {
 
   /** Starts {@code java -Xmx<heap> Main --otlp-port 0 --http-port 0 --data-dir dir args...}. */
   static ChildCollector start(Path dataDir, String heap, String... args) throws Exception {
+    return start(dataDir, List.of("-Xmx" + heap), args);
+  }
+
+  /** As above, with JVM options of the caller's choosing. */
+  static ChildCollector start(Path dataDir, List<String> jvm, String... args) throws Exception {
     List<String> cmd =
         new ArrayList<>(
-            List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx" + heap,
-                "-cp",
-                System.getProperty("java.class.path"),
-                Main.class.getName(),
-                "--otlp-port",
-                "0",
-                "--http-port",
-                "0",
-                "--data-dir",
-                dataDir.toString()));
+            List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+    cmd.addAll(jvm);
+    cmd.addAll(
+        List.of(
+            "-cp",
+            System.getProperty("java.class.path"),
+            Main.class.getName(),
+            "--otlp-port",
+            "0",
+            "--http-port",
+            "0",
+            "--data-dir",
+            dataDir.toString()));
     cmd.addAll(List.of(args));
     Files.createDirectories(dataDir);
     Path log = Files.createTempFile(dataDir.getParent(), "child", ".log");

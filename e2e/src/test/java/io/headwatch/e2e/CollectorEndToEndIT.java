@@ -125,7 +125,7 @@ class CollectorEndToEndIT {
       Pattern head = Pattern.compile("headwatch_head=\"(\\d+)\"");
       Set<String> heads = new HashSet<>();
       for (String line : metrics.split("\n")) {
-        if (line.startsWith("headwatch_attention_entropy_count{")
+        if (line.startsWith("headwatch_attention_head_entropy_total{")
             && line.contains("job=\"semantic-search-collector-e2e\"")) {
           Matcher l = layer.matcher(line);
           Matcher h = head.matcher(line);

@@ -46,7 +46,7 @@ final class CollectorProcess implements AutoCloseable {
         new ArrayList<>(
             List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m",
+                "-Xmx640m",
                 "-jar",
                 ChildJvm.requiredProperty("collector.jar"),
                 "--otlp-port",

@@ -109,7 +109,7 @@ class IntentRouterUnderAgentIT {
     assertEquals(MESSAGES.size(), classification);
     // Durations: one per prediction, none under the ONNX file's name.
     Map<String, HistogramDataPoint> duration =
-        receiver.lastHistogramPoints("headwatch.inference.duration");
+        receiver.lastHistogramPoints("gen_ai.client.operation.duration");
     long count = 0;
     for (HistogramDataPoint p : duration.values()) {
       assertEquals(MODEL, OtlpReceiver.attribute(p.getAttributesList(), "gen_ai.request.model"));
@@ -199,15 +199,21 @@ class IntentRouterUnderAgentIT {
 
   @Test
   void everyHeadOfEveryLayerHasStatisticsUnderTheDjlModelName() {
+    double sequences = 0;
+    for (NumberDataPoint p : receiver.lastSumPoints("headwatch.attention.sequences").values()) {
+      assertEquals(MODEL, OtlpReceiver.attribute(p.getAttributesList(), "gen_ai.request.model"));
+      sequences += p.getAsInt();
+    }
     for (String name :
         List.of(
-            "headwatch.attention.entropy",
-            "headwatch.attention.max_weight",
-            "headwatch.attention.sink_mass")) {
+            "headwatch.attention.head.entropy",
+            "headwatch.attention.head.max_weight",
+            "headwatch.attention.head.sink_mass")) {
       Set<String> heads = new HashSet<>();
-      for (HistogramDataPoint p : receiver.lastHistogramPoints(name).values()) {
+      for (NumberDataPoint p : receiver.lastSumPoints(name).values()) {
         assertEquals(MODEL, OtlpReceiver.attribute(p.getAttributesList(), "gen_ai.request.model"));
-        assertTrue(p.getMin() >= 0.0 && p.getMax() <= 1.0 + 1e-6, name + " range");
+        double mean = p.getAsDouble() / sequences;
+        assertTrue(mean >= 0.0 && mean <= 1.0 + 1e-6, name + " mean " + mean);
         heads.add(
             OtlpReceiver.attribute(p.getAttributesList(), "headwatch.layer")
                 + "/"

@@ -207,8 +207,8 @@ class NoAttentionModelIT {
 
   @Test
   void durationHistogramCountsEveryInference() {
-    List<Metric> durations = receiver.metricsNamed("headwatch.inference.duration");
-    assertFalse(durations.isEmpty(), "no headwatch.inference.duration received");
+    List<Metric> durations = receiver.metricsNamed("gen_ai.client.operation.duration");
+    assertFalse(durations.isEmpty(), "no gen_ai.client.operation.duration received");
     long cumulativeMax = 0;
     long deltaSum = 0;
     for (Metric metric : durations) {
@@ -241,7 +241,7 @@ class NoAttentionModelIT {
                         rm.getScopeMetricsList()
                             .forEach(
                                 sm -> sm.getMetricsList().forEach(m -> names.add(m.getName())))));
-    assertTrue(names.contains("headwatch.inference.duration"), names.toString());
+    assertTrue(names.contains("gen_ai.client.operation.duration"), names.toString());
     for (String name : names) {
       assertFalse(name.startsWith("headwatch.attention."), name);
       assertFalse(name.startsWith("headwatch.activation."), name);

@@ -21,6 +21,15 @@ public interface PendingCapture {
    */
   Capture resolve() throws Exception;
 
+  /**
+   * Whether this capture's cost counts against the model's overhead budget: false for one-off work
+   * (the re-runs that verify a capture session), which would otherwise hold the rate down long
+   * after it is over.
+   */
+  default boolean measured() {
+    return true;
+  }
+
   /** Frees what this capture holds; called once, whether it was reduced or dropped. */
   void release();
 }

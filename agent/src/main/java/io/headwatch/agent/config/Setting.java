@@ -44,8 +44,8 @@ public enum Setting {
   ATTENTION_AGGREGATION(
       "headwatch.attention.aggregation",
       "auto",
-      SettingParser.choice("auto", "head", "layer", "top_k"),
-      "Per-head attention series: head, layer, top_k or auto."),
+      SettingParser.choice("auto", "head", "head_histogram", "layer", "top_k"),
+      "Per-head attention series: head, head_histogram, layer, top_k or auto."),
   ATTENTION_TOP_K(
       "headwatch.attention.top_k",
       "4",
@@ -58,7 +58,7 @@ public enum Setting {
       "Per-head series per model at most in top_k mode, and the auto threshold."),
   QUEUE_CAPACITY(
       "headwatch.queue.capacity",
-      "32",
+      "256",
       SettingParser.integer(1, 100_000),
       "Sampled inferences waiting for the statistics worker; beyond it they are dropped and"
           + " counted."),

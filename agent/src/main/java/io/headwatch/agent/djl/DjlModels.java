@@ -3,6 +3,7 @@ package io.headwatch.agent.djl;
 import ai.djl.Model;
 import ai.djl.modality.Classifications;
 import io.headwatch.agent.export.ModelTelemetry;
+import io.headwatch.agent.export.TelemetryNames;
 import io.headwatch.agent.model.ModelNames;
 import io.headwatch.agent.runtime.AgentRuntime;
 import java.lang.reflect.ParameterizedType;
@@ -28,7 +29,7 @@ final class DjlModels {
         runtime.config().operationName().isEmpty()
             ? operation(translator)
             : runtime.config().operationName();
-    return runtime.models().model(name, operation);
+    return runtime.models().model(name, operation, TelemetryNames.PROVIDER_DJL);
   }
 
   /**

@@ -4,6 +4,7 @@ import io.headwatch.agent.util.AgentLog;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.logs.Logger;
+import io.opentelemetry.api.metrics.DoubleCounter;
 import io.opentelemetry.api.metrics.DoubleGauge;
 import io.opentelemetry.api.metrics.DoubleHistogram;
 import io.opentelemetry.api.metrics.LongCounter;
@@ -30,7 +31,8 @@ public final class AgentTelemetry {
   final Tracer tracer;
   final Logger logger;
 
-  final DoubleHistogram inferenceDuration;
+  final DoubleHistogram operationDuration;
+  final DoubleHistogram tokenUsage;
   final DoubleHistogram inputTokens;
   final LongCounter inferences;
   final DoubleHistogram overhead;
@@ -38,6 +40,10 @@ public final class AgentTelemetry {
   final DoubleHistogram attentionEntropy;
   final DoubleHistogram attentionMaxWeight;
   final DoubleHistogram attentionSinkMass;
+  final DoubleCounter headEntropy;
+  final DoubleCounter headMaxWeight;
+  final DoubleCounter headSinkMass;
+  final LongCounter attentionSequences;
   final DoubleHistogram layerEntropy;
   final DoubleHistogram layerMaxWeight;
   final DoubleHistogram layerSinkMass;
@@ -60,13 +66,20 @@ public final class AgentTelemetry {
     this.tracer = sdk.getTracer(TelemetryNames.SCOPE);
     this.logger = sdk.getLogsBridge().get(TelemetryNames.SCOPE);
     Meter meter = sdk.getMeter(TelemetryNames.SCOPE);
-    inferenceDuration =
+    operationDuration =
         histogram(
             meter,
-            "headwatch.inference.duration",
+            "gen_ai.client.operation.duration",
             "s",
-            "Duration of one inference call seen by the agent.",
-            TelemetryNames.DURATION_BUCKETS_S);
+            "Duration of one inference call seen by the agent (GenAI semantic conventions).",
+            TelemetryNames.GENAI_DURATION_BUCKETS_S);
+    tokenUsage =
+        histogram(
+            meter,
+            "gen_ai.client.token.usage",
+            "{token}",
+            "Input tokens of one inference call, over its batch (GenAI semantic conventions).",
+            TelemetryNames.GENAI_TOKEN_BUCKETS);
     inputTokens =
         histogram(
             meter,
@@ -98,29 +111,62 @@ public final class AgentTelemetry {
             meter,
             "headwatch.attention.entropy",
             "1",
-            "Normalised attention entropy per sequence, layer and head (0 = one key, 1 = uniform).",
+            "Normalised attention entropy per sequence, layer and head (0 = one key, 1 = uniform);"
+                + " only in the head_histogram and top_k modes.",
             TelemetryNames.RATIO_BUCKETS);
     attentionMaxWeight =
         histogram(
             meter,
             "headwatch.attention.max_weight",
             "1",
-            "Mean over queries of the largest attention weight, per layer and head.",
+            "Mean over queries of the largest attention weight, per layer and head; only in the"
+                + " head_histogram and top_k modes.",
             TelemetryNames.RATIO_BUCKETS);
     attentionSinkMass =
         histogram(
             meter,
             "headwatch.attention.sink_mass",
             "1",
-            "Mean attention weight on the first token, per layer and head.",
+            "Mean attention weight on the first token, per layer and head; only in the"
+                + " head_histogram and top_k modes.",
             TelemetryNames.RATIO_BUCKETS);
+    headEntropy =
+        meter
+            .counterBuilder("headwatch.attention.head.entropy")
+            .ofDoubles()
+            .setUnit("1")
+            .setDescription(
+                "Sum over sampled sequences of each head's normalised attention entropy; divided"
+                    + " by headwatch.attention.sequences it is the head's mean.")
+            .build();
+    headMaxWeight =
+        meter
+            .counterBuilder("headwatch.attention.head.max_weight")
+            .ofDoubles()
+            .setUnit("1")
+            .setDescription(
+                "Sum over sampled sequences of each head's mean largest attention weight.")
+            .build();
+    headSinkMass =
+        meter
+            .counterBuilder("headwatch.attention.head.sink_mass")
+            .ofDoubles()
+            .setUnit("1")
+            .setDescription("Sum over sampled sequences of each head's first-token attention mass.")
+            .build();
+    attentionSequences =
+        meter
+            .counterBuilder("headwatch.attention.sequences")
+            .setUnit("{sequence}")
+            .setDescription("Sampled sequences whose attention statistics were recorded.")
+            .build();
     layerEntropy =
         histogram(
             meter,
             "headwatch.attention.layer.entropy",
             "1",
             "Normalised attention entropy of every head of a layer, per sequence: the layer's"
-                + " distribution, whatever the per-head series mode.",
+                + " distribution (layer and top_k modes).",
             TelemetryNames.RATIO_BUCKETS);
     layerMaxWeight =
         histogram(
@@ -157,7 +203,7 @@ public final class AgentTelemetry {
             "headwatch.activation.std",
             "",
             "Standard deviation of activations per sequence, layer and site.",
-            TelemetryNames.STD_BUCKETS);
+            TelemetryNames.NO_BUCKETS);
     activationNonFinite =
         meter
             .counterBuilder("headwatch.activation.nonfinite")
@@ -171,7 +217,7 @@ public final class AgentTelemetry {
             "1",
             "Share of a sequence's activations with absolute value >= 6 (LLM.int8() outlier features),"
                 + " per layer and site.",
-            TelemetryNames.OUTLIER_FRACTION_BUCKETS);
+            TelemetryNames.NO_BUCKETS);
     activationMassive =
         meter
             .counterBuilder("headwatch.activation.massive")
@@ -312,12 +358,14 @@ public final class AgentTelemetry {
    * the process when the operator gives none.
    */
   public static AgentTelemetry create() {
+    SdkLogSummary.install();
     Map<String, String> defaults = new HashMap<>();
     defaults.put("otel.exporter.otlp.protocol", "http/protobuf");
     AutoConfiguredOpenTelemetrySdk auto =
         AutoConfiguredOpenTelemetrySdk.builder()
             .addPropertiesSupplier(() -> defaults)
             .addResourceCustomizer((resource, config) -> withInstanceId(resource))
+            .addMetricExporterCustomizer((exporter, config) -> new OwnMetricsOnly(exporter))
             // not set as global: the (relocated) GlobalOpenTelemetry is the agent's alone anyway
             .disableShutdownHook() // the agent flushes in its own hook, after its worker drained
             .build();
@@ -357,12 +405,16 @@ public final class AgentTelemetry {
     dropped.add(1, Attributes.of(TelemetryNames.REASON, reason));
   }
 
-  /** Flushes and stops exporters, waiting at most {@code timeoutMs}. */
-  public void shutdown(long timeoutMs) {
+  /**
+   * Flushes and stops exporters, waiting at most {@code timeoutMs}; returns whether they finished
+   * in time (an unreachable or slow endpoint makes them give up at the deadline instead).
+   */
+  public boolean shutdown(long timeoutMs) {
     try {
-      sdk.shutdown().join(timeoutMs, TimeUnit.MILLISECONDS);
+      return sdk.shutdown().join(timeoutMs, TimeUnit.MILLISECONDS).isDone();
     } catch (RuntimeException e) {
       AgentLog.warnOnce("telemetry-shutdown", "flushing telemetry at exit failed", e);
+      return false;
     }
   }
 }

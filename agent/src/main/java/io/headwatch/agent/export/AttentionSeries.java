@@ -7,7 +7,10 @@ import java.util.Locale;
  * stays bounded whatever the model's size (GPT-3 has 96 x 96 = 9,216 heads).
  *
  * <ul>
- *   <li>{@code head}: every head has its series (layers x heads per statistic).
+ *   <li>{@code head}: every head has one series per statistic, the sum of its values over the
+ *       sampled sequences (a counter; divided by the model's sequence count, the head's mean).
+ *   <li>{@code head_histogram}: every head has a histogram per statistic (about a dozen series
+ *       each: the distribution, for a few heads or a big metrics budget).
  *   <li>{@code layer}: no per-head series; only the per-layer distributions, which every mode
  *       records ({@code headwatch.attention.layer.*}: layers per statistic).
  *   <li>{@code top_k}: per-layer distributions, plus, for each sampled sequence, the series of the
@@ -19,11 +22,15 @@ import java.util.Locale;
  *       top_k}.
  * </ul>
  *
+ * <p>Every mode records the per-layer distributions.
+ *
  * <p>Used by the statistics worker only; synchronised for safety, never contended.
  */
 public final class AttentionSeries {
-  enum Mode {
+  /** Which per-head series a model records. */
+  public enum Mode {
     HEAD,
+    HEAD_HISTOGRAM,
     LAYER,
     TOP_K
   }
@@ -60,11 +67,14 @@ public final class AttentionSeries {
   }
 
   /** The mode for a model of {@code layers x heads}, fixed at its first capture. */
-  synchronized Mode mode(int layers, int headsPerLayer) {
+  public synchronized Mode mode(int layers, int headsPerLayer) {
     if (mode == null) {
       switch (configured) {
         case "head":
           mode = Mode.HEAD;
+          break;
+        case "head_histogram":
+          mode = Mode.HEAD_HISTOGRAM;
           break;
         case "layer":
           mode = Mode.LAYER;
@@ -81,7 +91,7 @@ public final class AttentionSeries {
 
   /**
    * Which heads of this layer to record per head for one sequence: fills {@code selected} and
-   * returns how many heads a cap kept out (0 in {@code head} mode, where the cap does not apply).
+   * returns how many heads a cap kept out (0 in the head modes, where the cap does not apply).
    *
    * @param stats {@code heads x AttentionStatistics.COUNT} values of this layer and sequence
    * @param index index in {@code stats} of entropy, max weight and sink mass within a head's block
@@ -95,7 +105,7 @@ public final class AttentionSeries {
       int[] index,
       boolean[] selected) {
     Mode m = mode(layers, headsPerLayer);
-    java.util.Arrays.fill(selected, 0, headsPerLayer, m == Mode.HEAD);
+    java.util.Arrays.fill(selected, 0, headsPerLayer, m == Mode.HEAD_HISTOGRAM);
     if (m != Mode.TOP_K) {
       return 0;
     }

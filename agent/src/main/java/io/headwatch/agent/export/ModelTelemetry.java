@@ -32,6 +32,7 @@ public final class ModelTelemetry {
   private final String spanName;
   private final Attributes modelAttributes;
   private final Attributes modelOperationAttributes;
+  private final Attributes inputTokenAttributes;
   private final Attributes sampledAttributes;
   private final Attributes unsampledAttributes;
   private final Attributes inferenceThreadPhase;
@@ -49,6 +50,7 @@ public final class ModelTelemetry {
         telemetry,
         model,
         operation,
+        TelemetryNames.PROVIDER_ONNXRUNTIME,
         new AdaptiveSampler(1.0, Double.POSITIVE_INFINITY, 0),
         new AttentionSeries("auto", 4, 1024));
   }
@@ -61,6 +63,7 @@ public final class ModelTelemetry {
       AgentTelemetry telemetry,
       String model,
       String operation,
+      String provider,
       AdaptiveSampler sampler,
       AttentionSeries attentionSeries) {
     this.telemetry = telemetry;
@@ -71,7 +74,15 @@ public final class ModelTelemetry {
     this.spanName = operation + " " + model;
     this.modelAttributes = Attributes.of(TelemetryNames.MODEL, model);
     this.modelOperationAttributes =
-        Attributes.of(TelemetryNames.MODEL, model, TelemetryNames.OPERATION, operation);
+        Attributes.of(
+            TelemetryNames.MODEL,
+            model,
+            TelemetryNames.OPERATION,
+            operation,
+            TelemetryNames.PROVIDER,
+            provider);
+    this.inputTokenAttributes =
+        modelOperationAttributes.toBuilder().put(TelemetryNames.TOKEN_TYPE, "input").build();
     this.sampledAttributes =
         Attributes.of(TelemetryNames.MODEL, model, TelemetryNames.SAMPLED, true);
     this.unsampledAttributes =
@@ -162,8 +173,11 @@ public final class ModelTelemetry {
       span.setAttribute("error.type", thrown.getClass().getName());
     }
     span.end(startEpochNanos + durationNanos, TimeUnit.NANOSECONDS);
-    telemetry.inferenceDuration.record(
+    telemetry.operationDuration.record(
         durationNanos / 1e9, thrown == null ? modelOperationAttributes : errorAttributes(thrown));
+    if (reportTokens) {
+      telemetry.tokenUsage.record(totalTokens, inputTokenAttributes);
+    }
     sampler.recordInference(durationNanos);
     telemetry.inferences.add(1, sampled ? sampledAttributes : unsampledAttributes);
   }
@@ -224,8 +238,18 @@ public final class ModelTelemetry {
 
   /** Time the worker spent running the capture session (off the inference thread). */
   public void recordCaptureRunOverhead(long nanos) {
+    recordCaptureRunOverhead(nanos, true);
+  }
+
+  /**
+   * Like {@link #recordCaptureRunOverhead(long)}; {@code measured} false keeps a one-off cost (the
+   * re-runs that verify a capture session) out of the budget's averages.
+   */
+  public void recordCaptureRunOverhead(long nanos, boolean measured) {
     telemetry.overhead.record(nanos / 1e9, captureRunPhase);
-    sampler.recordCaptureCost(nanos, false);
+    if (measured) {
+      sampler.recordCaptureCost(nanos, false);
+    }
   }
 
   /**
@@ -233,8 +257,18 @@ public final class ModelTelemetry {
    * of one capture.
    */
   public void recordStatisticsOverhead(long nanos) {
+    recordStatisticsOverhead(nanos, true);
+  }
+
+  /**
+   * Like {@link #recordStatisticsOverhead(long)}; see {@link #recordCaptureRunOverhead(long,
+   * boolean)}.
+   */
+  public void recordStatisticsOverhead(long nanos, boolean measured) {
     telemetry.overhead.record(nanos / 1e9, statisticsPhase);
-    sampler.recordCaptureCost(nanos, true);
+    if (measured) {
+      sampler.recordCaptureCost(nanos, true);
+    }
   }
 
   /**
@@ -261,21 +295,38 @@ public final class ModelTelemetry {
     int refused =
         attentionSeries.select(
             layers, layer, heads, stats, AttentionStatistics.COUNT, RECORDED_STATISTICS, selected);
+    boolean sums = attentionSeries.mode(layers, heads) == AttentionSeries.Mode.HEAD;
     Attributes layerAttributes = attentionLayerAttributes(layer);
     for (int h = 0; h < heads; h++) {
       int base = h * AttentionStatistics.COUNT;
       double entropy = stats[base + AttentionStatistics.ENTROPY];
       double maxWeight = stats[base + AttentionStatistics.MAX_WEIGHT];
       double sinkMass = stats[base + AttentionStatistics.FIRST_TOKEN_MASS];
-      record(
-          telemetry.layerEntropy,
-          telemetry.layerMaxWeight,
-          telemetry.layerSinkMass,
-          layerAttributes,
-          entropy,
-          maxWeight,
-          sinkMass);
-      if (selected[h]) {
+      if (!sums) {
+        // Without every head's mean (layer and top_k modes), the layer's distribution over heads.
+        record(
+            telemetry.layerEntropy,
+            telemetry.layerMaxWeight,
+            telemetry.layerSinkMass,
+            layerAttributes,
+            entropy,
+            maxWeight,
+            sinkMass);
+      }
+      if (sums) {
+        // One series per head and statistic: the running sum (divided by the sequence count
+        // it is the head's mean), instead of a histogram of a dozen series.
+        Attributes head = headAttributes(layer, h);
+        if (Double.isFinite(entropy)) {
+          telemetry.headEntropy.add(entropy, head);
+        }
+        if (Double.isFinite(maxWeight)) {
+          telemetry.headMaxWeight.add(maxWeight, head);
+        }
+        if (Double.isFinite(sinkMass)) {
+          telemetry.headSinkMass.add(sinkMass, head);
+        }
+      } else if (selected[h]) {
         record(
             telemetry.attentionEntropy,
             telemetry.attentionMaxWeight,
@@ -289,6 +340,11 @@ public final class ModelTelemetry {
     if (refused > 0) {
       telemetry.dropped.add(refused, SERIES_LIMIT);
     }
+  }
+
+  /** Counts one sampled sequence whose attention was recorded (the divisor of the head sums). */
+  public void recordAttentionSequence() {
+    telemetry.attentionSequences.add(1, modelAttributes);
   }
 
   private static void record(

@@ -62,27 +62,54 @@ public final class TelemetryNames {
   public static final AttributeKey<String> FRAMEWORK =
       AttributeKey.stringKey("headwatch.framework");
 
-  // Explicit buckets: the SDK defaults (0..10000) suit milliseconds, not these units.
-  public static final List<Double> DURATION_BUCKETS_S =
-      List.of(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0);
+  // GenAI semantic conventions (open-telemetry/semantic-conventions-genai).
+  public static final AttributeKey<String> PROVIDER =
+      AttributeKey.stringKey("gen_ai.provider.name");
+  public static final AttributeKey<String> TOKEN_TYPE = AttributeKey.stringKey("gen_ai.token.type");
+  public static final String PROVIDER_ONNXRUNTIME = "onnxruntime";
+  public static final String PROVIDER_DJL = "djl";
+
+  // Explicit buckets: the SDK defaults (0..10000) suit milliseconds, not these units. Few buckets
+  // per instrument: every bucket is one series per model, layer and instance (docs/telemetry.md,
+  // "Series per JVM").
+
+  /** The GenAI conventions' advice for gen_ai.client.operation.duration. */
+  public static final List<Double> GENAI_DURATION_BUCKETS_S =
+      List.of(
+          0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92);
+
+  /** The GenAI conventions' advice for gen_ai.client.token.usage. */
+  public static final List<Double> GENAI_TOKEN_BUCKETS =
+      List.of(
+          1.0,
+          4.0,
+          16.0,
+          64.0,
+          256.0,
+          1024.0,
+          4096.0,
+          16384.0,
+          65536.0,
+          262144.0,
+          1048576.0,
+          4194304.0,
+          16777216.0,
+          67108864.0);
+
   public static final List<Double> OVERHEAD_BUCKETS_S =
-      List.of(
-          0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
-          0.05, 0.1, 0.25, 0.5, 1.0);
+      List.of(0.00001, 0.00005, 0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05);
   public static final List<Double> TOKEN_BUCKETS =
-      List.of(
-          1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0, 128.0, 256.0, 512.0, 1024.0, 2048.0, 4096.0,
-          8192.0);
+      List.of(4.0, 8.0, 16.0, 32.0, 64.0, 128.0, 256.0, 512.0, 1024.0, 4096.0);
   public static final List<Double> RATIO_BUCKETS =
-      List.of(0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95, 1.0);
-  public static final List<Double> ABS_MAX_BUCKETS =
-      List.of(0.5, 1.0, 2.0, 4.0, 6.0, 8.0, 16.0, 32.0, 64.0, 100.0, 256.0, 1000.0, 10000.0);
-  public static final List<Double> OUTLIER_FRACTION_BUCKETS =
-      List.of(0.0001, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0);
-  public static final List<Double> NORM_BUCKETS =
-      List.of(0.25, 0.5, 0.9, 0.99, 0.999, 1.001, 1.01, 1.1, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0);
-  public static final List<Double> STD_BUCKETS =
-      List.of(0.01, 0.05, 0.1, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 4.0, 8.0, 16.0);
-  public static final List<Double> UNKNOWN_TOKEN_BUCKETS =
-      List.of(0.0, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0);
+      List.of(0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 1.0);
+  public static final List<Double> ABS_MAX_BUCKETS = List.of(1.0, 4.0, 6.0, 16.0, 100.0, 1000.0);
+  public static final List<Double> NORM_BUCKETS = List.of(0.5, 0.99, 1.01, 2.0, 8.0, 32.0);
+
+  /**
+   * No buckets: the histogram is only its sum and count (three Prometheus series with {@code
+   * +Inf}), for values whose mean is what dashboards use.
+   */
+  public static final List<Double> NO_BUCKETS = List.of();
+
+  public static final List<Double> UNKNOWN_TOKEN_BUCKETS = List.of(0.0, 1.0, 2.0, 4.0, 8.0, 32.0);
 }

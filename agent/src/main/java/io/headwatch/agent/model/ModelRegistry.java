@@ -30,9 +30,12 @@ public final class ModelRegistry {
     this.telemetry = telemetry;
   }
 
-  /** The telemetry of model {@code name} (already a sanitized label) running {@code operation}. */
-  public ModelTelemetry model(String name, String operation) {
-    String key = name + '\u0000' + operation;
+  /**
+   * The telemetry of model {@code name} (already a sanitized label) running {@code operation} on
+   * {@code provider} ({@code gen_ai.provider.name}: onnxruntime, djl).
+   */
+  public ModelTelemetry model(String name, String operation, String provider) {
+    String key = name + '\u0000' + operation + '\u0000' + provider;
     ModelTelemetry known = models.get(key);
     if (known != null) {
       return known;
@@ -49,17 +52,23 @@ public final class ModelRegistry {
             "more than " + MAX_MODELS + " models; further ones are reported as " + OTHER,
             null);
         finalName = OTHER;
-        key = OTHER + '\u0000' + operation;
+        key = OTHER + '\u0000' + operation + '\u0000' + provider;
         known = models.get(key);
         if (known != null) {
           return known;
         }
       }
       ModelTelemetry created =
-          new ModelTelemetry(telemetry.get(), finalName, operation, newSampler(), newSeries());
+          new ModelTelemetry(
+              telemetry.get(), finalName, operation, provider, newSampler(), newSeries());
       models.put(key, created);
       return created;
     }
+  }
+
+  /** Runs {@code action} for every model known (diagnostics). */
+  public void forEach(java.util.function.Consumer<ModelTelemetry> action) {
+    models.values().forEach(action);
   }
 
   private AdaptiveSampler newSampler() {

@@ -118,7 +118,8 @@ final class ObservedSession {
     String name = ModelNames.onnxModel(configured, source.path, graphName, source.array());
     String operation =
         ModelNames.onnxOperation(config.operationName(), new ArrayList<>(session.getOutputNames()));
-    ModelTelemetry model = runtime.models().model(name, operation);
+    ModelTelemetry model =
+        runtime.models().model(name, operation, TelemetryNames.PROVIDER_ONNXRUNTIME);
     SessionOptionsRecorder.Recorded recorded = SessionOptionsRecorder.of(options);
     boolean mayServe = config.onnxServe() && recorded.cpuOnly() && OrtResults.available();
     ObservedSession observed = new ObservedSession(runtime, environment, session, model, mayServe);
@@ -450,6 +451,7 @@ final class ObservedSession {
     }
     if (verifications.incrementAndGet() >= verifyInferences && mode == Mode.VERIFYING) {
       mode = Mode.SERVING;
+      model.sampler().resetCaptureCost(); // serving costs the statistics, not a second inference
       AgentLog.debug(
           "model "
               + model.model()
@@ -471,6 +473,7 @@ final class ObservedSession {
       return;
     }
     mode = Mode.RERUN;
+    model.sampler().resetCaptureCost(); // re-running costs a second inference again
     model.agent().recordDropped("verification_mismatch");
     AgentLog.warnOnce(
         "onnx-mismatch-" + model.model(),

@@ -78,11 +78,12 @@ final class OnnxShutdownGuard {
   static void beforeEnvironmentReleased() {
     try {
       AgentRuntime runtime = AgentRuntime.current();
-      long timeoutMs = runtime == null ? 1000 : runtime.config().shutdownTimeoutMs();
+      long deadline = runtime == null ? System.nanoTime() + 1_000_000_000L : runtime.exitDeadline();
       if (runtime != null) {
-        runtime.drain(timeoutMs);
+        runtime.drainUntil(runtime.drainDeadline(deadline));
       }
-      if (!GATE.writeLock().tryLock(Math.max(timeoutMs, 1000), TimeUnit.MILLISECONDS)) {
+      if (!GATE.writeLock()
+          .tryLock(AgentRuntime.remainingMillis(deadline), TimeUnit.MILLISECONDS)) {
         AgentLog.warn("exit: an agent call into ONNX Runtime did not finish in time");
       }
       // The write lock is never released: agent calls fail fast from now on.

@@ -149,6 +149,11 @@ final class RerunCapture implements PendingCapture {
   }
 
   @Override
+  public boolean measured() {
+    return expected == null; // a verification re-run is a one-off cost
+  }
+
+  @Override
   public void release() {
     session.taskDone();
   }

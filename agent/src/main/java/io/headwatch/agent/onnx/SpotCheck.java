@@ -60,6 +60,11 @@ final class SpotCheck implements PendingCapture {
   }
 
   @Override
+  public boolean measured() {
+    return false; // rare, and produces no capture: not the cost of capturing
+  }
+
+  @Override
   public void release() {
     session.taskDone();
   }

@@ -116,7 +116,7 @@ public final class CapturePipeline {
 
   private void process(PendingCapture pending) {
     ModelTelemetry model = pending.model();
-    long start = System.nanoTime();
+    long start = WorkerClock.now();
     Capture capture;
     try {
       capture = pending.resolve();
@@ -133,9 +133,10 @@ public final class CapturePipeline {
       pending.release();
       return;
     }
-    long resolved = System.nanoTime();
+    long resolved = WorkerClock.now();
+    boolean measured = pending.measured();
     if (capture != pending) {
-      model.recordCaptureRunOverhead(resolved - start);
+      model.recordCaptureRunOverhead(resolved - start, measured);
     }
     try {
       List<SequenceStatistics> sequences = reducer.reduce(capture);
@@ -165,7 +166,7 @@ public final class CapturePipeline {
         capture.release();
       }
     }
-    model.recordStatisticsOverhead(System.nanoTime() - resolved);
+    model.recordStatisticsOverhead(WorkerClock.now() - resolved, measured);
   }
 
   /**

@@ -31,6 +31,7 @@ final class CaptureReducer {
     ModelTelemetry model = capture.model();
     int layers = capture.layers();
     List<SequenceStatistics> kept = new ArrayList<>();
+    java.util.BitSet withAttention = new java.util.BitSet();
 
     for (LayerTensor site : capture.attention()) {
       long[] shape = site.tensor().shape();
@@ -57,11 +58,16 @@ final class CaptureReducer {
           continue;
         }
         model.recordAttentionLayer(layers, site.layer(), heads, out);
+        withAttention.set(b);
         SequenceStatistics s = sequence(kept, capture, b, layers);
         if (s != null) {
           s.attention(site.layer(), heads, out);
         }
       }
+    }
+
+    for (int b = 0; b < withAttention.cardinality(); b++) {
+      model.recordAttentionSequence();
     }
 
     for (LayerTensor site : capture.headOutputs()) {

@@ -26,7 +26,9 @@ public final class AgentRuntime {
   private volatile AgentTelemetry telemetry;
   private volatile boolean warmingUp;
   private final Object drainLock = new Object();
+  private final Object deadlineLock = new Object();
   private boolean drained;
+  private long exitDeadline;
 
   public AgentRuntime(HeadwatchConfig config, Supplier<AgentTelemetry> telemetryFactory) {
     this.config = config;
@@ -92,33 +94,61 @@ public final class AgentRuntime {
   }
 
   /**
-   * Finishes queued work within the shutdown timeout and flushes telemetry. Runs from the JVM's
-   * shutdown hook (and from ONNX Runtime's, which must not release its environment while agent work
-   * is in flight: see {@code onnx.OnnxShutdownGuard}); the second call only flushes.
+   * Finishes queued work and flushes telemetry, all within {@code headwatch.shutdown.timeout_ms}
+   * from the moment the JVM started to exit, whatever the endpoint does. Runs from the JVM's
+   * shutdown hook (and, for its first part, from ONNX Runtime's, which must not release its
+   * environment while agent work is in flight: see {@code onnx.OnnxShutdownGuard}).
    */
   public void shutdown() {
-    long timeout = config.shutdownTimeoutMs();
-    long start = System.nanoTime();
-    drain(timeout);
+    long deadline = exitDeadline();
+    if (AgentLog.isDebug()) {
+      models.forEach(m -> AgentLog.debug("model " + m.model() + ": " + m.sampler().describe()));
+    }
+    drainUntil(drainDeadline(deadline));
     AgentTelemetry t = telemetry;
-    if (t != null) {
-      long left = Math.max(0, timeout - (System.nanoTime() - start) / 1_000_000);
-      t.shutdown(Math.max(left, 1000));
+    if (t != null && !t.shutdown(remainingMillis(deadline))) {
+      AgentLog.warn(
+          "exit: telemetry not flushed within headwatch.shutdown.timeout_ms="
+              + config.shutdownTimeoutMs()
+              + " ms (the endpoint is unreachable or slow); what was not sent is lost");
     }
     AgentLog.debug("shutdown complete");
   }
 
-  /** Stops taking work and finishes what is queued, within {@code timeoutMs}. */
-  public void drain(long timeoutMs) {
+  /**
+   * The moment by which the agent's exit work must be done: set by the first of the shutdown hooks
+   * to ask, {@code headwatch.shutdown.timeout_ms} after it asked.
+   */
+  public long exitDeadline() {
+    synchronized (deadlineLock) {
+      if (exitDeadline == 0) {
+        exitDeadline = System.nanoTime() + config.shutdownTimeoutMs() * 1_000_000L;
+      }
+      return exitDeadline;
+    }
+  }
+
+  /** The part of the exit time for finishing work; the rest is kept for the flush. */
+  public long drainDeadline(long exitDeadline) {
+    long total = config.shutdownTimeoutMs() * 1_000_000L;
+    return exitDeadline - Math.min(total / 5, 2_000_000_000L);
+  }
+
+  /** Milliseconds left until {@code deadline} (nanoTime), at least 0. */
+  public static long remainingMillis(long deadline) {
+    return Math.max(0, (deadline - System.nanoTime()) / 1_000_000);
+  }
+
+  /** Stops taking work and finishes what is queued, until {@code deadline} (nanoTime). */
+  public void drainUntil(long deadline) {
+    // Held throughout: a second hook waits for the first one's drain instead of going on.
     synchronized (drainLock) {
       if (drained) {
         return;
       }
       drained = true;
-      long start = System.nanoTime();
-      setup.drain(timeoutMs);
-      long left = Math.max(1, timeoutMs - (System.nanoTime() - start) / 1_000_000);
-      pipeline.drain(left);
+      setup.drain(remainingMillis(deadline));
+      pipeline.drain(remainingMillis(deadline));
     }
   }
 }

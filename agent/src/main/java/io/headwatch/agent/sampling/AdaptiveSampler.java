@@ -18,7 +18,10 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <p>The first {@link #WARM_UP_INFERENCES} inferences and the first capture of a model are not
  * measured: they pay for class loading and compilation once (tens of milliseconds), which would
- * otherwise hold the rate down for minutes at low traffic.
+ * otherwise hold the rate down for minutes at low traffic. And the budget is enforced only after
+ * the model's first {@link #WARM_UP_NANOS} (30 s): until the JIT has compiled the capture path its
+ * cost is several times its steady cost, and a short-lived process (a command-line run) would
+ * otherwise capture almost nothing. During that time the configured rate applies.
  *
  * <p>Recording is lock-free (adders); the averages are folded in by whichever thread first sees
  * that the period has passed.
@@ -28,6 +31,7 @@ public final class AdaptiveSampler {
   // Weight of the newest period in the averages: about 4 s of memory at one update per 250 ms.
   private static final double NEW_WEIGHT = 0.06;
   static final int WARM_UP_INFERENCES = 50;
+  static final long WARM_UP_NANOS = 30_000_000_000L;
 
   private final double configuredRate;
   private final double budget;
@@ -48,6 +52,9 @@ public final class AdaptiveSampler {
   private volatile double averageInference = Double.NaN;
   private volatile double averageThreadCost = Double.NaN;
   private volatile double averageCaptureCost = Double.NaN;
+  private final java.util.function.LongSupplier clock;
+  private final long warmUpNanos;
+  private volatile long budgetFrom = Long.MIN_VALUE; // when the budget starts to apply
 
   /**
    * @param configuredRate share of inferences to capture, in [0, 1]
@@ -56,7 +63,14 @@ public final class AdaptiveSampler {
    * @param maxPerSecond captures per second at most; 0 for no limit
    */
   public AdaptiveSampler(double configuredRate, double budget, double maxPerSecond) {
-    this(configuredRate, budget, maxPerSecond, WARM_UP_INFERENCES, 1);
+    this(
+        configuredRate,
+        budget,
+        maxPerSecond,
+        WARM_UP_INFERENCES,
+        1,
+        WARM_UP_NANOS,
+        System::nanoTime);
   }
 
   AdaptiveSampler(
@@ -65,15 +79,39 @@ public final class AdaptiveSampler {
       double maxPerSecond,
       int warmUpInferences,
       int warmUpCaptures) {
+    this(
+        configuredRate,
+        budget,
+        maxPerSecond,
+        warmUpInferences,
+        warmUpCaptures,
+        0,
+        System::nanoTime);
+  }
+
+  /**
+   * @param warmUpNanos how long after the model's first inference the budget starts to apply
+   * @param clock nanosecond clock (tests move their own)
+   */
+  AdaptiveSampler(
+      double configuredRate,
+      double budget,
+      double maxPerSecond,
+      int warmUpInferences,
+      int warmUpCaptures,
+      long warmUpNanos,
+      java.util.function.LongSupplier clock) {
+    this.clock = clock;
+    this.warmUpNanos = warmUpNanos;
     this.warmUpInferencesLeft = new AtomicLong(warmUpInferences);
     this.warmUpCapturesLeft = new AtomicLong(warmUpCaptures);
     this.inferencesWarm = warmUpInferences == 0;
     this.capturesWarm = warmUpCaptures == 0;
     this.configuredRate = configuredRate;
     this.budget = budget;
-    this.limiter = maxPerSecond > 0 ? new RateLimiter(maxPerSecond) : null;
+    this.limiter = maxPerSecond > 0 ? new RateLimiter(maxPerSecond, clock.getAsLong()) : null;
     this.effectiveRate = configuredRate;
-    this.nextUpdate = new AtomicLong(System.nanoTime() + UPDATE_PERIOD_NANOS);
+    this.nextUpdate = new AtomicLong(clock.getAsLong() + UPDATE_PERIOD_NANOS);
   }
 
   /** True when this inference is to be captured. */
@@ -85,11 +123,14 @@ public final class AdaptiveSampler {
     if (rate < 1.0 && ThreadLocalRandom.current().nextDouble() >= rate) {
       return false;
     }
-    return limiter == null || limiter.tryAcquire(System.nanoTime());
+    return limiter == null || limiter.tryAcquire(clock.getAsLong());
   }
 
   /** Records one inference's duration. */
   public void recordInference(long durationNanos) {
+    if (budgetFrom == Long.MIN_VALUE) {
+      budgetFrom = clock.getAsLong() + warmUpNanos; // benign race: any first caller's time does
+    }
     if (!inferencesWarm) {
       if (warmUpInferencesLeft.getAndDecrement() > 0) {
         return;
@@ -126,6 +167,20 @@ public final class AdaptiveSampler {
     }
   }
 
+  /**
+   * Forgets what captures cost so far: the way this model is captured changed (a capture session
+   * started serving calls instead of re-running them), so the old average says nothing about the
+   * new cost. The configured rate applies until the next capture has been measured.
+   */
+  public synchronized void resetCaptureCost() {
+    captureNanos.reset();
+    captures.reset();
+    averageCaptureCost = Double.NaN;
+    warmUpCapturesLeft.set(1); // the first capture of the new kind pays for compilation
+    capturesWarm = false;
+    effectiveRate = rateWithinBudget();
+  }
+
   /** The budget: the agent's cost as a share of inference time; infinite for none. */
   public double budget() {
     return budget;
@@ -133,6 +188,17 @@ public final class AdaptiveSampler {
 
   public double configuredRate() {
     return configuredRate;
+  }
+
+  /** The averages the rate is computed from, for the debug log. */
+  public String describe() {
+    return String.format(
+        java.util.Locale.ROOT,
+        "inference %.3f ms, agent on the inference thread %.4f ms, capture %.3f ms, effective rate %.3f",
+        averageInference / 1e6,
+        averageThreadCost / 1e6,
+        averageCaptureCost / 1e6,
+        effectiveRate);
   }
 
   /** The rate in force now. */
@@ -155,7 +221,7 @@ public final class AdaptiveSampler {
   }
 
   private void maybeUpdate() {
-    long now = System.nanoTime();
+    long now = clock.getAsLong();
     long due = nextUpdate.get();
     if (now - due < 0 || !nextUpdate.compareAndSet(due, now + UPDATE_PERIOD_NANOS)) {
       return;
@@ -181,6 +247,9 @@ public final class AdaptiveSampler {
   }
 
   private double rateWithinBudget() {
+    if (budgetFrom == Long.MIN_VALUE || clock.getAsLong() - budgetFrom < 0) {
+      return configuredRate; // warming up
+    }
     if (Double.isInfinite(budget)
         || Double.isNaN(averageCaptureCost)
         || Double.isNaN(averageInference)
@@ -203,10 +272,14 @@ public final class AdaptiveSampler {
     private long last;
 
     RateLimiter(double perSecond) {
+      this(perSecond, System.nanoTime());
+    }
+
+    RateLimiter(double perSecond, long now) {
       this.perNano = perSecond / 1e9;
       this.capacity = Math.max(1.0, perSecond);
       this.tokens = capacity;
-      this.last = System.nanoTime();
+      this.last = now;
     }
 
     synchronized boolean tryAcquire(long now) {

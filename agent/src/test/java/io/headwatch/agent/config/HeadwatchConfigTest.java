@@ -66,7 +66,7 @@ class HeadwatchConfigTest {
     assertEquals(0.01, c.samplingRate());
     assertEquals("", c.modelName());
     assertEquals("", c.operationName());
-    assertEquals(32, c.queueCapacity());
+    assertEquals(256, c.queueCapacity());
     assertEquals(4, c.snapshotMaxSequences());
     assertTrue(c.onnxRuntimeEnabled());
     assertEquals(1L << 30, c.onnxMaxModelBytes());
@@ -218,7 +218,7 @@ class HeadwatchConfigTest {
         "environment variable HEADWATCH_SAMPLING_RATE");
     assertRejected(
         () -> load(null, new Properties(), Map.of("HEADWATCH_QUEUE_CAPACITY", "0")),
-        32,
+        256,
         HeadwatchConfig::queueCapacity,
         "headwatch.queue.capacity",
         "0",
@@ -230,7 +230,7 @@ class HeadwatchConfigTest {
     for (String bad : new String[] {"0", "-1", "abc", "1.5", "100001"}) {
       assertRejected(
           () -> load("queue.capacity=" + bad, new Properties(), Map.of()),
-          32,
+          256,
           HeadwatchConfig::queueCapacity,
           "headwatch.queue.capacity",
           "'" + bad + "'",

@@ -29,9 +29,12 @@ class AttentionSeriesTest {
   }
 
   @Test
-  void headModeSelectsEveryHeadAndLayerModeNone() {
+  void headHistogramModeSelectsEveryHeadAndLayerModeNone() {
+    assertEquals(
+        AttentionSeries.Mode.HEAD_HISTOGRAM,
+        new AttentionSeries("head_histogram", 4, 1024).mode(6, 12));
     boolean[] selected = new boolean[12];
-    new AttentionSeries("head", 4, 1024)
+    new AttentionSeries("head_histogram", 4, 1024)
         .select(6, 0, 12, layer(12, -1, 0), STRIDE, INDEX, selected);
     for (boolean s : selected) {
       assertEquals(true, s);

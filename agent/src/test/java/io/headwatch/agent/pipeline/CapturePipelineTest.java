@@ -17,7 +17,6 @@ import io.opentelemetry.sdk.logs.SdkLoggerProvider;
 import io.opentelemetry.sdk.logs.data.LogRecordData;
 import io.opentelemetry.sdk.logs.export.SimpleLogRecordProcessor;
 import io.opentelemetry.sdk.metrics.SdkMeterProvider;
-import io.opentelemetry.sdk.metrics.data.HistogramPointData;
 import io.opentelemetry.sdk.metrics.data.MetricData;
 import io.opentelemetry.sdk.testing.exporter.InMemoryLogRecordExporter;
 import io.opentelemetry.sdk.testing.exporter.InMemoryMetricReader;
@@ -119,17 +118,27 @@ class CapturePipelineTest {
     assertEquals(2L, s1.getAttributes().get(TelemetryNames.INPUT_TOKENS));
     assertEquals(null, s1.getAttributes().get(TelemetryNames.TOKENS), "texts only where kept");
 
-    // Metrics: one value per sequence and head.
-    long entropyPoints = 0;
+    // Metrics (head mode, the default for small models): per head, the sum of its values over
+    // the sequences, and one sequence count per model.
+    double entropySumHead0 = Double.NaN;
+    long sequences = 0;
     for (MetricData metric : metrics.collectAllMetrics()) {
-      if (metric.getName().equals("headwatch.attention.entropy")) {
-        for (HistogramPointData p : metric.getHistogramData().getPoints()) {
-          entropyPoints += p.getCount();
+      if (metric.getName().equals("headwatch.attention.head.entropy")) {
+        for (var p : metric.getDoubleSumData().getPoints()) {
           assertEquals("tiny", p.getAttributes().get(TelemetryNames.MODEL));
+          if (p.getAttributes().get(TelemetryNames.HEAD) == 0L) {
+            entropySumHead0 = p.getValue();
+          }
+        }
+      }
+      if (metric.getName().equals("headwatch.attention.sequences")) {
+        for (var p : metric.getLongSumData().getPoints()) {
+          sequences += p.getValue();
         }
       }
     }
-    assertEquals(4, entropyPoints);
+    assertEquals(2, sequences);
+    assertEquals(1.0 + 1.0, entropySumHead0, 1e-6, "head 0 is uniform in both sequences");
     List<SpanData> ended = spans.getFinishedSpanItems();
     assertEquals(1, ended.size());
     assertEquals(5L, ended.get(0).getAttributes().get(TelemetryNames.INPUT_TOKENS));

@@ -92,9 +92,10 @@ class AdaptiveSamplerTest {
 
   @Test
   void warmUpIsNotMeasured() {
-    // The public constructor skips the first 50 inferences and the first capture: a 100 ms first
-    // call (class loading) must not count; the 51st inference and the second capture do.
-    AdaptiveSampler sampler = new AdaptiveSampler(0.1, 0.02, 0);
+    // The first 50 inferences and the first capture are skipped: a 100 ms first call (class
+    // loading) must not count; the 51st inference and the second capture do.
+    AdaptiveSampler sampler =
+        new AdaptiveSampler(0.1, 0.02, 0, AdaptiveSampler.WARM_UP_INFERENCES, 1, 0, () -> 0L);
     for (int i = 0; i < AdaptiveSampler.WARM_UP_INFERENCES; i++) {
       sampler.recordInference(10_000_000);
       sampler.recordThreadCost(i == 0 ? 100_000_000 : 10_000);
@@ -108,6 +109,26 @@ class AdaptiveSamplerTest {
     sampler.recordCaptureCost(20_000_000, true);
     sampler.update();
     assertEquals(0.0095, sampler.effectiveRate(), 1e-12);
+  }
+
+  @Test
+  void theBudgetAppliesOnlyAfterTheWarmUpTime() {
+    long[] now = {0};
+    AdaptiveSampler sampler =
+        new AdaptiveSampler(1.0, 0.02, 0, 0, 0, AdaptiveSampler.WARM_UP_NANOS, () -> now[0]);
+    // Captures cost as much as inferences (the JIT has not compiled the capture path yet).
+    for (int i = 0; i < 100; i++) {
+      sampler.recordInference(10_000_000);
+      sampler.recordThreadCost(10_000);
+      sampler.recordCaptureCost(10_000_000, true);
+      now[0] += 100_000_000L; // 10 s in all
+      sampler.update();
+    }
+    assertEquals(1.0, sampler.effectiveRate(), "warming up: the configured rate");
+    now[0] = AdaptiveSampler.WARM_UP_NANOS; // 30 s after the first inference
+    sampler.recordInference(10_000_000);
+    sampler.update();
+    assertTrue(sampler.effectiveRate() < 0.05, "then the budget: " + sampler.effectiveRate());
   }
 
   @Test

@@ -32,8 +32,8 @@ public enum Setting {
   INGEST_QUEUE("ingest-queue", "256", "a positive number of requests", ValueParsers::positiveInt),
   INGEST_QUEUE_BYTES(
       "ingest-queue-bytes",
-      "64MiB",
-      "a size such as 64MiB (decoded bodies queued)",
+      "192MiB",
+      "a size such as 192MiB (estimated heap of decoded requests not yet answered)",
       ValueParsers::bytes),
   SERIES_TTL("series-ttl", "5m", "a duration such as 5m", ValueParsers::duration),
   MAX_SERIES("max-series", "100000", "a positive number of series", ValueParsers::positiveInt),

@@ -2,6 +2,7 @@ package io.headwatch.collector.forward;
 
 import io.headwatch.collector.prometheus.SelfMetrics;
 import io.headwatch.collector.queue.ByteBoundedQueue;
+import io.headwatch.collector.queue.SupervisedWorker;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -28,7 +29,7 @@ public final class OtlpForwarder implements AutoCloseable {
   private final SelfMetrics self;
   private final ByteBoundedQueue<Item> queue;
   private final HttpClient client;
-  private final Thread thread;
+  private final SupervisedWorker worker;
   private volatile boolean stopping;
   private boolean failureLogged;
 
@@ -39,9 +40,10 @@ public final class OtlpForwarder implements AutoCloseable {
     this.self = self;
     this.queue = new ByteBoundedQueue<>(maxRequests, maxBytes);
     this.client = HttpClient.newBuilder().connectTimeout(timeout).build();
-    this.thread = new Thread(this::run, "headwatch-forward");
-    this.thread.setDaemon(true);
-    this.thread.start();
+    // Supervised: if anything escapes the loop it is counted and started again.
+    this.worker =
+        new SupervisedWorker("headwatch-forward", this::run, () -> self.workerRestarted("forward"));
+    this.worker.start();
   }
 
   /** Queues one request; counts a drop if the queue is full. */
@@ -99,7 +101,7 @@ public final class OtlpForwarder implements AutoCloseable {
   public void close() {
     stopping = true;
     try {
-      thread.join(timeout.toMillis() + 1000);
+      worker.join(timeout.toMillis() + 1000);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

@@ -30,19 +30,25 @@ import java.util.Set;
  * ingest queue reserves before decoding, so decoded requests never exceed ingest-queue-bytes.
  */
 final class RequestCost {
-  /** Deepest nesting walked; OTLP needs about 12 (AnyValue arrays inside arrays add more). */
-  static final int MAX_DEPTH = 64;
+  /** Deepest nesting walked: protobuf's own recursion limit. */
+  static final int MAX_DEPTH = 100;
 
   /**
-   * Heap per object the decoded form holds: a protobuf message or string (header, fields, the list
-   * slot that holds it), a JSON value (Gson tree node, its map entry, the second tree protobuf's
-   * JSON parser builds). Calibrated against measured allocation in RequestCostTest.
+   * Heap a decoded protobuf message takes: a base (header, bookkeeping, its slot and growth in the
+   * list that holds it) plus a slot per field its type declares. Calibrated against allocation
+   * measured in RequestCostTest (an empty KeyValue takes about 113 bytes, an empty LogRecord 196).
    */
-  static final long PROTOBUF_BYTES_PER_UNIT = 112;
+  static final long MESSAGE_BASE_BYTES = 112;
 
-  static final long JSON_BYTES_PER_UNIT = 1_200;
+  static final long MESSAGE_BYTES_PER_FIELD = 10;
 
-  /** Heap per body byte: the body, strings copied out of it (twice for JSON: text, then tree). */
+  /** Heap per string, bytes value, unknown field or element of a repeated number. */
+  static final long VALUE_BYTES = 64;
+
+  /** Heap per JSON value (Gson tree node and map entry, then protobuf's own tree and message). */
+  static final long JSON_BYTES_PER_UNIT = 700;
+
+  /** Heap per body byte: the body and the strings copied out of it (for JSON, several times). */
   static final long PROTOBUF_BYTES_PER_BYTE = 3;
 
   static final long JSON_BYTES_PER_BYTE = 12;
@@ -80,16 +86,14 @@ final class RequestCost {
     } catch (IOException e) {
       throw new InvalidProtocolBufferException(e.getMessage());
     }
-    return new Cost(
-        w.items,
-        w.units,
-        body.length * PROTOBUF_BYTES_PER_BYTE + w.units * PROTOBUF_BYTES_PER_UNIT);
+    return new Cost(w.items, w.units, body.length * PROTOBUF_BYTES_PER_BYTE + w.heap);
   }
 
   private static final class Walk {
     final long maxItems;
     long items;
     long units;
+    long heap;
 
     Walk(long maxItems) {
       this.maxItems = maxItems;
@@ -116,6 +120,8 @@ final class RequestCost {
           }
           int old = in.pushLimit(length);
           units++;
+          heap +=
+              MESSAGE_BASE_BYTES + MESSAGE_BYTES_PER_FIELD * f.getMessageType().getFields().size();
           if (ITEMS.contains(f.getMessageType()) && ++items > maxItems) {
             throw new LimitExceededException(
                 "max-items-per-request", maxItems, "more than " + maxItems + " items in a request");
@@ -127,6 +133,7 @@ final class RequestCost {
             // An unknown field, a string or bytes, or one element of a repeated scalar: each is an
             // object (or a list slot) in the decoded message. Known singular scalars are not.
             units++;
+            heap += VALUE_BYTES;
           }
           if (!in.skipField(tag)) {
             return;

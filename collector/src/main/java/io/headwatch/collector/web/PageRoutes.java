@@ -4,7 +4,7 @@ import java.util.regex.Pattern;
 
 /**
  * Which page (an HTML file under {@code web/}) a request path shows, and with which status. Paths
- * the API owns ({@code /api}, {@code /api/…}, {@code /metrics}, the {@code /health/…} probes) and
+ * the API owns ({@code /api}, {@code /api/…}, {@code /metrics}, the probes {@code /health/…}) and
  * assets are not pages.
  */
 final class PageRoutes {
@@ -22,7 +22,7 @@ final class PageRoutes {
 
   private PageRoutes() {}
 
-  /** True for paths the JSON API and the Prometheus endpoint answer. */
+  /** True for paths the JSON API, the Prometheus endpoint and the probes answer. */
   static boolean isApi(String path) {
     return path.equals("/api")
         || path.startsWith("/api/")

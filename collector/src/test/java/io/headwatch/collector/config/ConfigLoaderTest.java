@@ -98,4 +98,43 @@ class ConfigLoaderTest {
     assertEquals(null, ValueParsers.duration("0s"));
     assertEquals(null, ValueParsers.bytes("-1"));
   }
+
+  @Test
+  void beyondLoopbackBothTokensAreRequiredUnlessAllowed() throws Exception {
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () -> ConfigLoader.load(new String[] {"--host", "0.0.0.0"}, Map.of()));
+    assertTrue(e.getMessage().startsWith("refusing to listen on 0.0.0.0"), e.getMessage());
+    assertTrue(e.getMessage().contains("--allow-unauthenticated true"), e.getMessage());
+    assertThrows(
+        ConfigException.class,
+        () ->
+            ConfigLoader.load(
+                new String[] {"--host", "0.0.0.0"},
+                Map.of("HEADWATCH_COLLECTOR_INGEST_TOKEN", "0123456789abcdef")));
+    CollectorConfig both =
+        ConfigLoader.load(
+            new String[] {"--host", "0.0.0.0"},
+            Map.of(
+                "HEADWATCH_COLLECTOR_INGEST_TOKEN", "0123456789abcdef",
+                "HEADWATCH_COLLECTOR_API_TOKEN", "fedcba9876543210"));
+    assertEquals("0123456789abcdef", both.ingestToken());
+    CollectorConfig allowed =
+        ConfigLoader.load(
+            new String[] {"--host", "0.0.0.0", "--allow-unauthenticated", "true"}, Map.of());
+    assertTrue(allowed.allowUnauthenticated());
+    // Loopback needs no token: the default set-up works as before.
+    assertEquals("", ConfigLoader.load(new String[] {"--host", "localhost"}, Map.of()).apiToken());
+  }
+
+  @Test
+  void aBadTokenIsRefusedWithoutPrintingIt() {
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () -> ConfigLoader.load(new String[] {"--api-token", "short secret"}, Map.of()));
+    assertTrue(e.getMessage().contains("(hidden, 12 characters)"), e.getMessage());
+    assertTrue(!e.getMessage().contains("short secret"), e.getMessage());
+  }
 }

@@ -36,6 +36,8 @@ class PageRoutesTest {
   @Test
   void apiAndMetricsAreNotPages() {
     assertTrue(PageRoutes.isApi("/api"));
+    assertTrue(PageRoutes.isApi("/health/live"), "probes are the API's");
+    assertTrue(PageRoutes.isApi("/health/ready"));
     assertTrue(PageRoutes.isApi("/api/models"));
     assertTrue(PageRoutes.isApi("/metrics"));
     assertTrue(PageRoutes.isApi("/health/live"));
