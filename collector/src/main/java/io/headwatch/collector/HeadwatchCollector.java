@@ -192,7 +192,8 @@ public final class HeadwatchCollector implements AutoCloseable {
                   new RequestLimits(
                       config.maxAttentionCells(),
                       config.maxAttributes(),
-                      config.maxAttributeValueBytes()),
+                      config.maxAttributeValueBytes(),
+                      config.maxAttentionMapBytes()),
                   config.receiveBufferBytes(),
                   config.bodyTimeout().toMillis(),
                   config.ingestToken()),
@@ -227,7 +228,7 @@ public final class HeadwatchCollector implements AutoCloseable {
               // Pages first: they decline /api, /metrics and /health, which the API handler
               // answers.
               new Handler.Sequence(
-                  new WebHandler(config.traceUrlTemplate()),
+                  new WebHandler(config.traceUrlTemplate(), config.apiToken()),
                   new ApiHandler(
                       registry,
                       store,
@@ -276,6 +277,10 @@ public final class HeadwatchCollector implements AutoCloseable {
               clock.millis(), config.retentionAge().toMillis(), config.retentionBytes());
       if (deleted > 0) {
         LOG.info("retention deleted {} predictions", deleted);
+      }
+      long maps = store.enforceAttentionMapBytes(config.attentionMapsBytes());
+      if (maps > 0) {
+        LOG.info("attention-maps-bytes: deleted the {} oldest attention maps", maps);
       }
       series.expire();
     } catch (Exception e) {

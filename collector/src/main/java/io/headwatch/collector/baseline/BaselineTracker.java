@@ -122,6 +122,15 @@ public final class BaselineTracker {
     return nowMillis;
   }
 
+  /**
+   * One head's values per statistic, recent against baseline as in {@link #compare}; empty for an
+   * unknown model or a head outside its shape.
+   */
+  public synchronized List<HeadValues> values(String model, int layer, int head, long atMillis) {
+    ModelBaseline b = models.get(model);
+    return b == null ? List.of() : b.values(layer, head, atMillis - nowMillis);
+  }
+
   /** Snapshots currently in the model's window (0 if unknown). */
   public synchronized int windowSize(String model) {
     ModelBaseline b = models.get(model);

@@ -131,6 +131,46 @@ final class ModelBaseline {
   }
 
   /**
+   * The values of one head, per statistic: snapshots of predictions made at or after {@code since}
+   * ("now", as in {@link #compare}) and the older ones of the window (NaN left out). Empty if the
+   * head is outside the model's shape.
+   */
+  List<HeadValues> values(int layer, int head, long since) {
+    if (layer < 0 || layer >= layers || head < 0 || head >= heads) {
+      return List.of();
+    }
+    int cells = layers * heads;
+    List<HeadValues> out = new ArrayList<>(STATS);
+    for (int s = 0; s < STATS; s++) {
+      int c = s * cells + layer * heads + head;
+      float[] r = new float[size];
+      float[] b = new float[size];
+      int nr = 0;
+      int nb = 0;
+      for (int age = 0; age < size; age++) {
+        int row = Math.floorMod(next - 1 - age, window);
+        float v = ring[row][c];
+        if (Float.isNaN(v)) {
+          continue;
+        }
+        if (times[row] >= since) {
+          r[nr++] = v;
+        } else {
+          b[nb++] = v;
+        }
+      }
+      if (nr + nb > 0) {
+        out.add(
+            new HeadValues(
+                AttentionStatistic.ALL.get(s).shortName(),
+                java.util.Arrays.copyOf(r, nr),
+                java.util.Arrays.copyOf(b, nb)));
+      }
+    }
+    return out;
+  }
+
+  /**
    * "Now" (snapshots of predictions made at or after {@code since}) vs the older snapshots of the
    * window, for every (layer, head, statistic).
    */

@@ -142,6 +142,16 @@ public final class CollectorConfig {
     return (Integer) values.get(Setting.MAX_ATTENTION_CELLS);
   }
 
+  /** Largest body of one attention-map record. */
+  public int maxAttentionMapBytes() {
+    return (Integer) values.get(Setting.MAX_ATTENTION_MAP_BYTES);
+  }
+
+  /** Stored attention-map bytes at most; beyond, retention deletes the oldest maps. */
+  public long attentionMapsBytes() {
+    return (Long) values.get(Setting.ATTENTION_MAPS_BYTES);
+  }
+
   public int maxAttributes() {
     return (Integer) values.get(Setting.MAX_ATTRIBUTES);
   }

@@ -77,6 +77,16 @@ public enum Setting {
       "16KiB",
       "a size such as 16KiB: longest attribute key or string value the collector keeps",
       ValueParsers::intBytes),
+  MAX_ATTENTION_MAP_BYTES(
+      "max-attention-map-bytes",
+      "4MiB",
+      "a size such as 4MiB: largest body of one headwatch.attention_map record",
+      ValueParsers::intBytes),
+  ATTENTION_MAPS_BYTES(
+      "attention-maps-bytes",
+      "256MiB",
+      "a size such as 256MiB: stored attention-map bytes at most (the oldest maps go first)",
+      ValueParsers::bytes),
   RECEIVE_BUFFER_BYTES(
       "receive-buffer-bytes",
       "64MiB",

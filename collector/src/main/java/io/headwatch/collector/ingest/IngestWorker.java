@@ -1,6 +1,7 @@
 package io.headwatch.collector.ingest;
 
 import io.headwatch.collector.baseline.BaselineTracker;
+import io.headwatch.collector.model.AttentionMap;
 import io.headwatch.collector.model.AttentionStatistic;
 import io.headwatch.collector.model.HeadDeviation;
 import io.headwatch.collector.model.InferenceSpan;
@@ -23,9 +24,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The single thread that applies queued exports: metrics to the series registry, inference spans
- * and snapshots to the store, snapshots to the baselines. One writer keeps store updates ordered
- * and lets a span and its snapshot meet in either order.
+ * The single thread that applies queued exports: metrics to the series registry, inference spans,
+ * snapshots and attention maps to the store, snapshots to the baselines. One writer keeps store
+ * updates ordered and lets a span and its snapshot meet in either order.
  *
  * <p>Group commit: the worker takes every request waiting (up to {@link #MAX_BATCH}), writes all
  * their spans and snapshots in one durable transaction, and only then completes their {@link
@@ -226,6 +227,11 @@ public final class IngestWorker {
                     s.model(), s.layers(), s.heads(), statistics(s), s.timeNanos() / 1_000_000L);
         Verdict verdict = judge(s);
         writes.add(new WriteBatch.SnapshotWrite(s, top, verdict, item.receivedMillis()));
+      }
+      AttentionMapParser.Result maps = AttentionMapParser.maps(l);
+      self.dropped("invalid_attention_map", maps.invalid());
+      for (AttentionMap m : maps.maps()) {
+        writes.add(new WriteBatch.AttentionMapWrite(m, item.receivedMillis()));
       }
     }
     return writes;

@@ -1,5 +1,6 @@
 package io.headwatch.collector.store;
 
+import io.headwatch.collector.model.AttentionMap;
 import io.headwatch.collector.model.HeadDeviation;
 import io.headwatch.collector.model.InferenceSpan;
 import io.headwatch.collector.model.Snapshot;
@@ -14,8 +15,8 @@ import java.util.List;
  * commit acknowledges them all.
  */
 public final class WriteBatch {
-  /** One write: an inference span or a scored snapshot. */
-  public sealed interface Write permits SpanWrite, SnapshotWrite {}
+  /** One write: an inference span, a scored snapshot or an attention map. */
+  public sealed interface Write permits SpanWrite, SnapshotWrite, AttentionMapWrite {}
 
   /** An inference span, creating or completing its prediction. */
   public record SpanWrite(InferenceSpan span, long receivedMillis) implements Write {}
@@ -32,6 +33,9 @@ public final class WriteBatch {
       this(snapshot, deviations, null, receivedMillis);
     }
   }
+
+  /** One sequence's attention maps; a repeated (span, batch index) replaces them. */
+  public record AttentionMapWrite(AttentionMap map, long receivedMillis) implements Write {}
 
   private final List<Write> writes = new ArrayList<>();
 

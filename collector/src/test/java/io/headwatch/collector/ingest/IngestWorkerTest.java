@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
 import io.headwatch.collector.baseline.BaselineTracker;
+import io.headwatch.collector.model.AttentionMap;
 import io.headwatch.collector.prometheus.OtlpMetricsTranslator;
 import io.headwatch.collector.prometheus.SelfMetrics;
 import io.headwatch.collector.prometheus.SeriesRegistry;
@@ -96,6 +97,21 @@ class IngestWorkerTest {
     @Override
     public Optional<PredictionDetail> byTraceId(String traceId) {
       return Optional.empty();
+    }
+
+    @Override
+    public Optional<AttentionMap> attentionMap(long predictionId, int batchIndex) {
+      return Optional.empty();
+    }
+
+    @Override
+    public long enforceAttentionMapBytes(long maxBytes) {
+      return 0;
+    }
+
+    @Override
+    public long attentionMapBytes() {
+      return 0;
     }
 
     @Override

@@ -1,7 +1,9 @@
 package io.headwatch.collector.store.sqlite;
 
+import io.headwatch.collector.model.AttentionMap;
 import io.headwatch.collector.model.Attributes;
 import io.headwatch.collector.model.Statistics;
+import io.headwatch.collector.store.AttentionMapInfo;
 import io.headwatch.collector.store.ModelSummary;
 import io.headwatch.collector.store.PredictionDetail;
 import io.headwatch.collector.store.PredictionQuery;
@@ -196,6 +198,25 @@ final class PredictionReader {
         }
       }
     }
+    List<AttentionMapInfo> maps = new ArrayList<>();
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT batch_index, tokens, encoding, top_k, reason, bytes FROM attention_map"
+                + " WHERE prediction_id = ? ORDER BY batch_index")) {
+      ps.setLong(1, summary.id());
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          maps.add(
+              new AttentionMapInfo(
+                  rs.getInt(1),
+                  rs.getInt(2),
+                  rs.getString(3),
+                  rs.getInt(4),
+                  rs.getString(5),
+                  rs.getLong(6)));
+        }
+      }
+    }
     List<Long> sameTrace = new ArrayList<>();
     try (PreparedStatement ps =
         c.prepareStatement("SELECT id FROM prediction WHERE trace_id = ? ORDER BY id")) {
@@ -206,7 +227,49 @@ final class PredictionReader {
         }
       }
     }
-    return Optional.of(new PredictionDetail(summary, snapshots, sameTrace));
+    return Optional.of(new PredictionDetail(summary, snapshots, maps, sameTrace));
+  }
+
+  /** One sequence's attention map with its prediction's ids and model, if stored. */
+  Optional<AttentionMap> attentionMap(long predictionId, int batchIndex) throws SQLException {
+    return read(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT p.trace_id, p.span_id, m.time_nanos, p.model, m.layers, m.heads,"
+                      + " m.tokens, m.encoding, m.top_k, m.reason, m.token_texts, m.body"
+                      + " FROM attention_map m JOIN prediction p ON p.id = m.prediction_id"
+                      + " WHERE m.prediction_id = ? AND m.batch_index = ?")) {
+            ps.setLong(1, predictionId);
+            ps.setInt(2, batchIndex);
+            try (ResultSet rs = ps.executeQuery()) {
+              if (!rs.next()) {
+                return Optional.empty();
+              }
+              String texts = rs.getString(11);
+              return Optional.of(
+                  new AttentionMap(
+                      rs.getString(1),
+                      rs.getString(2),
+                      rs.getLong(3),
+                      rs.getString(4),
+                      batchIndex,
+                      rs.getInt(5),
+                      rs.getInt(6),
+                      rs.getInt(7),
+                      AttentionMap.Encoding.of(rs.getString(8)),
+                      rs.getInt(9),
+                      rs.getString(10),
+                      texts == null ? null : StoredPayloads.tokens(texts),
+                      rs.getBytes(12)));
+            }
+          }
+        });
+  }
+
+  /** Stored attention-map bytes. */
+  long attentionMapBytes() throws SQLException {
+    return read(RetentionEnforcer::attentionMapBytes);
   }
 
   /** Stored statistics of the newest snapshots, oldest first, to refill baselines on start. */
