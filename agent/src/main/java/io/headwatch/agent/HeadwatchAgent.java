@@ -3,6 +3,7 @@ package io.headwatch.agent;
 import io.headwatch.agent.config.HeadwatchConfig;
 import io.headwatch.agent.djl.DjlInstrumentation;
 import io.headwatch.agent.export.AgentTelemetry;
+import io.headwatch.agent.library.LibraryInstrumentation;
 import io.headwatch.agent.onnx.OnnxRuntimeInstrumentation;
 import io.headwatch.agent.runtime.AgentRuntime;
 import io.headwatch.agent.util.AgentLog;
@@ -13,6 +14,7 @@ import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.agent.builder.ResettableClassFileTransformer;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.DynamicType;
+import net.bytebuddy.dynamic.Nexus;
 import net.bytebuddy.dynamic.scaffold.MethodGraph;
 import net.bytebuddy.matcher.ElementMatchers;
 import net.bytebuddy.utility.JavaModule;
@@ -34,7 +36,26 @@ public final class HeadwatchAgent {
     start(args, instrumentation);
   }
 
-  private static synchronized void start(String args, Instrumentation instrumentation) {
+  /**
+   * Entry point as an extension of the OpenTelemetry Java agent ({@code
+   * -Dotel.javaagent.extensions=headwatch-otel-extension.jar}), called by {@code
+   * otel.HeadwatchExtension} once that agent is installed: settings from system properties and the
+   * environment only, telemetry through that agent's OpenTelemetry.
+   */
+  public static void startAsExtension(
+      Instrumentation instrumentation, Supplier<AgentTelemetry> telemetry) {
+    start(null, instrumentation, telemetry, "as an OpenTelemetry Java agent extension");
+  }
+
+  private static void start(String args, Instrumentation instrumentation) {
+    start(args, instrumentation, AgentTelemetry::create, "");
+  }
+
+  private static synchronized void start(
+      String args,
+      Instrumentation instrumentation,
+      Supplier<AgentTelemetry> telemetry,
+      String how) {
     try {
       if (AgentRuntime.current() != null) {
         AgentLog.warn("agent already started; ignoring a second start");
@@ -46,8 +67,12 @@ public final class HeadwatchAgent {
         AgentLog.info("disabled by headwatch.enabled=false");
         return;
       }
-      install(config, instrumentation, AgentTelemetry::create);
-      AgentLog.info("started: sampling rate " + config.samplingRate());
+      install(config, instrumentation, telemetry);
+      AgentLog.info(
+          "started"
+              + (how.isEmpty() ? "" : " " + how)
+              + ": sampling rate "
+              + config.samplingRate());
     } catch (Throwable t) {
       // The application must start whatever happens to the agent.
       AgentLog.warnOnce("start", "agent failed to start; the application runs without it", t);
@@ -63,6 +88,7 @@ public final class HeadwatchAgent {
       HeadwatchConfig config, Instrumentation instrumentation, Supplier<AgentTelemetry> telemetry) {
     AgentRuntime runtime = new AgentRuntime(config, telemetry);
     AgentRuntime.install(runtime);
+    disableNexus();
     // Only declared methods are woven, so the method graph of declared methods is enough; a
     // full graph would resolve every interface, including ones another agent (the OpenTelemetry
     // Java agent) adds to a class and defines only later.
@@ -86,7 +112,24 @@ public final class HeadwatchAgent {
     if (config.djlEnabled()) {
       builder = DjlInstrumentation.register(builder);
     }
+    // Only to name the models that libraries above the engines load (no inference is touched).
+    builder = LibraryInstrumentation.register(builder);
     return builder.installOn(instrumentation);
+  }
+
+  /**
+   * The agent needs no Byte Buddy "Nexus" (it initialises nothing in woven classes: {@code
+   * InitializationStrategy.NoOp}), but {@code AgentBuilder.Default}'s constructor prepares one by
+   * default, and preparing it probes class injection through {@code sun.misc.Unsafe}, which Java 24
+   * and newer report on the application's standard error ("sun.misc.Unsafe::objectFieldOffset has
+   * been called by ...ClassInjector$UsingUnsafe..."). Byte Buddy skips that probe when its Nexus is
+   * disabled. The property is the agent's own: Byte Buddy is relocated, and the shade plugin
+   * relocates this constant with it, so an application's own Byte Buddy is not affected.
+   */
+  private static void disableNexus() {
+    if (System.getProperty(Nexus.PROPERTY) == null) {
+      System.setProperty(Nexus.PROPERTY, "true");
+    }
   }
 
   /**

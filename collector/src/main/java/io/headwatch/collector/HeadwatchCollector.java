@@ -4,10 +4,12 @@ import io.headwatch.collector.api.ApiHandler;
 import io.headwatch.collector.baseline.BaselineTracker;
 import io.headwatch.collector.config.CollectorConfig;
 import io.headwatch.collector.config.ConfigLoader;
+import io.headwatch.collector.forward.EvaluationEvents;
 import io.headwatch.collector.forward.OtlpForwarder;
 import io.headwatch.collector.ingest.IngestQueue;
 import io.headwatch.collector.ingest.IngestWorker;
 import io.headwatch.collector.ingest.RequestLimits;
+import io.headwatch.collector.ingest.VerdictSink;
 import io.headwatch.collector.prometheus.OtlpMetricsTranslator;
 import io.headwatch.collector.prometheus.SelfMetrics;
 import io.headwatch.collector.prometheus.SeriesRegistry;
@@ -15,6 +17,8 @@ import io.headwatch.collector.receiver.OtlpHttpHandler;
 import io.headwatch.collector.store.PredictionStore;
 import io.headwatch.collector.store.StoreException;
 import io.headwatch.collector.store.sqlite.SqliteStore;
+import io.headwatch.collector.verdict.VerdictEngine;
+import io.headwatch.collector.verdict.VerdictSettings;
 import io.headwatch.collector.web.WebHandler;
 import io.prometheus.client.CollectorRegistry;
 import java.nio.file.Files;
@@ -112,7 +116,7 @@ public final class HeadwatchCollector implements AutoCloseable {
       BaselineTracker baselines =
           new BaselineTracker(
               config.baselineWindow(),
-              config.baselineRecent(),
+              config.baselineNow().toMillis(),
               config.baselineMin(),
               config.baselineBytes(),
               () -> self.dropped("baseline_evicted"));
@@ -124,9 +128,22 @@ public final class HeadwatchCollector implements AutoCloseable {
         LOG.warn(
             "could not refill baselines from the store ({}); they start empty", e.getMessage());
       }
-      IngestWorker worker =
-          new IngestWorker(queue, new OtlpMetricsTranslator(series), store, baselines, self);
-      worker.start();
+      VerdictEngine verdicts =
+          new VerdictEngine(
+              VerdictSettings.defaults()
+                  .withThreshold(config.verdictThreshold())
+                  .withWindow(
+                      config.verdictWindow(),
+                      config.verdictMin(),
+                      VerdictSettings.defaults().neighbours())
+                  .withBytes(config.verdictModelBytes(), config.verdictBytes()));
+      try {
+        IngestWorker.refillVerdicts(store, verdicts, config.verdictWindow() * 2);
+      } catch (StoreException e) {
+        LOG.warn(
+            "could not refill verdict baselines from the store ({}); they start empty",
+            e.getMessage());
+      }
 
       OtlpForwarder forwarder =
           config
@@ -140,6 +157,20 @@ public final class HeadwatchCollector implements AutoCloseable {
                           config.forwardTimeout(),
                           self))
               .orElse(null);
+      VerdictSink verdictSink =
+          forwarder == null
+              ? VerdictSink.NONE
+              : new EvaluationEvents(forwarder, () -> clock.millis() * 1_000_000L);
+      IngestWorker worker =
+          new IngestWorker(
+              queue,
+              new OtlpMetricsTranslator(series),
+              store,
+              baselines,
+              verdicts,
+              verdictSink,
+              self);
+      worker.start();
 
       ScheduledExecutorService housekeeping =
           Executors.newSingleThreadScheduledExecutor(
@@ -161,7 +192,8 @@ public final class HeadwatchCollector implements AutoCloseable {
                   new RequestLimits(
                       config.maxAttentionCells(),
                       config.maxAttributes(),
-                      config.maxAttributeValueBytes()),
+                      config.maxAttributeValueBytes(),
+                      config.maxAttentionMapBytes()),
                   config.receiveBufferBytes(),
                   config.bodyTimeout().toMillis(),
                   config.ingestToken()),
@@ -183,6 +215,7 @@ public final class HeadwatchCollector implements AutoCloseable {
               queue::heldBytes,
               receiver::receivingBytes,
               baselines::bytes,
+              verdicts::reservedBytes,
               () -> readiness.get().isEmpty() ? 1 : 0));
       HttpServerFactory.Limits limits =
           new HttpServerFactory.Limits(
@@ -195,13 +228,14 @@ public final class HeadwatchCollector implements AutoCloseable {
               // Pages first: they decline /api, /metrics and /health, which the API handler
               // answers.
               new Handler.Sequence(
-                  new WebHandler(config.traceUrlTemplate()),
+                  new WebHandler(config.traceUrlTemplate(), config.apiToken()),
                   new ApiHandler(
                       registry,
                       store,
                       baselines,
                       config.baselineWindow(),
-                      config.baselineRecent(),
+                      clock::millis,
+                      verdicts::baselineSize,
                       config.apiToken(),
                       readiness)),
               limits,
@@ -243,6 +277,10 @@ public final class HeadwatchCollector implements AutoCloseable {
               clock.millis(), config.retentionAge().toMillis(), config.retentionBytes());
       if (deleted > 0) {
         LOG.info("retention deleted {} predictions", deleted);
+      }
+      long maps = store.enforceAttentionMapBytes(config.attentionMapsBytes());
+      if (maps > 0) {
+        LOG.info("attention-maps-bytes: deleted the {} oldest attention maps", maps);
       }
       series.expire();
     } catch (Exception e) {

@@ -10,14 +10,35 @@ export class ApiError extends Error {
 }
 
 const TIMEOUT_MS = 30000;
+const TOKEN_KEY = 'headwatch.api-token';
+
+/**
+ * The API token the user gave in this tab, or ''. Session storage: it lives as long as the tab,
+ * is never written to disk by the page, and goes only to this collector.
+ */
+export function apiToken() {
+  try {
+    return window.sessionStorage.getItem(TOKEN_KEY) || '';
+  } catch (e) {
+    return '';
+  }
+}
+
+export function setApiToken(token) {
+  if (token) window.sessionStorage.setItem(TOKEN_KEY, token);
+  else window.sessionStorage.removeItem(TOKEN_KEY);
+}
 
 /** GET a JSON document; throws ApiError with the API's own error text. */
 export async function getJson(path) {
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(), TIMEOUT_MS);
+  const headers = {Accept: 'application/json'};
+  const token = apiToken();
+  if (token) headers.Authorization = 'Bearer ' + token;
   let response;
   try {
-    response = await fetch(path, {headers: {Accept: 'application/json'}, signal: abort.signal});
+    response = await fetch(path, {headers, signal: abort.signal, credentials: 'omit'});
   } catch (e) {
     throw new ApiError(0, 'the collector did not answer (' + e.message + ')');
   } finally {

@@ -41,6 +41,14 @@ export function ago(iso, now = Date.now()) {
   return Math.round(s / 86400) + ' d ago';
 }
 
+/** Seconds as the collector's settings write them: 90 s, 15 min, 2 h. */
+export function settingDuration(seconds) {
+  if (seconds == null) return '?';
+  if (seconds % 3600 === 0) return (seconds / 3600) + ' h';
+  if (seconds % 60 === 0) return (seconds / 60) + ' min';
+  return seconds + ' s';
+}
+
 /** Seconds as ms below 1 s. */
 export function duration(seconds) {
   if (seconds === null || seconds === undefined || !Number.isFinite(seconds)) return MISSING;

@@ -2,10 +2,10 @@
 // baseline, for a chosen statistic (or the largest over all), and one head's numbers on click.
 import {h, mount, note, section, facts} from './dom.js';
 import {getJson, ApiError} from './api.js';
-import {num, z as fmtZ, timeEl, ago, statisticName} from './format.js';
+import {num, z as fmtZ, timeEl, ago, settingDuration, statisticName} from './format.js';
 import {deviationRgb, DEVIATION_LEGEND} from './colour.js';
 import {headGrid, legend} from './grid.js';
-import {numberLine} from './baseline.js';
+import {numberLine, histogramChart} from './baseline.js';
 import {initNav, content, run} from './nav.js';
 
 const MAX = 'max';
@@ -39,7 +39,7 @@ run(async () => {
       summary && summary.layers != null ? summary.layers + ' × ' + summary.heads : '–'],
     ['predictions stored', summary ? String(summary.predictions) : null],
     ['baseline', heads ? heads.snapshots_in_window + ' snapshots in a window of ' + heads.window +
-        '; “now” = the newest ' + heads.recent : null],
+        '; “now” = predictions of the last ' + settingDuration(heads.now_seconds) : null],
   ]), h('p', null, h('a', {href: '/predictions?model=' + encoded}, 'Most unusual predictions'),
     ' · ', h('a', {href: '/predictions?order=time&model=' + encoded}, 'newest predictions')));
 
@@ -109,7 +109,9 @@ run(async () => {
     mount(gridHolder, grid.element);
   }
 
+  let ticket = 0;
   function showHead(layer, head) {
+    const mine = ++ticket;
     const byStat = (cells[layer] && cells[layer][head]) || {};
     const rows = statistics.map((st) => {
       const r = byStat[st];
@@ -135,12 +137,33 @@ run(async () => {
           h('th', {scope: 'col', class: 'num'}, 'z'),
           h('th', {scope: 'col'}, 'against the baseline'))),
         h('tbody', null, rows)),
-      note('“Now” is the median of the newest ' + (any ? any.recent_count : heads.recent) +
-          ' snapshots; “baseline” and “MAD” are the median and median absolute deviation of the ' +
-          (any ? any.baseline_count : 'older') + ' snapshots before them. In the pictures, the ' +
+      note('“Now” is the median of the ' + (any ? any.recent_count + ' ' : '') +
+          'snapshots of predictions made in the last ' + settingDuration(heads.now_seconds) +
+          ' (the collector’s baseline-now); “baseline” and “MAD” are the median and median ' +
+          'absolute deviation of the ' + (any ? any.baseline_count : 'older') +
+          ' snapshots before them. In the pictures, the ' +
           'bands are the baseline median ± 1, 2 and 3 robust standard deviations (1.4826 × MAD), ' +
           'the bar is the baseline median and the dot is now. The API reports medians and MADs, ' +
           'not every value, so these summarise the distributions rather than draw them in full.'));
+    // The distributions themselves, where the collector serves them.
+    getJson('/api/models/' + encoded + '/heads/' + layer + '/' + head).then((values) => {
+      if (mine !== ticket) return;
+      for (const st of values.statistics) {
+        const cell = detail.querySelector('tr[data-statistic="' + CSS.escape(st.statistic) + '"] td:last-child');
+        if (cell) mount(cell, histogramChart(st, null, null));
+      }
+      const header = detail.querySelector('table.head-stats thead th:last-child');
+      if (header) header.textContent = 'baseline and now';
+      const explain = detail.querySelector('.note');
+      if (explain) {
+        mount(explain, '“Now” is the snapshots of predictions made in the last ' +
+            settingDuration(values.now_seconds) + ', the baseline the older ones of the window. ' +
+            'Pictures: the baseline’s values as bars, now’s as a line, over ' +
+            'the same bins and each scaled to its own count, so that their shapes compare.');
+      }
+    }).catch(() => {
+      // An older collector: the number lines stay.
+    });
   }
 
   select.addEventListener('change', () => {
@@ -156,8 +179,8 @@ run(async () => {
     section('heads', 'Heads against their baseline',
       h('div', {class: 'controls'}, h('label', {for: 'statistic'}, 'Statistic '), select),
       hasBaseline ? null : note('No baseline yet: the model needs more snapshots (the ' +
-          'collector’s baseline-min, 20 by default) before the newest ' + heads.recent +
-          '. The grid fills in as they arrive.'),
+          'collector’s baseline-min, 20 by default) older than the last ' +
+          settingDuration(heads.now_seconds) + '. The grid fills in as they arrive.'),
       h('div', {class: 'split'}, h('div', null, gridHolder,
         legend('z', DEVIATION_LEGEND, deviationRgb, (v) => v === 20 ? '≥ 20' : String(v))),
       detail)));

@@ -6,10 +6,10 @@ import {h, mount, note, section, facts} from './dom.js';
 import {
   getJson, ApiError, TRACE_ID, PREDICTION_ID, modelHref, uiConfig, traceUrl,
 } from './api.js';
-import {num, z as fmtZ, timeEl, ago, duration, statisticName, MISSING} from './format.js';
+import {num, z as fmtZ, timeEl, ago, duration, settingDuration, statisticName, MISSING} from './format.js';
 import {deviationRgb, DEVIATION_LEGEND} from './colour.js';
 import {headGrid, legend} from './grid.js';
-import {numberLine, robustZ} from './baseline.js';
+import {numberLine, robustZ, histogramChart} from './baseline.js';
 import {attentionHeatmap} from './heatmap.js';
 import {attentionLines} from './lines.js';
 import {initNav, content, run} from './nav.js';
@@ -166,16 +166,81 @@ class PredictionPage {
     }
     const badge = v.anomalous === true ? h('span', {class: 'badge bad'}, 'anomalous') :
       v.anomalous === false ? h('span', {class: 'badge ok'}, 'normal') :
-        h('span', {class: 'badge'}, 'not scored');
+        h('span', {class: 'badge'}, v.status ? String(v.status) : 'not scored');
     const suspects = Array.isArray(v.suspects) ? v.suspects : [];
     const input = v.input || v.input_verdict || null;
+    const line = [badge];
+    if (v.kind) line.push(' ', h('span', {class: 'muted'}, String(v.kind)));
+    if (v.score != null) line.push(' · score ', num(v.score));
+    if (v.tail_probability != null) line.push(' · tail probability ', num(v.tail_probability, 3));
+    if (v.threshold != null) line.push(' (threshold ', num(v.threshold), ')');
+    if (v.baseline_predictions != null) {
+      line.push(' · against ', String(v.baseline_predictions), ' baseline predictions');
+    }
     return section('verdict', 'Verdict',
-      h('p', {class: 'verdict-line'}, badge, ' score ', num(v.score), v.threshold != null ?
-        ' (threshold ' + num(v.threshold) + ')' : ''),
-      suspects.length ? genericTable('Suspects, strongest first', suspects) :
-        note('No suspects listed.'),
-      input ? h('div', null, h('h3', null, 'Inputs'), typeof input === 'object' ?
-        genericFacts(input) : String(input)) : null);
+      h('p', {class: 'verdict-line'}, line),
+      suspects.length ? this.suspectsTable(suspects) : note('No suspects listed.'),
+      input ? this.inputVerdict(input) : null);
+  }
+
+  /**
+   * The verdict's suspects (docs/api.md#verdict): where, which statistic, the value against what
+   * was expected. A suspect with a head chooses that head in the grid and the map.
+   */
+  suspectsTable(suspects) {
+    const known = ['layer', 'head', 'site', 'statistic', 'value', 'expected', 'deviation',
+      'surprise', 'nonfinite'];
+    if (!suspects.every((x) => Object.keys(x).every((k) => known.includes(k)))) {
+      return genericTable('Suspects, strongest first', suspects);
+    }
+    const rows = suspects.map((x) => {
+      const where = x.head === null || x.head === undefined ?
+        'layer ' + x.layer : 'layer ' + x.layer + ', head ' + x.head;
+      const choose = x.head === null || x.head === undefined ? null :
+        h('button', {type: 'button', class: 'link-like', on: {click: () => {
+          if (!this.snapshot || this.snapshot.heads === 0) return;
+          this.head = {layer: x.layer, head: x.head};
+          this.remember();
+          if (this.grid) this.grid.select(x.layer, x.head);
+          this.showHead();
+          this.syncMapControls();
+          this.loadMap();
+          document.getElementById('heads').scrollIntoView();
+        }}}, 'show');
+      return h('tr', {class: x.nonfinite ? 'alarm' : null},
+        h('th', {scope: 'row'}, where, choose ? ' ' : null, choose),
+        h('td', null, x.site == null ? MISSING : String(x.site)),
+        h('td', null, x.statistic == null ? MISSING : statisticName(String(x.statistic))),
+        h('td', {class: 'num'}, x.nonfinite ? 'NaN/∞' : num(x.value)),
+        h('td', {class: 'num'}, num(x.expected)),
+        h('td', {class: 'num'}, x.nonfinite ? 'non-finite' : num(x.deviation)),
+        h('td', {class: 'num'}, num(x.surprise)));
+    });
+    return h('table', {class: 'data suspects'},
+      h('caption', null, 'Suspects, strongest first'),
+      h('thead', null, h('tr', null, ['where', 'site', 'statistic', 'value', 'expected',
+        'deviation', 'surprise'].map((t, i) => h('th', {scope: 'col', class: i >= 3 ? 'num' : null}, t)))),
+      h('tbody', null, rows));
+  }
+
+  /** The input verdict: whether the inputs themselves were unusual, fact by fact. */
+  inputVerdict(input) {
+    if (typeof input !== 'object') return h('div', null, h('h3', null, 'Inputs'), String(input));
+    const facts = Array.isArray(input.facts) ? input.facts : [];
+    return h('div', null, h('h3', null, 'Inputs'),
+      h('p', null, input.unusual ? h('span', {class: 'badge bad'}, 'the inputs changed') :
+        h('span', {class: 'badge ok'}, 'inputs as usual'),
+      input.comparable === false ? h('span', {class: 'muted'},
+        ' (not comparable with the baseline)') : null),
+      facts.length ? h('table', {class: 'data'},
+        h('thead', null, h('tr', null, ['fact', 'value', 'expected', 'tail probability', ''].map(
+          (t, i) => h('th', {scope: 'col', class: i >= 1 && i <= 3 ? 'num' : null}, t)))),
+        h('tbody', null, facts.map((f) => h('tr', {class: f.unusual ? 'alarm' : null},
+          h('th', {scope: 'row'}, String(f.fact).replace(/_/g, ' ')),
+          h('td', {class: 'num'}, num(f.value)),
+          h('td', {class: 'num'}, num(f.expected)),
+          h('td', {class: 'num'}, num(f.tail_probability, 3)),
+          h('td', null, f.unusual ? 'unusual' : ''))))) : genericFacts(input));
   }
 
   snapshotChooser() {
@@ -312,6 +377,7 @@ class PredictionPage {
 
   showHead() {
     const {layer, head} = this.head;
+    const mine = (this.headTicket = (this.headTicket || 0) + 1);
     const rows = this.statistics().map((st) => {
       const c = this.cell(layer, head, st);
       return h('tr', {dataset: {statistic: st}},
@@ -335,6 +401,28 @@ class PredictionPage {
       note('Baseline and MAD: the median and median absolute deviation of the model’s baseline ' +
           'now. Bands: baseline median ± 1, 2 and 3 robust standard deviations (1.4826 × MAD); ' +
           'bar: the baseline median; dot: this prediction.'));
+    getJson('/api/models/' + encodeURIComponent(this.p.model) + '/heads/' + layer + '/' + head)
+      .then((values) => {
+        if (mine !== this.headTicket) return;
+        for (const st of values.statistics) {
+          const cell = this.headDetail.querySelector(
+            'tr[data-statistic="' + CSS.escape(st.statistic) + '"] td:last-child');
+          if (cell) {
+            mount(cell, histogramChart(st, this.cell(layer, head, st.statistic).value,
+              'this prediction'));
+          }
+        }
+        const explain = this.headDetail.querySelector('.note');
+        if (explain) {
+          mount(explain, 'Baseline and MAD: the median and median absolute deviation of the ' +
+              'model’s baseline now. Pictures: the baseline’s values as bars, the predictions of ' +
+              'the last ' + settingDuration(values.now_seconds) + ' as a line, each scaled to ' +
+              'its own count; the dot is ' +
+              'this prediction.');
+        }
+      }).catch(() => {
+        // An older collector: the number lines stay.
+      });
   }
 
   attentionSection() {
@@ -380,6 +468,15 @@ class PredictionPage {
     const {layer, head} = this.head;
     const s = this.snapshot;
     const ticket = (this.mapTicket = (this.mapTicket || 0) + 1);
+    if (Array.isArray(this.p.maps) && !this.p.maps.some((m) => m.batch_index === s.batch_index)) {
+      // The collector lists the maps it has: none for this sequence, so nothing to ask for.
+      this.map = null;
+      mount(this.mapHolder, h('div', {class: 'absent', id: 'no-map'},
+        h('p', null, 'No attention map for this prediction.'),
+        note('The agent exports maps for a share of predictions (a few at random, the unusual ' +
+            'ones, and all while an operator turns it on); this one has statistics only.')));
+      return;
+    }
     mount(this.mapHolder, note('Loading the attention map of layer ' + layer + ', head ' + head + '…'));
     let map;
     try {

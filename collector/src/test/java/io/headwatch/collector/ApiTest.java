@@ -31,9 +31,18 @@ class ApiTest {
 
   @BeforeAll
   static void seed() throws Exception {
+    // The collector's clock stands half a second after the last snapshot (T0 + 20 s): with a "now"
+    // of 5 s, snapshots 16..20 are now, 0..15 the baseline.
     c =
         TestCollector.start(
-            dir, "baseline-window", "50", "baseline-recent", "5", "baseline-min", "5");
+            dir,
+            new MutableClock(java.time.Instant.ofEpochSecond(0, T0 + NORMAL * SECOND + SECOND / 2)),
+            "baseline-window",
+            "50",
+            "baseline-now",
+            "5s",
+            "baseline-min",
+            "5");
     for (int i = 0; i <= NORMAL; i++) {
       double[] entropy = {0.50 + 0.01 * (i % 5), 0.3, 0.3, i == NORMAL ? 0.9 : 0.3};
       double[] sink = new double[4];
@@ -178,7 +187,8 @@ class ApiTest {
         h = o;
       }
     }
-    // recent = snapshots 16..20 (i % 5 = 1,2,3,4,0): 0.51,0.52,0.53,0.54,0.50 -> median 0.52
+    // now = snapshots 16..20 (made at T0 + 16..20 s, within 5 s of the clock; i % 5 = 1,2,3,4,0):
+    // 0.51,0.52,0.53,0.54,0.50 -> median 0.52
     // older = 0..15: 0.50 x4, 0.51 x3, 0.52 x3, 0.53 x3, 0.54 x3 -> 8th and 9th are 0.52;
     // |x - 0.52| = 0 x3, 0.01 x6, 0.02 x7 -> MAD 0.01; z = |0.52 - 0.52| / (1.4826 * 0.01) = 0
     assertEquals(0.52, h.get("median_now").getAsDouble(), 1e-6);

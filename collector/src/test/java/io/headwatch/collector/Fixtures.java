@@ -59,7 +59,10 @@ final class Fixtures {
         .build();
   }
 
-  /** A snapshot of a layers x heads model; stats maps statistic short name → values. */
+  /**
+   * A snapshot of a layers x heads model; stats maps statistic short name → values ({@code
+   * activation.std} and {@code head.output_norm} name the other attribute families).
+   */
   static ExportLogsServiceRequest snapshot(
       String traceId,
       String spanId,
@@ -88,7 +91,7 @@ final class Fixtures {
         (name, values) ->
             log.addAttributes(
                 kv(
-                    name.startsWith("activation.")
+                    name.startsWith("activation.") || name.startsWith("head.")
                         ? "headwatch." + name
                         : "headwatch.attention." + name,
                     doubles(values))));

@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The collector's packages depend one way: receiver → ingest → {prometheus, baseline, store} →
  * model, with api reading store and baseline, and config, queue, otlp, json as leaves. JSON (Gson)
- * stays at the edges. Each rule fails naming the offending class and dependency.
+ * stays at the edges (receiver, api, json, and web, the pages). Each rule fails naming the
+ * offending class and dependency.
  */
 class PackageDependenciesTest {
   private static final String ROOT = "io.headwatch.collector";
@@ -43,6 +44,17 @@ class PackageDependenciesTest {
         .should()
         .dependOnClassesThat()
         .resideOutsideOfPackages(pkg("model"), "java..")
+        .check(classes);
+  }
+
+  @Test
+  void verdictIsAPlainLibrary() {
+    noClasses()
+        .that()
+        .resideInAPackage(pkg("verdict"))
+        .should()
+        .dependOnClassesThat()
+        .resideOutsideOfPackages(pkg("verdict"), "java..")
         .check(classes);
   }
 

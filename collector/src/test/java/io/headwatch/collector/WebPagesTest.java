@@ -101,6 +101,11 @@ class WebPagesTest {
     HttpResponse<byte[]> unknown = send("GET", "/api/nope");
     assertEquals(404, unknown.statusCode());
     assertTrue(text(unknown).startsWith("{\"error\""), text(unknown));
+    for (String probe : List.of("/health/live", "/health/ready")) {
+      HttpResponse<byte[]> r = send("GET", probe);
+      assertEquals(200, r.statusCode(), probe + ": " + text(r));
+      assertEquals("application/json", r.headers().firstValue("Content-Type").orElseThrow());
+    }
     HttpResponse<byte[]> metrics = send("GET", "/metrics");
     assertEquals(200, metrics.statusCode());
     assertTrue(text(metrics).contains("headwatch_collector_received_total"));

@@ -50,8 +50,19 @@ final class ChildJvm {
   static ChildJvm run(
       List<String> jvmArgs, List<String> mainAndArgs, Map<String, String> env, long timeoutSeconds)
       throws IOException, InterruptedException {
+    return run(Path.of(System.getProperty("java.home")), jvmArgs, mainAndArgs, env, timeoutSeconds);
+  }
+
+  /** As {@link #run(List, List, Map, long)}, on the JDK at {@code javaHome}. */
+  static ChildJvm run(
+      Path javaHome,
+      List<String> jvmArgs,
+      List<String> mainAndArgs,
+      Map<String, String> env,
+      long timeoutSeconds)
+      throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add(javaHome.resolve("bin").resolve("java").toString());
     command.add("-Xmx1g");
     command.addAll(jvmArgs);
     command.addAll(mainAndArgs);

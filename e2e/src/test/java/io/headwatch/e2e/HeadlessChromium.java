@@ -8,6 +8,7 @@ import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -398,6 +399,32 @@ final class HeadlessChromium implements AutoCloseable {
     Files.write(file, png);
   }
 
+  /** A PNG of one element (the first matching the selector), scrolled into view. */
+  void screenshotElement(String selector, Path file) throws IOException {
+    JsonArray box =
+        evaluate(
+                "(() => { const e = document.querySelector("
+                    + jsString(selector)
+                    + "); const r = e.getBoundingClientRect();"
+                    + " return [r.left + window.scrollX, r.top + window.scrollY, r.width,"
+                    + " r.height]; })()")
+            .getAsJsonArray();
+    JsonObject clip = new JsonObject();
+    clip.addProperty("x", box.get(0).getAsDouble());
+    clip.addProperty("y", box.get(1).getAsDouble());
+    clip.addProperty("width", box.get(2).getAsDouble());
+    clip.addProperty("height", box.get(3).getAsDouble());
+    clip.addProperty("scale", 1);
+    JsonObject p = new JsonObject();
+    p.addProperty("format", "png");
+    p.add("clip", clip);
+    p.addProperty("captureBeyondViewport", true);
+    byte[] png =
+        Base64.getDecoder().decode(send("Page.captureScreenshot", p).get("data").getAsString());
+    Files.createDirectories(file.getParent());
+    Files.write(file, png);
+  }
+
   static String jsString(String s) {
     JsonArray a = new JsonArray();
     a.add(s);
@@ -459,16 +486,26 @@ final class HeadlessChromium implements AutoCloseable {
       socket.abort();
     }
     replies.shutdownNow();
+    // Chromium's own helper processes (renderer, network, GPU) end when the browser does; wait
+    // for them too, so that none still writes into the profile while it is deleted.
+    List<ProcessHandle> helpers = process.descendants().toList();
     process.destroy();
     if (!process.waitFor(30, TimeUnit.SECONDS)) {
       process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+    }
+    for (ProcessHandle helper : helpers) {
+      try {
+        helper.onExit().get(30, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        helper.destroyForcibly();
+      }
     }
     try (Stream<Path> files = Files.walk(profile)) {
       for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
         Files.deleteIfExists(p);
       }
-    } catch (IOException e) {
-      // A profile left in target/ is harmless.
+    } catch (IOException | UncheckedIOException e) {
+      // A profile left in target/ is harmless (mvn clean removes it).
     }
   }
 

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -73,13 +74,7 @@ class PagesIT {
     HeadlessChromium.requireInstalled();
     work =
         Files.createTempDirectory(Path.of(System.getProperty("basedir", "."), "target"), "pages");
-    collector =
-        CollectorProcess.start(
-            work,
-            "--baseline-recent",
-            String.valueOf(RECENT),
-            "--trace-url-template",
-            TRACE_TEMPLATE);
+    collector = CollectorProcess.start(work, "--trace-url-template", TRACE_TEMPLATE);
     base = "http://127.0.0.1:" + collector.apiPort;
     Random random = new Random(14);
     try (SdkFeed feed = new SdkFeed(collector.otlpEndpoint(), SERVICE)) {
@@ -91,6 +86,8 @@ class PagesIT {
           tokens.add(WORDS.get(random.nextInt(WORDS.size())));
         }
         tokens.add("[SEP]");
+        // The first NORMAL + 1 - RECENT predictions were made an hour ago (the baseline); the
+        // rest now, within the head table's "now" (baseline-now, 15 minutes by default).
         feed.send(
             new SdkFeed.Prediction(
                 MODEL,
@@ -99,7 +96,8 @@ class PagesIT {
                 attention,
                 activation(random, false),
                 tokens,
-                Map.of("headwatch.framework", "onnxruntime")));
+                Map.of("headwatch.framework", "onnxruntime"),
+                n < NORMAL + 1 - RECENT ? Instant.now().minus(Duration.ofHours(1)) : null));
         // In order: the baseline window is filled in arrival order.
         feed.flush();
       }
@@ -113,7 +111,8 @@ class PagesIT {
                   attention(random, true),
                   oddActivation,
                   ODD_TOKENS,
-                  Map.of("headwatch.framework", "onnxruntime")));
+                  Map.of("headwatch.framework", "onnxruntime"),
+                  mapU8(ODD_TOKENS.size())));
       feed.flush();
     }
     try (SdkFeed feed = new SdkFeed(collector.otlpEndpoint(), XSS_SERVICE)) {
@@ -146,6 +145,7 @@ class PagesIT {
             }
             return stored == NORMAL + 1 + 3
                 && odd.get("has_span").getAsBoolean()
+                && odd.getAsJsonArray("maps").size() == 1
                 && !odd.get("max_deviation").isJsonNull()
                 && xss.get("has_span").getAsBoolean();
           } catch (Exception | AssertionError e) {
@@ -195,6 +195,28 @@ class PagesIT {
     return out;
   }
 
+  /** The key token (layer, head) attends to most from query q: a different diagonal per head. */
+  static int strongestKey(int layer, int head, int q, int n) {
+    return (q + layer + head) % n;
+  }
+
+  /** u8 maps: 0.6 of each row on its strongest key, the rest spread evenly over the others. */
+  static byte[] mapU8(int n) {
+    byte[] b = new byte[LAYERS * HEADS * n * n];
+    int i = 0;
+    for (int l = 0; l < LAYERS; l++) {
+      for (int h = 0; h < HEADS; h++) {
+        for (int q = 0; q < n; q++) {
+          for (int k = 0; k < n; k++) {
+            double w = k == strongestKey(l, h, q, n) ? 0.6 : 0.4 / (n - 1);
+            b[i++] = (byte) Math.round(w * 255);
+          }
+        }
+      }
+    }
+    return b;
+  }
+
   static Map<String, double[]> activation(Random random, boolean odd) {
     double[] mean = new double[LAYERS];
     double[] std = new double[LAYERS];
@@ -235,7 +257,8 @@ class PagesIT {
     chromium.movePointer(0, 0);
     chromium.screenshot(file, fullPage);
     String docs = System.getProperty("headwatch.screenshots");
-    if (docs != null && !docs.isBlank()) {
+    // The synthetic pages stay in target/; the docs show PagesUnderAgentIT's, from real data.
+    if (docs != null && !docs.isBlank() && !name.startsWith("synthetic-")) {
       Path dir = Path.of(System.getProperty("basedir", ".")).resolve(docs).normalize();
       Files.createDirectories(dir);
       Files.copy(file, dir.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
@@ -269,7 +292,7 @@ class PagesIT {
                 + js(MODEL)
                 + "] td:nth-of-type(4)')"
                 + ".textContent"));
-    screenshot("models", false);
+    screenshot("synthetic-models", false);
   }
 
   @Test
@@ -307,7 +330,7 @@ class PagesIT {
             "document.querySelector('button.cell[data-layer=\"3\"][data-head=\"7\"]')"
                 + ".getAttribute('aria-pressed')"));
 
-    // The baseline is the window's snapshots before the newest RECENT: the first ones sent.
+    // The baseline is the window's snapshots older than "now": the first ones sent.
     double[] entropy = new double[NORMAL + 1 - RECENT];
     for (int n = 0; n < entropy.length; n++) {
       entropy[n] = normalAttention.get(n).get("entropy")[3 * HEADS + 7];
@@ -319,6 +342,21 @@ class PagesIT {
                 "document.querySelector('#head-detail tr[data-statistic=\"entropy\"]')"
                     + ".cells[2].textContent"));
     assertEquals(expectedMedian, shown, 5e-4 * Math.abs(expectedMedian), "baseline median");
+    // The distributions arrive after the numbers: baseline and now for each statistic.
+    chromium.waitFor(
+        "the head's distributions",
+        "document.querySelectorAll('#head-detail svg.histogram').length === " + STATISTICS.size());
+    String said =
+        chromium.text(
+            "document.querySelector('#head-detail tr[data-statistic=\"entropy\"] svg.histogram')"
+                + ".getAttribute('aria-label')");
+    assertTrue(said.startsWith("baseline: " + (NORMAL + 1 - RECENT) + " values, median "), said);
+    double pictured =
+        Double.parseDouble(
+            said.substring(
+                said.indexOf("median ") + 7, said.indexOf(',', said.indexOf("median "))));
+    assertEquals(expectedMedian, pictured, 5e-4 * Math.abs(expectedMedian), "pictured median");
+    assertTrue(said.contains("now: " + RECENT + " values"), said);
 
     chromium.evaluate(
         "(() => { const s = document.getElementById('statistic'); s.value = 'entropy';"
@@ -331,7 +369,7 @@ class PagesIT {
     chromium.waitFor(
         "the head's numbers after a click",
         "document.querySelector('#head-detail h3').textContent === 'Layer 3, head 7'");
-    screenshot("model", false);
+    screenshot("synthetic-model", false);
   }
 
   @Test
@@ -347,7 +385,7 @@ class PagesIT {
         distinct(
             "Array.from(document.querySelectorAll('table.predictions tbody tr'))"
                 + ".map(r => r.cells[1].textContent)"));
-    screenshot("predictions", false);
+    screenshot("synthetic-predictions", false);
 
     open(
         "/predictions?order=time&service=" + XSS_SERVICE,
@@ -435,7 +473,7 @@ class PagesIT {
         chromium
             .text("document.getElementById('attributes').textContent")
             .contains("headwatch.framework"));
-    screenshot("prediction", true);
+    screenshot("synthetic-prediction", true);
 
     // Choosing another head by mouse updates the map's controls and the address.
     chromium.click("#heads button.cell[data-layer='0'][data-head='0']");
@@ -444,6 +482,150 @@ class PagesIT {
         "document.querySelector('#head-detail h3').textContent === 'Layer 0, head 0'"
             + " && document.getElementById('map-layer').value === '0'"
             + " && location.search.includes('layer=0&head=0')");
+  }
+
+  @Test
+  void predictionPageShowsTheAttentionMapOfAChosenHeadAsHeatmapAndLines() throws Exception {
+    int n = ODD_TOKENS.size();
+    open(
+        "/predictions/" + oddTrace + "?layer=0&head=0",
+        "document.querySelector('#attention-map figure.heatmap')");
+    assertEquals("0", chromium.text("document.getElementById('map-layer').value"));
+    assertEquals("0", chromium.text("document.getElementById('map-head').value"));
+    // One row and one column per token, labelled with the tokens, as text.
+    assertEquals(
+        String.valueOf(n), chromium.text("document.querySelector('figure.heatmap').dataset.rows"));
+    assertEquals(
+        String.valueOf(n), chromium.text("document.querySelector('figure.heatmap').dataset.cols"));
+    assertEquals(
+        ODD_TOKENS,
+        strings("Array.from(document.querySelectorAll('.hm-row-label')).map(e => e.textContent)"));
+    assertEquals(
+        ODD_TOKENS,
+        strings("Array.from(document.querySelectorAll('.hm-col-label')).map(e => e.textContent)"));
+    assertEquals(strongestKeys(0, 0, n), darkestCells(n), "layer 0 head 0");
+    screenshotOf("#attention", "attention-heatmap");
+
+    // Another head through the controls: its own diagonal.
+    chromium.evaluate(
+        "(() => { const s = document.getElementById('map-layer'); s.value = '1';"
+            + " s.dispatchEvent(new Event('change'));"
+            + " const t = document.getElementById('map-head'); t.value = '2';"
+            + " t.dispatchEvent(new Event('change')); })()");
+    chromium.waitFor(
+        "the map of layer 1 head 2",
+        "document.querySelector('.map-facts').textContent.startsWith('Layer 1, head 2')");
+    assertEquals(strongestKeys(1, 2, n), darkestCells(n), "layer 1 head 2");
+
+    // Keyboard: the map reads a cell out.
+    // (the first arrow shows the first cell, the next ones move)
+    chromium.focus("canvas.hm-canvas");
+    chromium.press("ArrowRight");
+    chromium.press("ArrowRight");
+    chromium.press("ArrowDown");
+    chromium.waitFor(
+        "the cell's readout",
+        "document.querySelector('.heatmap .readout').textContent.startsWith('Token 1 “how”"
+            + " attends to token 1 “how”')");
+
+    // The line view: tokens on both sides, a focused token shows its strongest key.
+    chromium.click("#view-lines");
+    chromium.waitFor(
+        "the line view", "document.querySelectorAll('svg.lines text.tok').length === " + 2 * n);
+    assertTrue(
+        chromium.evaluate("document.querySelectorAll('svg.lines line.ln').length").getAsInt() >= n);
+    chromium.focus("svg.lines text.tok[data-side='q'][data-i='0']");
+    String strongest = ODD_TOKENS.get(strongestKey(1, 2, 0, n));
+    chromium.waitFor(
+        "the readout of token 0",
+        "document.querySelector('.lineview .readout').textContent.includes('attends most to “"
+            + strongest
+            + "”')");
+    assertTrue(chromium.text("location.search").contains("view=lines"));
+    screenshotOf("#attention", "attention-lines");
+  }
+
+  /** For each row of the heatmap, the column whose cell is darkest (read from the canvas). */
+  static List<Integer> darkestCells(int n) {
+    List<Integer> out = new ArrayList<>();
+    JsonArray rows =
+        chromium
+            .evaluate(
+                "(() => { const c = document.querySelector('canvas.hm-canvas');"
+                    + " const x = c.getContext('2d'); const cell = c.width / "
+                    + n
+                    + "; const out = [];"
+                    + " for (let i = 0; i < "
+                    + n
+                    + "; i++) { let best = -1, dark = 1e9;"
+                    + " for (let j = 0; j < "
+                    + n
+                    + "; j++) {"
+                    + " const p = x.getImageData(Math.floor(j * cell + cell / 2),"
+                    + " Math.floor(i * cell + cell / 2), 1, 1).data;"
+                    + " const l = p[0] + p[1] + p[2]; if (l < dark) { dark = l; best = j; } }"
+                    + " out.push(best); } return out; })()")
+            .getAsJsonArray();
+    rows.forEach(e -> out.add(e.getAsInt()));
+    return out;
+  }
+
+  static List<Integer> strongestKeys(int layer, int head, int n) {
+    List<Integer> out = new ArrayList<>();
+    for (int q = 0; q < n; q++) {
+      out.add(strongestKey(layer, head, q, n));
+    }
+    return out;
+  }
+
+  static void screenshotOf(String selector, String name) throws Exception {
+    Path file =
+        Path.of(System.getProperty("basedir", "."), "target", "pages-screenshots", name + ".png");
+    chromium.movePointer(0, 0);
+    chromium.screenshotElement(selector, file);
+    String docs = System.getProperty("headwatch.screenshots");
+    if (docs != null && !docs.isBlank()) {
+      Path dir = Path.of(System.getProperty("basedir", ".")).resolve(docs).normalize();
+      Files.createDirectories(dir);
+      Files.copy(file, dir.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+
+  @Test
+  void aCollectorWithAnApiTokenAsksForItAndKeepsItForTheTab() throws Exception {
+    Path dir = Files.createTempDirectory(work, "token");
+    try (CollectorProcess locked =
+        CollectorProcess.start(dir, "--api-token", "s3cret-t0ken-for-pages")) {
+      String lockedBase = "http://127.0.0.1:" + locked.apiPort;
+      chromium.navigate(lockedBase + "/models");
+      chromium.waitFor("the token form", "document.getElementById('api-token')");
+      assertTrue(
+          chromium
+              .text("document.getElementById('token-needed').textContent")
+              .contains("only with its API token"));
+      chromium.focus("#api-token");
+      chromium.type("wrong");
+      chromium.press("Enter");
+      chromium.waitFor(
+          "the refusal",
+          "document.getElementById('token-needed')"
+              + " && document.getElementById('token-needed').textContent.includes('refused')");
+      chromium.evaluate("document.getElementById('api-token').value = ''");
+      chromium.focus("#api-token");
+      chromium.type("s3cret-t0ken-for-pages");
+      chromium.press("Enter");
+      chromium.waitFor(
+          "the models page with the token",
+          "document.querySelector('#content .note')"
+              + " && document.querySelector('#content .note').textContent.startsWith('No models yet')");
+      assertTrue(
+          chromium.evaluate("document.getElementById('forget-token') !== null").getAsBoolean());
+      chromium.click("#forget-token");
+      chromium.waitFor("the token form again", "document.getElementById('api-token')");
+    } finally {
+      // The refused requests are 401s by design; the browser logs them as network errors only.
+      chromium.problems.removeIf(p -> p.contains("401"));
+    }
   }
 
   @Test

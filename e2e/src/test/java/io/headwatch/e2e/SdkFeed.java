@@ -8,6 +8,7 @@ import static io.opentelemetry.api.common.AttributeKey.stringKey;
 
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
+import io.opentelemetry.api.common.Value;
 import io.opentelemetry.api.logs.Logger;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.Tracer;
@@ -30,7 +31,11 @@ import java.util.concurrent.TimeUnit;
  * (its trace and span ids come from the current span). For page tests that need chosen values.
  */
 final class SdkFeed implements AutoCloseable {
-  /** One prediction's content. Arrays are layers x heads (row-major by layer) or per layer. */
+  /**
+   * One prediction's content. Arrays are layers x heads (row-major by layer) or per layer. {@code
+   * mapU8}, if not null, is sent as its attention maps: a {@code headwatch.attention_map} record in
+   * the "u8" encoding over the tokens (layers x heads x n x n bytes).
+   */
   record Prediction(
       String model,
       int layers,
@@ -38,7 +43,47 @@ final class SdkFeed implements AutoCloseable {
       Map<String, double[]> attention,
       Map<String, double[]> activation,
       List<String> tokens,
-      Map<String, String> spanAttributes) {}
+      Map<String, String> spanAttributes,
+      java.time.Instant time,
+      byte[] mapU8) {
+    /** A prediction made now, without maps. */
+    Prediction(
+        String model,
+        int layers,
+        int heads,
+        Map<String, double[]> attention,
+        Map<String, double[]> activation,
+        List<String> tokens,
+        Map<String, String> spanAttributes) {
+      this(model, layers, heads, attention, activation, tokens, spanAttributes, null, null);
+    }
+
+    /** A prediction made at {@code time} (now if null), without maps. */
+    Prediction(
+        String model,
+        int layers,
+        int heads,
+        Map<String, double[]> attention,
+        Map<String, double[]> activation,
+        List<String> tokens,
+        Map<String, String> spanAttributes,
+        java.time.Instant time) {
+      this(model, layers, heads, attention, activation, tokens, spanAttributes, time, null);
+    }
+
+    /** A prediction made now, with its attention maps. */
+    Prediction(
+        String model,
+        int layers,
+        int heads,
+        Map<String, double[]> attention,
+        Map<String, double[]> activation,
+        List<String> tokens,
+        Map<String, String> spanAttributes,
+        byte[] mapU8) {
+      this(model, layers, heads, attention, activation, tokens, spanAttributes, null, mapU8);
+    }
+  }
 
   private final SdkTracerProvider tracers;
   private final SdkLoggerProvider loggers;
@@ -110,7 +155,30 @@ final class SdkFeed implements AutoCloseable {
           .forEach((stat, v) -> a.put(doubleArrayKey("headwatch.attention." + stat), list(v)));
       p.activation()
           .forEach((stat, v) -> a.put(doubleArrayKey("headwatch.activation." + stat), list(v)));
-      logger.logRecordBuilder().setAllAttributes(a.build()).emit();
+      var record = logger.logRecordBuilder().setAllAttributes(a.build());
+      if (p.time() != null) {
+        // When the prediction was made: the head table's "now" is a window of prediction times.
+        record.setTimestamp(p.time());
+      }
+      record.emit();
+      if (p.mapU8() != null) {
+        logger
+            .logRecordBuilder()
+            .setAllAttributes(
+                Attributes.builder()
+                    .put(stringKey("event.name"), "headwatch.attention_map")
+                    .put(stringKey("gen_ai.request.model"), p.model())
+                    .put(longKey("headwatch.batch.index"), 0)
+                    .put(longKey("headwatch.layers"), p.layers())
+                    .put(longKey("headwatch.heads"), p.heads())
+                    .put(longKey("headwatch.map.tokens"), p.tokens().size())
+                    .put(stringKey("headwatch.map.encoding"), "u8")
+                    .put(stringKey("headwatch.map.reason"), "unusual")
+                    .put(stringArrayKey("headwatch.tokens"), p.tokens())
+                    .build())
+            .setBody(Value.of(p.mapU8()))
+            .emit();
+      }
     } finally {
       span.end();
     }

@@ -177,6 +177,12 @@ public final class HeadwatchConfig {
     return text(Setting.MODEL_NAME);
   }
 
+  /** Names per model: derived name → name to report (empty: none). */
+  @SuppressWarnings("unchecked")
+  public Map<String, String> modelNames() {
+    return (Map<String, String>) values.get(Setting.MODEL_NAMES);
+  }
+
   /** The configured operation name, or empty to derive one per model. */
   public String operationName() {
     return text(Setting.OPERATION_NAME);

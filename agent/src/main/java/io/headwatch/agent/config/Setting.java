@@ -35,6 +35,13 @@ public enum Setting {
       "",
       SettingParser.name(),
       "Model name for every model in this JVM (default: derived per model)."),
+  MODEL_NAMES(
+      "headwatch.model.names",
+      "",
+      SettingParser.nameMap(),
+      "Names per model: derived=wanted pairs separated by ; (in agent arguments) or , — derived is"
+          + " the name the agent would report (as logged at start), wanted the name to report"
+          + " instead. Wins over headwatch.model.name."),
   OPERATION_NAME(
       "headwatch.operation.name",
       "",

@@ -110,4 +110,53 @@ public abstract class SettingParser {
       }
     };
   }
+
+  /** At most this many pairs in a name map. */
+  static final int MAX_NAME_PAIRS = 256;
+
+  /**
+   * {@code from=to} pairs separated by {@code ;} or {@code ,}, each name of {@code [A-Za-z0-9._-]},
+   * at most 128 characters; a map in the order given (empty text: empty map).
+   */
+  static SettingParser nameMap() {
+    return new SettingParser(
+        "derived=wanted pairs separated by ; or , (names of letters, digits, '.', '_', '-', at"
+            + " most "
+            + MAX_NAME_PAIRS
+            + " pairs)") {
+      @Override
+      Object parse(String text) {
+        java.util.Map<String, String> map = new java.util.LinkedHashMap<>();
+        for (String pair : text.split("[;,]")) {
+          if (pair.isBlank()) {
+            continue;
+          }
+          int eq = pair.indexOf('=');
+          if (eq < 0) {
+            return null;
+          }
+          String from = pair.substring(0, eq).trim();
+          String to = pair.substring(eq + 1).trim();
+          if (!isLabel(from) || !isLabel(to) || map.size() >= MAX_NAME_PAIRS) {
+            return null;
+          }
+          map.put(from, to);
+        }
+        return java.util.Collections.unmodifiableMap(map);
+      }
+    };
+  }
+
+  private static boolean isLabel(String name) {
+    if (name.isEmpty() || name.length() > 128) {
+      return false;
+    }
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      if (!(c < 128 && (Character.isLetterOrDigit(c) || c == '-' || c == '_' || c == '.'))) {
+        return false;
+      }
+    }
+    return true;
+  }
 }

@@ -26,7 +26,8 @@ import net.bytebuddy.matcher.ElementMatcher;
  * </ul>
  *
  * Each type is instrumented only when the DJL found next to it is a supported version ({@link
- * DjlVersionCheck}); otherwise the agent logs one line and leaves DJL alone.
+ * DjlVersionCheck}); otherwise the agent leaves DJL alone, and says so in one line only when the
+ * application loads DJL's {@code Predictor} (a tokenizer-only application is told nothing).
  */
 public final class DjlInstrumentation {
   static final String PREDICTOR = "ai.djl.inference.Predictor";
@@ -104,7 +105,7 @@ public final class DjlInstrumentation {
       if (!type.getName().equals(name)) {
         return false;
       }
-      if (!DjlVersionCheck.supported(loader)) {
+      if (!DjlVersionCheck.supported(loader, name.equals(PREDICTOR))) {
         return false;
       }
       if (type.getDeclaredMethods().filter(required).isEmpty()) {

@@ -24,7 +24,7 @@ final class DjlModels {
 
   /** The telemetry of the model a predictor runs, with the operation its translator implies. */
   static ModelTelemetry telemetry(AgentRuntime runtime, Object model, Object translator) {
-    String name = modelName(runtime.config().modelName(), model);
+    String name = modelName(model);
     String operation =
         runtime.config().operationName().isEmpty()
             ? operation(translator)
@@ -33,14 +33,21 @@ final class DjlModels {
   }
 
   /**
-   * The configured name, else DJL's model name ({@code Criteria.optModelName}, the file's name).
+   * The derived name: DJL's model name ({@code Criteria.optModelName}, else the model folder's
+   * name) without a temporary folder's random suffix, else the stable part of its path ({@link
+   * ModelNames#djlModel}); the registry applies the operator's names over it.
    */
-  static String modelName(String configured, Object model) {
-    if (!configured.isEmpty()) {
-      return configured;
+  static String modelName(Object model) {
+    if (!(model instanceof Model m)) {
+      return "djl-model";
     }
-    String name = model instanceof Model m ? m.getName() : null;
-    return ModelNames.sanitize(name, "djl-model");
+    String path = null;
+    try {
+      path = m.getModelPath() == null ? null : m.getModelPath().toString();
+    } catch (RuntimeException e) {
+      // a model without a path: its name alone
+    }
+    return ModelNames.djlModel(m.getName(), path);
   }
 
   /**

@@ -11,9 +11,14 @@ import java.util.WeakHashMap;
 /**
  * Decides whether the DJL a class loader sees is one the agent supports, reading the version DJL
  * itself reports ({@code ai/djl/engine/api.properties}, as {@code Engine.getDjlVersion()} does).
- * The answer is kept per class loader; an unsupported or unknown DJL is logged once, in one line,
- * and left alone: the application runs exactly as without the agent (ONNX Runtime calls that DJL
- * makes are still observed by the ONNX Runtime instrumentation).
+ * The answer is kept per class loader; an unsupported or unknown DJL is left alone: the application
+ * runs exactly as without the agent (ONNX Runtime calls that DJL makes are still observed by the
+ * ONNX Runtime instrumentation).
+ *
+ * <p>Only what the application uses is reported: an unsupported DJL is logged (once, in one line)
+ * when its {@code Predictor} is loaded, i.e. when the application runs DJL predictions the agent
+ * would have observed. Applications that use only DJL's tokenizer or NDArrays (langchain4j 0.36,
+ * Spring AI's {@code TransformersEmbeddingModel}) lose nothing and are told nothing.
  */
 public final class DjlVersionCheck {
   /** The supported DJL versions: 0.36.x (built and tested with 0.36.0). */
@@ -35,20 +40,24 @@ public final class DjlVersionCheck {
     return v.equals("0.36") || v.startsWith("0.36.");
   }
 
-  static boolean supported(ClassLoader loader) {
+  /**
+   * Whether the DJL {@code loader} sees is supported; when it is not and {@code report} is set (the
+   * type being loaded is one the application runs predictions with), says so once.
+   */
+  static boolean supported(ClassLoader loader, boolean report) {
     if (loader == null) {
       return false;
     }
     Boolean known = CACHE.get(loader);
-    if (known != null) {
-      return known;
+    if (known == null) {
+      String version = versionOf(loader);
+      known = isSupported(version);
+      CACHE.put(loader, known);
+      AgentLog.debug(
+          "DJL " + version + (known ? " found; instrumenting it" : " found; not supported"));
     }
-    String version = versionOf(loader);
-    boolean ok = isSupported(version);
-    CACHE.put(loader, ok);
-    if (ok) {
-      AgentLog.debug("DJL " + version + " found; instrumenting it");
-    } else {
+    if (!known && report) {
+      String version = versionOf(loader);
       AgentLog.warnOnce(
           "djl-version",
           "DJL "
@@ -59,7 +68,7 @@ public final class DjlVersionCheck {
               + " Runtime calls it makes still are)",
           null);
     }
-    return ok;
+    return known;
   }
 
   static void reportMissing(String type) {

@@ -1,7 +1,7 @@
 package io.headwatch.agent.export;
 
 import io.headwatch.agent.util.AgentLog;
-import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.logs.Logger;
 import io.opentelemetry.api.metrics.DoubleCounter;
@@ -11,23 +11,29 @@ import io.opentelemetry.api.metrics.LongCounter;
 import io.opentelemetry.api.metrics.Meter;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
-import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
-import io.opentelemetry.sdk.resources.Resource;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 
 /**
- * The agent's own OpenTelemetry SDK (bundled and relocated, so it never meets the application's),
- * configured the standard way from {@code OTEL_*} environment variables and {@code otel.*} system
- * properties, and the instruments Headwatch records into.
+ * The instruments Headwatch records into, over one of two OpenTelemetry implementations:
+ *
+ * <ul>
+ *   <li>with {@code -javaagent:headwatch-agent.jar}, the agent's own SDK (bundled and relocated, so
+ *       it never meets the application's), configured the standard way from {@code OTEL_*}
+ *       environment variables and {@code otel.*} system properties ({@link SdkTelemetry});
+ *   <li>as an extension of the OpenTelemetry Java agent, that agent's SDK, through its API ({@link
+ *       #over}): Headwatch bundles no SDK then.
+ * </ul>
  */
 public final class AgentTelemetry {
-  private final OpenTelemetrySdk sdk;
+  /** Flushes (and, for the agent's own SDK, stops) the exporters at exit. */
+  public interface Finisher {
+    /** Returns whether the exporters finished within {@code timeoutMs}. */
+    boolean finish(long timeoutMs);
+  }
+
+  private final Finisher finisher;
   final Tracer tracer;
   final Logger logger;
 
@@ -61,11 +67,11 @@ public final class AgentTelemetry {
   final DoubleHistogram outputNorm;
   final LongCounter outputNonFinite;
 
-  AgentTelemetry(OpenTelemetrySdk sdk) {
-    this.sdk = sdk;
-    this.tracer = sdk.getTracer(TelemetryNames.SCOPE);
-    this.logger = sdk.getLogsBridge().get(TelemetryNames.SCOPE);
-    Meter meter = sdk.getMeter(TelemetryNames.SCOPE);
+  AgentTelemetry(OpenTelemetry openTelemetry, Finisher finisher) {
+    this.finisher = finisher;
+    this.tracer = openTelemetry.getTracer(TelemetryNames.SCOPE);
+    this.logger = openTelemetry.getLogsBridge().get(TelemetryNames.SCOPE);
+    Meter meter = openTelemetry.getMeter(TelemetryNames.SCOPE);
     operationDuration =
         histogram(
             meter,
@@ -339,7 +345,15 @@ public final class AgentTelemetry {
 
   /** Instruments over an SDK built elsewhere (tests build one with in-memory exporters). */
   public static AgentTelemetry of(OpenTelemetrySdk sdk) {
-    return new AgentTelemetry(sdk);
+    return SdkTelemetry.of(sdk);
+  }
+
+  /**
+   * Instruments over an OpenTelemetry that belongs to someone else (the OpenTelemetry Java agent's
+   * SDK, when Headwatch runs as its extension); {@code finisher} flushes it at exit.
+   */
+  public static AgentTelemetry over(OpenTelemetry openTelemetry, Finisher finisher) {
+    return new AgentTelemetry(openTelemetry, finisher);
   }
 
   private static DoubleHistogram histogram(
@@ -352,38 +366,9 @@ public final class AgentTelemetry {
         .build();
   }
 
-  /**
-   * Builds the SDK from the standard OpenTelemetry settings. Headwatch changes two defaults: OTLP
-   * over HTTP/protobuf (the collector's protocol), and a service name and instance id taken from
-   * the process when the operator gives none.
-   */
+  /** The agent's own SDK, built from the standard OpenTelemetry settings ({@link SdkTelemetry}). */
   public static AgentTelemetry create() {
-    SdkLogSummary.install();
-    Map<String, String> defaults = new HashMap<>();
-    defaults.put("otel.exporter.otlp.protocol", "http/protobuf");
-    AutoConfiguredOpenTelemetrySdk auto =
-        AutoConfiguredOpenTelemetrySdk.builder()
-            .addPropertiesSupplier(() -> defaults)
-            .addResourceCustomizer((resource, config) -> withInstanceId(resource))
-            .addMetricExporterCustomizer((exporter, config) -> new OwnMetricsOnly(exporter))
-            // not set as global: the (relocated) GlobalOpenTelemetry is the agent's alone anyway
-            .disableShutdownHook() // the agent flushes in its own hook, after its worker drained
-            .build();
-    return new AgentTelemetry(auto.getOpenTelemetrySdk());
-  }
-
-  private static Resource withInstanceId(Resource resource) {
-    AttributeKey<String> service = AttributeKey.stringKey("service.name");
-    AttributeKey<String> instance = AttributeKey.stringKey("service.instance.id");
-    Resource result = resource;
-    String name = resource.getAttribute(service);
-    if (name == null || name.startsWith("unknown_service")) {
-      result = result.merge(Resource.create(Attributes.of(service, defaultServiceName())));
-    }
-    if (resource.getAttribute(instance) == null) {
-      result = result.merge(Resource.create(Attributes.of(instance, UUID.randomUUID().toString())));
-    }
-    return result;
+    return SdkTelemetry.create();
   }
 
   /** The main jar's or main class's simple name: better than "unknown_service:java". */
@@ -406,12 +391,13 @@ public final class AgentTelemetry {
   }
 
   /**
-   * Flushes and stops exporters, waiting at most {@code timeoutMs}; returns whether they finished
-   * in time (an unreachable or slow endpoint makes them give up at the deadline instead).
+   * Flushes (and stops the agent's own) exporters, waiting at most {@code timeoutMs}; returns
+   * whether they finished in time (an unreachable or slow endpoint makes them give up at the
+   * deadline instead).
    */
   public boolean shutdown(long timeoutMs) {
     try {
-      return sdk.shutdown().join(timeoutMs, TimeUnit.MILLISECONDS).isDone();
+      return finisher.finish(timeoutMs);
     } catch (RuntimeException e) {
       AgentLog.warnOnce("telemetry-shutdown", "flushing telemetry at exit failed", e);
       return false;

@@ -31,6 +31,13 @@ final class ApplicationSpan {
 
   /** The application's current span context on this thread, or null when it has none. */
   static SpanContext current() {
+    // As an extension of the OpenTelemetry Java agent, Headwatch's API is that agent's: its
+    // current span is the application's (the agent bridges the application's API to it). With
+    // -javaagent:headwatch-agent.jar the relocated API's context is always empty.
+    SpanContext own = io.opentelemetry.api.trace.Span.current().getSpanContext();
+    if (own.isValid()) {
+      return sampled(own.getTraceId(), own.getSpanId());
+    }
     ClassLoader loader = Thread.currentThread().getContextClassLoader();
     if (loader == null) {
       loader = ClassLoader.getSystemClassLoader();
@@ -41,6 +48,11 @@ final class ApplicationSpan {
           HANDLES.size() < MAX_LOADERS ? HANDLES.computeIfAbsent(loader, Handles::find) : ABSENT;
     }
     return handles.read();
+  }
+
+  private static SpanContext sampled(String traceId, String spanId) {
+    return SpanContext.createFromRemoteParent(
+        traceId, spanId, TraceFlags.getSampled(), TraceState.getDefault());
   }
 
   private static final class Handles {
@@ -99,11 +111,7 @@ final class ApplicationSpan {
         // Marked sampled whatever the application decided: the agent's inference records must not
         // disappear because the application samples its traces (the default parent-based
         // sampler would drop them). The agent's own sampler setting still applies.
-        return SpanContext.createFromRemoteParent(
-            (String) traceId.invoke(spanContext),
-            (String) spanId.invoke(spanContext),
-            TraceFlags.getSampled(),
-            TraceState.getDefault());
+        return sampled((String) traceId.invoke(spanContext), (String) spanId.invoke(spanContext));
       } catch (Throwable t) {
         AgentLog.warnOnce(
             "application-span-read",

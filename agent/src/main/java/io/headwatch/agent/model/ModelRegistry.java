@@ -31,10 +31,25 @@ public final class ModelRegistry {
   }
 
   /**
-   * The telemetry of model {@code name} (already a sanitized label) running {@code operation} on
-   * {@code provider} ({@code gen_ai.provider.name}: onnxruntime, djl).
+   * The name a model is reported under: the operator's name for it ({@code headwatch.model.names}),
+   * else the one name for every model ({@code headwatch.model.name}), else {@code derived} (the
+   * name the engine derived from the library, path, graph or bytes: {@link ModelNames}).
    */
-  public ModelTelemetry model(String name, String operation, String provider) {
+  public String reportedName(String derived) {
+    String perModel = config.modelNames().get(derived);
+    if (perModel != null) {
+      return perModel;
+    }
+    return config.modelName().isEmpty() ? derived : config.modelName();
+  }
+
+  /**
+   * The telemetry of the model whose derived name is {@code derived} (a sanitized label) running
+   * {@code operation} on {@code provider} ({@code gen_ai.provider.name}: onnxruntime, djl), under
+   * its {@link #reportedName reported name}.
+   */
+  public ModelTelemetry model(String derived, String operation, String provider) {
+    String name = reportedName(derived);
     String key = name + '\u0000' + operation + '\u0000' + provider;
     ModelTelemetry known = models.get(key);
     if (known != null) {
@@ -57,6 +72,9 @@ public final class ModelRegistry {
         if (known != null) {
           return known;
         }
+      }
+      if (!finalName.equals(derived)) {
+        AgentLog.info("model " + derived + " is reported as " + finalName);
       }
       ModelTelemetry created =
           new ModelTelemetry(

@@ -11,6 +11,7 @@ import io.headwatch.agent.capture.FloatTensor;
 import io.headwatch.agent.config.HeadwatchConfig;
 import io.headwatch.agent.export.ModelTelemetry;
 import io.headwatch.agent.export.TelemetryNames;
+import io.headwatch.agent.instrumentation.ModelLoading;
 import io.headwatch.agent.instrumentation.PredictionScope;
 import io.headwatch.agent.model.ModelNames;
 import io.headwatch.agent.onnx.graph.OnnxModel;
@@ -95,9 +96,10 @@ final class ObservedSession {
   }
 
   /**
-   * On the application's thread, inside session creation: names the model (cheaply: a path's file
-   * name, else the graph's name read without parsing nodes, else a checksum) and schedules the
-   * capture session's preparation on the set-up thread.
+   * On the application's thread, inside session creation: names the model (cheaply: what the
+   * library loading it calls it, else its path, else the graph's name read without parsing nodes,
+   * else a checksum; see {@link ModelNames#onnxModel}) and schedules the capture session's
+   * preparation on the set-up thread.
    */
   static ObservedSession create(
       AgentRuntime runtime,
@@ -106,20 +108,21 @@ final class ObservedSession {
       CaptureSessionFactory.ModelSource source,
       Object options) {
     HeadwatchConfig config = runtime.config();
-    String configured = config.modelName();
+    String library = ModelLoading.current();
     String graphName = null;
-    if (source.array() != null && configured.isEmpty()) {
+    if (source.array() != null && ModelNames.fromLocation(library) == null) {
       try {
         graphName = OnnxModel.graphName(ByteBuffer.wrap(source.array()));
       } catch (RuntimeException e) {
         AgentLog.warnOnce("onnx-parse", "could not read the model's graph name", e);
       }
     }
-    String name = ModelNames.onnxModel(configured, source.path, graphName, source.array());
+    String derived = ModelNames.onnxModel(library, source.path, graphName, source.array());
     String operation =
         ModelNames.onnxOperation(config.operationName(), new ArrayList<>(session.getOutputNames()));
     ModelTelemetry model =
-        runtime.models().model(name, operation, TelemetryNames.PROVIDER_ONNXRUNTIME);
+        runtime.models().model(derived, operation, TelemetryNames.PROVIDER_ONNXRUNTIME);
+    String name = model.model();
     SessionOptionsRecorder.Recorded recorded = SessionOptionsRecorder.of(options);
     boolean mayServe = config.onnxServe() && recorded.cpuOnly() && OrtResults.available();
     ObservedSession observed = new ObservedSession(runtime, environment, session, model, mayServe);

@@ -281,6 +281,31 @@ class HeadwatchConfigTest {
     assertEquals(List.of(), errLines());
   }
 
+  @Test
+  void modelNamesArePairsSeparatedBySemicolonsOrCommas() {
+    // In agent arguments pairs are separated by ';' (',' separates the settings there).
+    HeadwatchConfig args =
+        load(
+            "model.names=onnx-24d0e645=intent-encoder;djl-minilm=minilm",
+            new Properties(),
+            Map.of());
+    assertEquals(
+        Map.of("onnx-24d0e645", "intent-encoder", "djl-minilm", "minilm"), args.modelNames());
+    HeadwatchConfig env =
+        load(null, new Properties(), Map.of("HEADWATCH_MODEL_NAMES", " a=b , c.d=e_f ,"));
+    assertEquals(Map.of("a", "b", "c.d", "e_f"), env.modelNames());
+    assertEquals(Map.of(), load(null, new Properties(), Map.of()).modelNames());
+    assertEquals(List.of(), errLines());
+    for (String bad : new String[] {"a", "a=", "=b", "a=b c", "a=b;x"}) {
+      HeadwatchConfig c = load(null, props("headwatch.model.names", bad), Map.of());
+      assertEquals(Map.of(), c.modelNames(), bad);
+      List<String> lines = errLines();
+      assertEquals(1, lines.size(), lines.toString());
+      assertTrue(lines.get(0).contains("headwatch.model.names"), lines.get(0));
+      assertTrue(lines.get(0).contains("derived=wanted pairs"), lines.get(0));
+    }
+  }
+
   /**
    * A rejected value containing a line break still gives one log line (control characters escaped).
    */
@@ -371,7 +396,7 @@ class HeadwatchConfigTest {
 
   @Test
   void everySettingHasADefaultThatParses() {
-    assertEquals(29, Setting.values().length);
+    assertEquals(30, Setting.values().length);
     for (Setting setting : Setting.values()) {
       String key = setting.key();
       assertTrue(key.startsWith("headwatch."), key);

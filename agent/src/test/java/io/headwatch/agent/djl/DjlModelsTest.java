@@ -1,6 +1,7 @@
 package io.headwatch.agent.djl;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.modality.Classifications;
 import ai.djl.ndarray.NDList;
@@ -8,7 +9,10 @@ import ai.djl.translate.NoBatchifyTranslator;
 import ai.djl.translate.NoopTranslator;
 import ai.djl.translate.TranslatorContext;
 import io.headwatch.agent.model.ModelNames;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class DjlModelsTest {
   static final class IntentTranslator implements NoBatchifyTranslator<String, Classifications> {
@@ -37,6 +41,22 @@ class DjlModelsTest {
 
   static final class PlainSubclass extends NoopTranslator {}
 
+  /** A model as DJL's model zoo names it without optModelName: after its folder. */
+  static final class PathNamedModel extends ai.djl.BaseModel {
+    PathNamedModel(Path dir) {
+      super(dir.getFileName().toString());
+      this.modelDir = dir;
+    }
+
+    @Override
+    public void load(Path path, String prefix, java.util.Map<String, ?> options) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public void close() {}
+  }
+
   @Test
   void operationFollowsTheTranslatorsOutputTypeOrName() {
     assertEquals("classification", DjlModels.operation(new IntentTranslator()));
@@ -46,10 +66,24 @@ class DjlModelsTest {
     assertEquals("inference", DjlModels.operation(null));
   }
 
+  /**
+   * A real DJL model loaded from a temporary folder, without {@code optModelName}: DJL names it
+   * after the folder, random digits included; the agent reports the stable part.
+   */
+  @Test
+  void aModelInATemporaryFolderIsNamedWithoutItsRandomSuffix(@TempDir Path parent)
+      throws Exception {
+    Path dir = Files.createTempDirectory(parent, "djl-minilm");
+    assertTrue(dir.getFileName().toString().matches("djl-minilm\\d{6,}"), dir.toString());
+    try (ai.djl.Model model = new PathNamedModel(dir)) {
+      assertEquals(dir.getFileName().toString(), model.getName(), "DJL's own name");
+      assertEquals("djl-minilm", DjlModels.modelName(model));
+    }
+  }
+
   @Test
   void namesAreBoundedAndPrintable() {
-    assertEquals("djl-model", DjlModels.modelName("", null), "no model, no name: a fixed one");
-    assertEquals("configured", DjlModels.modelName("configured", null));
+    assertEquals("djl-model", DjlModels.modelName(null), "no model, no name: a fixed one");
     assertEquals("a_b_c.d-e", ModelNames.sanitize("a/b c.d-e", "djl-model"));
     assertEquals("caf_", ModelNames.sanitize("café", "djl-model"));
     assertEquals("djl-model", ModelNames.sanitize("", "djl-model"));

@@ -35,14 +35,43 @@ class DjlVersionCheckTest {
         URLClassLoader none =
             new URLClassLoader(new URL[] {dir.resolve("empty").toUri().toURL()}, null)) {
       assertEquals("0.28.0", DjlVersionCheck.versionOf(old));
-      assertFalse(DjlVersionCheck.supported(old));
-      assertFalse(DjlVersionCheck.supported(old), "cached, same answer");
+      assertFalse(DjlVersionCheck.supported(old, false));
+      assertFalse(DjlVersionCheck.supported(old, false), "cached, same answer");
       assertEquals("0.36.0", DjlVersionCheck.versionOf(current));
-      assertTrue(DjlVersionCheck.supported(current));
+      assertTrue(DjlVersionCheck.supported(current, true));
       assertNull(DjlVersionCheck.versionOf(none));
-      assertFalse(DjlVersionCheck.supported(none));
+      assertFalse(DjlVersionCheck.supported(none, false));
     }
-    assertFalse(DjlVersionCheck.supported(null), "the bootstrap loader has no DJL");
+    assertFalse(DjlVersionCheck.supported(null, false), "the bootstrap loader has no DJL");
+  }
+
+  @Test
+  void anUnsupportedDjlIsReportedOnlyWhenItsPredictorIsLoaded() throws Exception {
+    try (URLClassLoader old = loaderWithVersion("0.30.0")) {
+      // The tokenizer and NDArray types of a tokenizer-only application (langchain4j 0.36, Spring
+      // AI): left alone, and nothing said.
+      String tokenizerOnly = stderrOf(() -> DjlVersionCheck.supported(old, false));
+      assertEquals("", tokenizerOnly);
+      // The application loads DJL's Predictor: now it loses something, and is told once.
+      String predictor = stderrOf(() -> DjlVersionCheck.supported(old, true));
+      assertEquals(
+          "[headwatch] WARN DJL 0.30.0 is outside the supported range 0.36.x; DJL is not"
+              + " observed (ONNX Runtime calls it makes still are)",
+          predictor.strip());
+      assertEquals("", stderrOf(() -> DjlVersionCheck.supported(old, true)), "once");
+    }
+  }
+
+  private static String stderrOf(Runnable action) {
+    java.io.PrintStream saved = System.err;
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    System.setErr(new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8));
+    try {
+      action.run();
+    } finally {
+      System.setErr(saved);
+    }
+    return bytes.toString(java.nio.charset.StandardCharsets.UTF_8);
   }
 
   @Test

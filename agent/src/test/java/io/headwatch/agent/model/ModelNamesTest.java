@@ -22,27 +22,81 @@ class ModelNamesTest {
   }
 
   private static String nameFromBytes(byte[] bytes) {
-    return ModelNames.onnxModel("", null, OnnxModel.parse(bytes).graphName(), bytes);
+    return ModelNames.onnxModel(null, null, OnnxModel.parse(bytes).graphName(), bytes);
   }
 
   @Test
-  void configuredNameWins() {
+  void theLibrarysNameForTheModelWins() {
     byte[] bytes = modelBytes("sentiment", "logits");
+    // langchain4j's bundled model: the class-path resource it loads.
     assertEquals(
-        "my-model",
+        "all-minilm-l6-v2",
         ModelNames.onnxModel(
-            "my-model", "/models/other.onnx", OnnxModel.parse(bytes).graphName(), bytes));
-    assertEquals("my-model", ModelNames.onnxModel("my-model", null, null, null));
+            "all-minilm-l6-v2.onnx", null, OnnxModel.parse(bytes).graphName(), bytes));
+    assertEquals(
+        "bge-small-en-v1.5-q", ModelNames.onnxModel("bge-small-en-v1.5-q.onnx", null, null, bytes));
+    // Spring AI's default model resource, and one from a local folder.
+    assertEquals(
+        "all-MiniLM-L6-v2",
+        ModelNames.onnxModel(
+            "https://github.com/spring-projects/spring-ai/raw/main/models/"
+                + "spring-ai-transformers/src/main/resources/onnx/all-MiniLM-L6-v2/model.onnx",
+            null,
+            null,
+            bytes));
+    assertEquals(
+        "e5-small-v2",
+        ModelNames.onnxModel("file:/srv/models/e5-small-v2/model.onnx", "/x/y.onnx", null, bytes));
+  }
+
+  @Test
+  void stablePartsOfLocations() {
+    assertEquals(
+        "bge-small-en-v1.5", ModelNames.fromLocation("/m/bge-small-en-v1.5/onnx/model.onnx"));
+    assertEquals(
+        "all-MiniLM-L6-v2-quantized",
+        ModelNames.fromLocation("/m/all-MiniLM-L6-v2/onnx/model_quantized.onnx"));
+    assertEquals(
+        "all-MiniLM-L6-v2",
+        ModelNames.fromLocation(
+            "/root/.cache/huggingface/hub/models--sentence-transformers--all-MiniLM-L6-v2/"
+                + "snapshots/c9745ed1d9f207416be6d2e6f8de32d1f16199bf/onnx/model.onnx"));
+    // Temporary files and folders: without their random digits.
+    assertEquals("minilm", ModelNames.fromLocation("/tmp/minilm8812930093312345.onnx"));
+    assertEquals("djl-minilm", ModelNames.fromLocation("/tmp/djl-minilm17437493648587946851"));
+    assertEquals(
+        "spring-ai-model", ModelNames.fromLocation("/tmp/spring-ai-model1234567890/model.onnx"));
+    // A folder that is only a version or a number stays as it is when it names the file.
+    assertEquals("resnet18_v1", ModelNames.fromLocation("/opt/resnet18_v1.pt"));
+    assertEquals(
+        "all-minilm-l6-v2",
+        ModelNames.fromLocation("jar:file:/app/lib/minilm.jar!/all-minilm-l6-v2.onnx"));
+    assertEquals(null, ModelNames.fromLocation(""));
+    assertEquals(null, ModelNames.fromLocation(null));
+    assertEquals("model", ModelNames.fromLocation("model.onnx"), "nothing better to say");
+  }
+
+  @Test
+  void djlNamesWithoutTemporaryFolderSuffixes() {
+    assertEquals("intent-encoder", ModelNames.djlModel("intent-encoder", "/tmp/x123456789"));
+    assertEquals("djl-minilm", ModelNames.djlModel("djl-minilm17437493648587946851", null));
+    assertEquals(
+        "all-minilm-l6-v2",
+        ModelNames.djlModel("model", "/srv/models/all-minilm-l6-v2"),
+        "a generic DJL name: the path's stable part");
+    assertEquals("djl-model", ModelNames.djlModel(null, null));
+    assertEquals("djl-model", ModelNames.djlModel("", "/tmp/12345678"));
   }
 
   @Test
   void fileStemSanitized() {
-    assertEquals("My_Model.v2", ModelNames.onnxModel("", "/models/My Model.v2.onnx", null, null));
+    assertEquals("My_Model.v2", ModelNames.onnxModel(null, "/models/My Model.v2.onnx", null, null));
     assertEquals(
-        "all-minilm-l6-v2", ModelNames.onnxModel("", "/opt/app/all-minilm-l6-v2.onnx", null, null));
-    assertEquals("model", ModelNames.onnxModel("", "relative/dir/model.onnx", null, null));
-    assertEquals("noext", ModelNames.onnxModel("", "/models/noext", null, null));
-    assertEquals("a_b_c_", ModelNames.onnxModel("", "/m/a\"b<c>.onnx", null, null));
+        "all-minilm-l6-v2",
+        ModelNames.onnxModel(null, "/opt/app/all-minilm-l6-v2.onnx", null, null));
+    assertEquals("dir", ModelNames.onnxModel(null, "relative/dir/model.onnx", null, null));
+    assertEquals("noext", ModelNames.onnxModel(null, "/models/noext", null, null));
+    assertEquals("a_b_c_", ModelNames.onnxModel(null, "/m/a\"b<c>.onnx", null, null));
   }
 
   @Test
@@ -50,7 +104,7 @@ class ModelNamesTest {
     byte[] bytes = modelBytes("sentiment", "logits");
     assertEquals(
         "file",
-        ModelNames.onnxModel("", "/m/file.onnx", OnnxModel.parse(bytes).graphName(), bytes));
+        ModelNames.onnxModel(null, "/m/file.onnx", OnnxModel.parse(bytes).graphName(), bytes));
   }
 
   @Test
@@ -80,17 +134,17 @@ class ModelNamesTest {
     assertNotEquals(nameA, nameFromBytes(b));
     assertNotEquals(nameA, nameFromBytes(c));
     // Without a parsed graph (unreadable model) the hash still names the bytes.
-    assertEquals(nameA, ModelNames.onnxModel("", null, null, a));
+    assertEquals(nameA, ModelNames.onnxModel(null, null, null, a));
     byte[] flipped = a.clone();
     flipped[flipped.length - 1] ^= 1;
-    String other = ModelNames.onnxModel("", null, null, flipped);
+    String other = ModelNames.onnxModel(null, null, null, flipped);
     assertTrue(other.matches(HASH_NAME), other);
     assertNotEquals(nameA, other);
   }
 
   @Test
   void nothingKnownGivesAFixedName() {
-    assertEquals("onnx-model", ModelNames.onnxModel("", null, null, null));
+    assertEquals("onnx-model", ModelNames.onnxModel(null, null, null, null));
   }
 
   @Test

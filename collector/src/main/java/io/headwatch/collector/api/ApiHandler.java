@@ -5,7 +5,9 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import io.headwatch.collector.baseline.BaselineTracker;
 import io.headwatch.collector.baseline.HeadBaseline;
+import io.headwatch.collector.baseline.HeadValues;
 import io.headwatch.collector.http.BearerAuth;
+import io.headwatch.collector.model.AttentionMap;
 import io.headwatch.collector.store.ModelSummary;
 import io.headwatch.collector.store.PredictionDetail;
 import io.headwatch.collector.store.PredictionQuery;
@@ -23,7 +25,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
+import java.util.function.ToIntFunction;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
@@ -45,6 +50,16 @@ public final class ApiHandler extends Handler.Abstract {
   private static final Pattern TRACE_ID = Pattern.compile("[0-9a-fA-F]{32}");
   private static final String MODELS = "/api/models";
   private static final String PREDICTIONS = "/api/predictions";
+  private static final String ATTENTION = "/attention";
+
+  /**
+   * Largest map served as n x n weights: 512² numbers are about 2 MB of JSON and 10 MB of heap
+   * while written; larger maps would need a sparse form.
+   */
+  static final int MAX_DENSE_TOKENS = 512;
+
+  private static final Pattern ONE_HEAD =
+      Pattern.compile("/api/models/([^/]+)/heads/([0-9]{1,6})/([0-9]{1,6})");
 
   private static final String LIVE = "/health/live";
   private static final String READY = "/health/ready";
@@ -53,11 +68,13 @@ public final class ApiHandler extends Handler.Abstract {
   private final PredictionStore store;
   private final BaselineTracker baselines;
   private final int baselineWindow;
-  private final int baselineRecent;
+  private final LongSupplier nowMillis;
+  private final ToIntFunction<String> verdictBaseline;
   private final BearerAuth auth;
   private final Supplier<List<String>> readinessProblems;
 
   /**
+   * @param verdictBaseline clean predictions in a model's verdict baseline
    * @param apiToken empty: no check; otherwise every request but /health/* must carry it
    * @param readinessProblems what keeps the collector from being ready; empty when ready
    */
@@ -66,14 +83,16 @@ public final class ApiHandler extends Handler.Abstract {
       PredictionStore store,
       BaselineTracker baselines,
       int baselineWindow,
-      int baselineRecent,
+      LongSupplier nowMillis,
+      ToIntFunction<String> verdictBaseline,
       String apiToken,
       Supplier<List<String>> readinessProblems) {
     this.registry = registry;
     this.store = store;
     this.baselines = baselines;
     this.baselineWindow = baselineWindow;
-    this.baselineRecent = baselineRecent;
+    this.nowMillis = nowMillis;
+    this.verdictBaseline = verdictBaseline;
     this.auth = new BearerAuth(apiToken);
     this.readinessProblems = readinessProblems;
   }
@@ -116,6 +135,15 @@ public final class ApiHandler extends Handler.Abstract {
       if (MODELS.equals(path)) {
         return models(response, callback);
       }
+      Matcher one = ONE_HEAD.matcher(path);
+      if (one.matches()) {
+        return headValues(
+            decode(one.group(1)),
+            Integer.parseInt(one.group(2)),
+            Integer.parseInt(one.group(3)),
+            response,
+            callback);
+      }
       if (path.startsWith(MODELS + "/") && path.endsWith("/heads")) {
         String model =
             decode(path.substring(MODELS.length() + 1, path.length() - "/heads".length()));
@@ -123,6 +151,11 @@ public final class ApiHandler extends Handler.Abstract {
       }
       if (PREDICTIONS.equals(path)) {
         return predictions(Request.extractQueryParameters(request), response, callback);
+      }
+      if (path.startsWith(PREDICTIONS + "/") && path.endsWith(ATTENTION)) {
+        String key =
+            decode(path.substring(PREDICTIONS.length() + 1, path.length() - ATTENTION.length()));
+        return attention(key, Request.extractQueryParameters(request), response, callback);
       }
       if (path.startsWith(PREDICTIONS + "/")) {
         return prediction(decode(path.substring(PREDICTIONS.length() + 1)), response, callback);
@@ -160,7 +193,8 @@ public final class ApiHandler extends Handler.Abstract {
   private boolean models(Response response, Callback callback) throws StoreException {
     List<JsonObject> out = new ArrayList<>();
     for (ModelSummary m : store.models()) {
-      out.add(ApiJson.model(m, baselines.windowSize(m.model())));
+      out.add(
+          ApiJson.model(m, baselines.windowSize(m.model()), verdictBaseline.applyAsInt(m.model())));
     }
     JsonObject o = new JsonObject();
     o.add("models", ApiJson.array(out));
@@ -168,7 +202,7 @@ public final class ApiHandler extends Handler.Abstract {
   }
 
   private boolean heads(String model, Response response, Callback callback) {
-    List<HeadBaseline> rows = baselines.compare(model);
+    List<HeadBaseline> rows = baselines.compare(model, nowMillis.getAsLong());
     if (rows.isEmpty()) {
       return json(
           response,
@@ -193,10 +227,37 @@ public final class ApiHandler extends Handler.Abstract {
     o.addProperty("layers", layers);
     o.addProperty("heads_per_layer", headCount);
     o.addProperty("window", baselineWindow);
-    o.addProperty("recent", baselineRecent);
+    o.addProperty("now_seconds", baselines.nowMillis() / 1000.0);
     o.addProperty("snapshots_in_window", baselines.windowSize(model));
     o.add("heads", ApiJson.array(heads));
     return json(response, callback, 200, o);
+  }
+
+  /** One head's recent and baseline values, as distributions per statistic. */
+  private boolean headValues(
+      String model, int layer, int head, Response response, Callback callback) {
+    List<HeadValues> values = baselines.values(model, layer, head, nowMillis.getAsLong());
+    if (values.isEmpty()) {
+      return json(
+          response,
+          callback,
+          404,
+          ApiJson.error(
+              "model",
+              "no values for model '"
+                  + model
+                  + "' layer "
+                  + layer
+                  + " head "
+                  + head
+                  + ": an unknown model, or a head outside its shape"));
+    }
+    return json(
+        response,
+        callback,
+        200,
+        ApiJson.headValues(
+            model, layer, head, baselineWindow, baselines.nowMillis() / 1000.0, values));
   }
 
   private boolean predictions(Fields params, Response response, Callback callback)
@@ -215,19 +276,72 @@ public final class ApiHandler extends Handler.Abstract {
 
   private boolean prediction(String key, Response response, Callback callback)
       throws BadParameterException, StoreException {
-    Optional<PredictionDetail> d;
-    if (ID.matcher(key).matches()) {
-      d = store.byId(Long.parseLong(key));
-    } else if (TRACE_ID.matcher(key).matches()) {
-      d = store.byTraceId(key.toLowerCase(Locale.ROOT));
-    } else {
-      throw new BadParameterException(
-          "id", "expected a numeric prediction id or a 32-hex-digit trace id, got '" + key + "'");
-    }
+    Optional<PredictionDetail> d = detail(key);
     if (d.isEmpty()) {
       return json(response, callback, 404, ApiJson.error("id", "no prediction '" + key + "'"));
     }
     return json(response, callback, 200, ApiJson.detail(d.get()));
+  }
+
+  /** A prediction by numeric id or trace id (its most deviant prediction). */
+  private Optional<PredictionDetail> detail(String key)
+      throws BadParameterException, StoreException {
+    if (ID.matcher(key).matches()) {
+      return store.byId(Long.parseLong(key));
+    }
+    if (TRACE_ID.matcher(key).matches()) {
+      return store.byTraceId(key.toLowerCase(Locale.ROOT));
+    }
+    throw new BadParameterException(
+        "id", "expected a numeric prediction id or a 32-hex-digit trace id, got '" + key + "'");
+  }
+
+  /** One head's attention map of one sequence of a prediction, decoded to weights. */
+  private boolean attention(String key, Fields params, Response response, Callback callback)
+      throws BadParameterException, StoreException {
+    AttentionQueryParser.AttentionQuery q = AttentionQueryParser.parse(params);
+    Optional<PredictionDetail> d = detail(key);
+    if (d.isEmpty()) {
+      return json(response, callback, 404, ApiJson.error("id", "no prediction '" + key + "'"));
+    }
+    long id = d.get().summary().id();
+    Optional<AttentionMap> found = store.attentionMap(id, q.batch());
+    if (found.isEmpty()) {
+      return json(
+          response,
+          callback,
+          404,
+          ApiJson.error(
+              "batch",
+              "no attention map stored for prediction "
+                  + id
+                  + ", batch index "
+                  + q.batch()
+                  + " (the agent exports maps for a share of predictions only)"));
+    }
+    AttentionMap m = found.get();
+    if (m.tokens() > MAX_DENSE_TOKENS) {
+      return json(
+          response,
+          callback,
+          422,
+          ApiJson.error(
+              "batch",
+              "this map covers "
+                  + m.tokens()
+                  + " tokens; the API serves maps of at most "
+                  + MAX_DENSE_TOKENS
+                  + " tokens as weights"));
+    }
+    if (q.layer() >= m.layers()) {
+      throw new BadParameterException(
+          "layer", "expected 0 to " + (m.layers() - 1) + ", got " + q.layer());
+    }
+    if (q.head() >= m.heads()) {
+      throw new BadParameterException(
+          "head", "expected 0 to " + (m.heads() - 1) + ", got " + q.head());
+    }
+    return json(response, callback, 200, ApiJson.attention(d.get(), m, q.layer(), q.head()));
   }
 
   private static String decode(String s) throws BadParameterException {

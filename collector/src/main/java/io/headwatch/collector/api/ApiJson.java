@@ -6,9 +6,14 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
+import com.google.gson.JsonPrimitive;
 import io.headwatch.collector.baseline.HeadBaseline;
+import io.headwatch.collector.baseline.HeadValues;
 import io.headwatch.collector.json.JsonValues;
 import io.headwatch.collector.json.ModelJson;
+import io.headwatch.collector.json.VerdictJson;
+import io.headwatch.collector.model.AttentionMap;
+import io.headwatch.collector.store.AttentionMapInfo;
 import io.headwatch.collector.store.ModelSummary;
 import io.headwatch.collector.store.PredictionDetail;
 import io.headwatch.collector.store.PredictionSummary;
@@ -36,7 +41,7 @@ final class ApiJson {
     return o;
   }
 
-  static JsonObject model(ModelSummary m, int baselineSnapshots) {
+  static JsonObject model(ModelSummary m, int baselineSnapshots, int verdictBaseline) {
     JsonObject o = new JsonObject();
     o.addProperty("name", m.model());
     JsonArray services = new JsonArray();
@@ -48,6 +53,7 @@ final class ApiJson {
     o.addProperty("heads", m.heads());
     o.addProperty("predictions", m.predictions());
     o.addProperty("baseline_snapshots", baselineSnapshots);
+    o.addProperty("verdict_baseline_predictions", verdictBaseline);
     return o;
   }
 
@@ -63,6 +69,63 @@ final class ApiJson {
     o.addProperty("baseline_count", h.baselineCount());
     o.add("z", JsonValues.baselineNumber(h.z()));
     return o;
+  }
+
+  /**
+   * One head's values as distributions, per statistic: quantiles of now and of the baseline, and
+   * both as histograms over shared bins.
+   */
+  static JsonObject headValues(
+      String model, int layer, int head, int window, double nowSeconds, List<HeadValues> values) {
+    JsonObject o = new JsonObject();
+    o.addProperty("model", model);
+    o.addProperty("layer", layer);
+    o.addProperty("head", head);
+    o.addProperty("window", window);
+    o.addProperty("now_seconds", nowSeconds);
+    JsonArray stats = new JsonArray();
+    for (HeadValues v : values) {
+      JsonObject st = new JsonObject();
+      st.addProperty("statistic", v.statistic());
+      st.add("recent", quantiles(v.recent()));
+      st.add("baseline", quantiles(v.baseline()));
+      double[] edges = Distributions.edges(v.recent(), v.baseline());
+      JsonObject hist = new JsonObject();
+      JsonArray e = new JsonArray();
+      for (double d : edges) {
+        e.add(JsonValues.baselineNumber(d));
+      }
+      hist.add("edges", e);
+      hist.add("recent", ints(Distributions.counts(v.recent(), edges)));
+      hist.add("baseline", ints(Distributions.counts(v.baseline(), edges)));
+      st.add("histogram", hist);
+      stats.add(st);
+    }
+    o.add("statistics", stats);
+    return o;
+  }
+
+  private static JsonObject quantiles(float[] values) {
+    float[] sorted = Distributions.sorted(values);
+    JsonObject o = new JsonObject();
+    o.addProperty("count", sorted.length);
+    o.add("min", JsonValues.baselineNumber(sorted.length == 0 ? Double.NaN : sorted[0]));
+    for (double q : Distributions.QUANTILES) {
+      o.add(
+          "p" + Math.round(q * 100), JsonValues.baselineNumber(Distributions.quantile(sorted, q)));
+    }
+    o.add(
+        "max",
+        JsonValues.baselineNumber(sorted.length == 0 ? Double.NaN : sorted[sorted.length - 1]));
+    return o;
+  }
+
+  private static JsonArray ints(int[] values) {
+    JsonArray a = new JsonArray();
+    for (int v : values) {
+      a.add(v);
+    }
+    return a;
   }
 
   static JsonObject summary(PredictionSummary p) {
@@ -93,6 +156,7 @@ final class ApiJson {
     o.add("top_heads", ModelJson.deviations(p.topDeviations()));
     o.addProperty("status", p.status());
     o.add("attributes", ModelJson.attributes(p.attributes()));
+    o.add("verdict", p.verdict() == null ? JsonNull.INSTANCE : VerdictJson.write(p.verdict()));
     return o;
   }
 
@@ -103,9 +167,71 @@ final class ApiJson {
       snapshots.add(snapshot(s));
     }
     o.add("snapshots", snapshots);
+    JsonArray maps = new JsonArray();
+    for (AttentionMapInfo m : d.attentionMaps()) {
+      JsonObject map = new JsonObject();
+      map.addProperty("batch_index", m.batchIndex());
+      map.addProperty("tokens", m.tokens());
+      map.addProperty("encoding", m.encoding());
+      map.add("top_k", m.topK() > 0 ? new JsonPrimitive(m.topK()) : JsonNull.INSTANCE);
+      map.addProperty("reason", m.reason());
+      map.addProperty("bytes", m.bytes());
+      maps.add(map);
+    }
+    o.add("maps", maps);
     JsonArray same = new JsonArray();
     d.sameTraceIds().forEach(same::add);
     o.add("trace_prediction_ids", same);
+    return o;
+  }
+
+  /**
+   * One head of a stored attention map: its weights [query][key], rounded to 4 decimals (they
+   * travel as bytes, to 1/255), and a label per token: the map's own token texts, else the
+   * snapshot's when they are as many, else null (the page then shows positions).
+   */
+  static JsonObject attention(PredictionDetail d, AttentionMap m, int layer, int head) {
+    JsonObject o = new JsonObject();
+    o.addProperty("id", d.summary().id());
+    o.addProperty("trace_id", m.traceId());
+    o.addProperty("span_id", m.spanId());
+    o.addProperty("model", m.model());
+    o.addProperty("batch_index", m.batchIndex());
+    o.addProperty("time", time(m.timeNanos()));
+    o.addProperty("layers", m.layers());
+    o.addProperty("heads", m.heads());
+    o.addProperty("layer", layer);
+    o.addProperty("head", head);
+    o.addProperty("tokens", m.tokens());
+    o.addProperty("encoding", m.encoding().value());
+    o.add("top_k", m.topK() > 0 ? new JsonPrimitive(m.topK()) : JsonNull.INSTANCE);
+    o.addProperty("reason", m.reason());
+    List<String> labels = m.tokenTexts();
+    if (labels == null) {
+      for (StoredSnapshot s : d.snapshots()) {
+        if (s.batchIndex() == m.batchIndex()
+            && s.tokens() != null
+            && s.tokens().size() == m.tokens()) {
+          labels = s.tokens();
+        }
+      }
+    }
+    if (labels == null) {
+      o.add("token_labels", JsonNull.INSTANCE);
+    } else {
+      JsonArray a = new JsonArray();
+      labels.forEach(a::add);
+      o.add("token_labels", a);
+    }
+    JsonArray rows = new JsonArray();
+    for (float[] row : m.head(layer, head)) {
+      JsonArray r = new JsonArray();
+      for (float w : row) {
+        r.add(Math.round(w * 10000) / 10000.0);
+      }
+      rows.add(r);
+    }
+    o.add("weights", rows);
     return o;
   }
 

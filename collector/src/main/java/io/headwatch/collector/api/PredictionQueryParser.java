@@ -13,7 +13,7 @@ final class PredictionQueryParser {
   static final int DEFAULT_LIMIT = 100;
   static final int MAX_LIMIT = 1000;
   private static final Set<String> KNOWN =
-      Set.of("from", "to", "model", "trace_id", "order", "limit");
+      Set.of("from", "to", "model", "trace_id", "verdict", "order", "limit");
   private static final Pattern TRACE_ID = Pattern.compile("[0-9a-f]{32}");
 
   private PredictionQueryParser() {}
@@ -43,13 +43,23 @@ final class PredictionQueryParser {
         throw new BadParameterException("trace_id", "expected 32 hex digits");
       }
     }
+    Boolean anomalous = null;
+    String v = params.getValue("verdict");
+    if (v != null) {
+      switch (v) {
+        case "anomalous" -> anomalous = true;
+        case "normal" -> anomalous = false;
+        default -> throw new BadParameterException("verdict", "expected anomalous or normal");
+      }
+    }
     PredictionQuery.Order order = PredictionQuery.Order.DEVIATION;
     String o = params.getValue("order");
     if (o != null) {
       switch (o) {
         case "deviation" -> order = PredictionQuery.Order.DEVIATION;
+        case "score" -> order = PredictionQuery.Order.SCORE;
         case "time" -> order = PredictionQuery.Order.TIME;
-        default -> throw new BadParameterException("order", "expected deviation or time");
+        default -> throw new BadParameterException("order", "expected deviation, score or time");
       }
     }
     int limit = DEFAULT_LIMIT;
@@ -64,7 +74,7 @@ final class PredictionQueryParser {
         throw new BadParameterException("limit", "expected an integer from 1 to " + MAX_LIMIT);
       }
     }
-    return new PredictionQuery(from, to, model, traceId, order, limit);
+    return new PredictionQuery(from, to, model, traceId, anomalous, order, limit);
   }
 
   /**

@@ -8,7 +8,9 @@ import java.util.List;
 
 /**
  * Baselines per model over the last {@code window} snapshots. A new snapshot is scored against the
- * window as it was before the snapshot arrived, then joins it. Thread-safe.
+ * window as it was before the snapshot arrived, then joins it. The head table compares the
+ * snapshots of predictions made in a recent time window ("now", baseline-now: by the prediction's
+ * own time, against the collector's clock) with the older ones. Thread-safe.
  *
  * <p>Bounded by bytes: all windows together hold at most {@code maxBytes}. A window is sized when
  * its model first arrives: {@code window} snapshots, or fewer if one model's snapshots are so large
@@ -18,7 +20,7 @@ import java.util.List;
  */
 public final class BaselineTracker {
   private final int window;
-  private final int recent;
+  private final long nowMillis;
   private final int minSize;
   private final long maxBytes;
   private final Runnable onEvicted;
@@ -30,20 +32,22 @@ public final class BaselineTracker {
 
   /**
    * @param window snapshots per model kept (N)
-   * @param recent newest snapshots that form "now" in {@link #compare}
+   * @param nowMillis snapshots of predictions made within this many milliseconds form "now" in
+   *     {@link #compare}
    * @param minSize fewest snapshots a baseline needs before it scores anything
    */
-  public BaselineTracker(int window, int recent, int minSize) {
-    this(window, recent, minSize, Long.MAX_VALUE, () -> {});
+  public BaselineTracker(int window, long nowMillis, int minSize) {
+    this(window, nowMillis, minSize, Long.MAX_VALUE, () -> {});
   }
 
   /**
    * @param maxBytes memory all windows may hold together (baseline-bytes)
    * @param onEvicted called once per window dropped to make room
    */
-  public BaselineTracker(int window, int recent, int minSize, long maxBytes, Runnable onEvicted) {
+  public BaselineTracker(
+      int window, long nowMillis, int minSize, long maxBytes, Runnable onEvicted) {
     this.window = window;
-    this.recent = Math.min(recent, window);
+    this.nowMillis = nowMillis;
     this.minSize = minSize;
     this.maxBytes = maxBytes;
     this.onEvicted = onEvicted;
@@ -52,19 +56,21 @@ public final class BaselineTracker {
   /**
    * Scores one snapshot and adds it to its model's window. {@code stats} is indexed by {@link
    * AttentionStatistic#ordinal()}, each array of length layers*heads (row-major by layer), null
-   * where the snapshot lacked the statistic. A change of shape restarts the model's window.
+   * where the snapshot lacked the statistic; {@code timeMillis} is when the prediction was made. A
+   * change of shape restarts the model's window.
    */
   public synchronized List<HeadDeviation> scoreAndAdd(
-      String model, int layers, int heads, double[][] stats) {
+      String model, int layers, int heads, double[][] stats, long timeMillis) {
     ModelBaseline b = windowFor(model, layers, heads);
     List<HeadDeviation> top = b.deviations(stats, minSize, TopHeads.LIMIT);
-    b.add(stats);
+    b.add(stats, timeMillis);
     return top;
   }
 
   /** Adds a snapshot without scoring it (used to refill windows from the store on start). */
-  public synchronized void add(String model, int layers, int heads, double[][] stats) {
-    windowFor(model, layers, heads).add(stats);
+  public synchronized void add(
+      String model, int layers, int heads, double[][] stats, long timeMillis) {
+    windowFor(model, layers, heads).add(stats, timeMillis);
   }
 
   private ModelBaseline windowFor(String model, int layers, int heads) {
@@ -102,10 +108,27 @@ public final class BaselineTracker {
     return b == null ? 0 : b.capacity();
   }
 
-  /** Recent vs baseline per (layer, head, statistic); empty for an unknown model. */
-  public synchronized List<HeadBaseline> compare(String model) {
+  /**
+   * "Now" (snapshots of predictions made in the last {@code nowMillis} before {@code atMillis}) vs
+   * the older snapshots of the window, per (layer, head, statistic); empty for an unknown model.
+   */
+  public synchronized List<HeadBaseline> compare(String model, long atMillis) {
     ModelBaseline b = models.get(model);
-    return b == null ? List.of() : b.compare(recent, minSize);
+    return b == null ? List.of() : b.compare(atMillis - nowMillis, minSize);
+  }
+
+  /** How far back "now" reaches, in milliseconds. */
+  public long nowMillis() {
+    return nowMillis;
+  }
+
+  /**
+   * One head's values per statistic, recent against baseline as in {@link #compare}; empty for an
+   * unknown model or a head outside its shape.
+   */
+  public synchronized List<HeadValues> values(String model, int layer, int head, long atMillis) {
+    ModelBaseline b = models.get(model);
+    return b == null ? List.of() : b.values(layer, head, atMillis - nowMillis);
   }
 
   /** Snapshots currently in the model's window (0 if unknown). */

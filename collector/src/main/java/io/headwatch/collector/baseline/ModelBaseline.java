@@ -19,6 +19,7 @@ final class ModelBaseline {
   private final int window;
   private final int refreshEvery;
   private final float[][] ring;
+  private final long[] times;
   private int size;
   private int next;
   private int sinceRefresh;
@@ -31,6 +32,7 @@ final class ModelBaseline {
     this.window = window;
     this.refreshEvery = Math.max(1, window / 50);
     this.ring = new float[window][];
+    this.times = new long[window];
   }
 
   /**
@@ -40,7 +42,14 @@ final class ModelBaseline {
   static long bytesFor(int layers, int heads, int capacity) {
     long cells = (long) STATS * layers * heads;
     long row = 16 + cells * Float.BYTES + 8;
-    return 64 + capacity * row + 2 * (16 + cells * Double.BYTES) + 16 + (long) capacity * 8;
+    // + the prediction time of each row
+    return 64
+        + capacity * row
+        + 2 * (16 + cells * Double.BYTES)
+        + 16
+        + (long) capacity * 8
+        + 16
+        + (long) capacity * Long.BYTES;
   }
 
   long bytes() {
@@ -59,8 +68,11 @@ final class ModelBaseline {
     return size;
   }
 
-  /** Adds one snapshot's statistics: stats[s] has layers*heads values, NaN where missing. */
-  void add(double[][] stats) {
+  /**
+   * Adds one snapshot's statistics, of a prediction made at {@code timeMillis}: stats[s] has
+   * layers*heads values, NaN where missing.
+   */
+  void add(double[][] stats, long timeMillis) {
     float[] row = new float[STATS * layers * heads];
     for (int s = 0; s < STATS; s++) {
       for (int i = 0; i < layers * heads; i++) {
@@ -68,6 +80,7 @@ final class ModelBaseline {
       }
     }
     ring[next] = row;
+    times[next] = timeMillis;
     next = (next + 1) % window;
     size = Math.min(size + 1, window);
     sinceRefresh++;
@@ -117,13 +130,54 @@ final class ModelBaseline {
     return List.copyOf(perHead.subList(0, Math.min(k, perHead.size())));
   }
 
-  /** Recent (newest {@code recent}) vs older snapshots, for every (layer, head, statistic). */
-  List<HeadBaseline> compare(int recent, int minBaseline) {
-    int recentCount = Math.min(recent, size);
-    int olderCount = size - recentCount;
+  /**
+   * The values of one head, per statistic: snapshots of predictions made at or after {@code since}
+   * ("now", as in {@link #compare}) and the older ones of the window (NaN left out). Empty if the
+   * head is outside the model's shape.
+   */
+  List<HeadValues> values(int layer, int head, long since) {
+    if (layer < 0 || layer >= layers || head < 0 || head >= heads) {
+      return List.of();
+    }
     int cells = layers * heads;
-    double[] recentBuf = new double[recentCount];
-    double[] olderBuf = new double[olderCount];
+    List<HeadValues> out = new ArrayList<>(STATS);
+    for (int s = 0; s < STATS; s++) {
+      int c = s * cells + layer * heads + head;
+      float[] r = new float[size];
+      float[] b = new float[size];
+      int nr = 0;
+      int nb = 0;
+      for (int age = 0; age < size; age++) {
+        int row = Math.floorMod(next - 1 - age, window);
+        float v = ring[row][c];
+        if (Float.isNaN(v)) {
+          continue;
+        }
+        if (times[row] >= since) {
+          r[nr++] = v;
+        } else {
+          b[nb++] = v;
+        }
+      }
+      if (nr + nb > 0) {
+        out.add(
+            new HeadValues(
+                AttentionStatistic.ALL.get(s).shortName(),
+                java.util.Arrays.copyOf(r, nr),
+                java.util.Arrays.copyOf(b, nb)));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * "Now" (snapshots of predictions made at or after {@code since}) vs the older snapshots of the
+   * window, for every (layer, head, statistic).
+   */
+  List<HeadBaseline> compare(long since, int minBaseline) {
+    int cells = layers * heads;
+    double[] recentBuf = new double[size];
+    double[] olderBuf = new double[size];
     List<HeadBaseline> out = new ArrayList<>(cells * STATS);
     for (int i = 0; i < cells; i++) {
       for (int s = 0; s < STATS; s++) {
@@ -131,11 +185,12 @@ final class ModelBaseline {
         int nr = 0;
         int no = 0;
         for (int age = 0; age < size; age++) {
-          float v = ring[Math.floorMod(next - 1 - age, window)][c];
+          int r = Math.floorMod(next - 1 - age, window);
+          float v = ring[r][c];
           if (Float.isNaN(v)) {
             continue;
           }
-          if (age < recentCount) {
+          if (times[r] >= since) {
             recentBuf[nr++] = v;
           } else {
             olderBuf[no++] = v;

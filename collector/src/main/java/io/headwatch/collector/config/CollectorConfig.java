@@ -91,12 +91,33 @@ public final class CollectorConfig {
     return (Integer) values.get(Setting.BASELINE_WINDOW);
   }
 
-  public int baselineRecent() {
-    return (Integer) values.get(Setting.BASELINE_RECENT);
-  }
-
   public int baselineMin() {
     return (Integer) values.get(Setting.BASELINE_MIN);
+  }
+
+  /** The head table's "now": snapshots received within this duration. */
+  public Duration baselineNow() {
+    return (Duration) values.get(Setting.BASELINE_NOW);
+  }
+
+  public double verdictThreshold() {
+    return (Double) values.get(Setting.VERDICT_THRESHOLD);
+  }
+
+  public int verdictWindow() {
+    return (Integer) values.get(Setting.VERDICT_WINDOW);
+  }
+
+  public int verdictMin() {
+    return (Integer) values.get(Setting.VERDICT_MIN);
+  }
+
+  public long verdictModelBytes() {
+    return (Long) values.get(Setting.VERDICT_MODEL_BYTES);
+  }
+
+  public long verdictBytes() {
+    return (Long) values.get(Setting.VERDICT_BYTES);
   }
 
   /** The upstream OTLP/HTTP base URL, if forwarding is on. */
@@ -119,6 +140,16 @@ public final class CollectorConfig {
 
   public int maxAttentionCells() {
     return (Integer) values.get(Setting.MAX_ATTENTION_CELLS);
+  }
+
+  /** Largest body of one attention-map record. */
+  public int maxAttentionMapBytes() {
+    return (Integer) values.get(Setting.MAX_ATTENTION_MAP_BYTES);
+  }
+
+  /** Stored attention-map bytes at most; beyond, retention deletes the oldest maps. */
+  public long attentionMapsBytes() {
+    return (Long) values.get(Setting.ATTENTION_MAPS_BYTES);
   }
 
   public int maxAttributes() {
@@ -173,13 +204,14 @@ public final class CollectorConfig {
 
   /**
    * The heap the collector's bounded parts can hold at most with these settings, in bytes: the
-   * budgets for bodies being received, decoded requests, baselines, series and (with forwarding)
-   * the forward queue. See docs/collector.md#heap.
+   * budgets for bodies being received, decoded requests, baselines, verdict baselines, series and
+   * (with forwarding) the forward queue. See docs/collector.md#heap.
    */
   public long boundedHeapBytes() {
     return receiveBufferBytes()
         + ingestQueueBytes()
         + baselineBytes()
+        + verdictBytes()
         + maxSeriesBytes()
         + (forwardEndpoint().isPresent() ? forwardQueueBytes() : 0);
   }

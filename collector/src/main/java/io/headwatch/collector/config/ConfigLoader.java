@@ -90,8 +90,35 @@ public final class ConfigLoader {
       values.put(s, s.parse(text, source));
     }
     CollectorConfig config = new CollectorConfig(values);
+    checkVerdicts(config);
     checkExposure(config);
     return config;
+  }
+
+  /** The verdict settings that depend on each other. */
+  static void checkVerdicts(CollectorConfig c) throws ConfigException {
+    if (c.verdictMin() < 100) {
+      throw new ConfigException(
+          "invalid setting verdict-min: "
+              + c.verdictMin()
+              + "; expected at least 100 (scores are calibrated on the baseline's own scores)");
+    }
+    if (c.verdictWindow() < c.verdictMin()) {
+      throw new ConfigException(
+          "invalid setting verdict-window: "
+              + c.verdictWindow()
+              + "; expected at least verdict-min ("
+              + c.verdictMin()
+              + ")");
+    }
+    if (c.verdictBytes() < c.verdictModelBytes()) {
+      throw new ConfigException(
+          "invalid setting verdict-bytes: "
+              + c.verdictBytes()
+              + "; expected at least verdict-model-bytes ("
+              + c.verdictModelBytes()
+              + ")");
+    }
   }
 
   /**

@@ -42,11 +42,6 @@ public enum Setting {
       "500",
       "a positive number of snapshots per model",
       ValueParsers::positiveInt),
-  BASELINE_RECENT(
-      "baseline-recent",
-      "50",
-      "a positive number of snapshots per model",
-      ValueParsers::positiveInt),
   BASELINE_MIN(
       "baseline-min", "20", "a positive number of snapshots per model", ValueParsers::positiveInt),
   FORWARD_ENDPOINT(
@@ -82,6 +77,16 @@ public enum Setting {
       "16KiB",
       "a size such as 16KiB: longest attribute key or string value the collector keeps",
       ValueParsers::intBytes),
+  MAX_ATTENTION_MAP_BYTES(
+      "max-attention-map-bytes",
+      "4MiB",
+      "a size such as 4MiB: largest body of one headwatch.attention_map record",
+      ValueParsers::intBytes),
+  ATTENTION_MAPS_BYTES(
+      "attention-maps-bytes",
+      "256MiB",
+      "a size such as 256MiB: stored attention-map bytes at most (the oldest maps go first)",
+      ValueParsers::bytes),
   RECEIVE_BUFFER_BYTES(
       "receive-buffer-bytes",
       "64MiB",
@@ -94,8 +99,39 @@ public enum Setting {
       ValueParsers::bytes),
   BASELINE_BYTES(
       "baseline-bytes",
-      "128MiB",
-      "a size such as 128MiB (memory of all models' baseline windows)",
+      "64MiB",
+      "a size such as 64MiB (memory of all models' baseline windows)",
+      ValueParsers::bytes),
+  BASELINE_NOW(
+      "baseline-now",
+      "15m",
+      "a duration such as 15m: the snapshots received within it form \"now\" in the head table",
+      ValueParsers::duration),
+  VERDICT_THRESHOLD(
+      "verdict-threshold",
+      "0.001",
+      "a tail probability above 0 and below 0.5: a prediction whose tail probability is at or"
+          + " below it is anomalous",
+      ValueParsers::probability),
+  VERDICT_WINDOW(
+      "verdict-window",
+      "2000",
+      "a number of clean predictions per model (at least verdict-min) that verdicts compare with",
+      ValueParsers::positiveInt),
+  VERDICT_MIN(
+      "verdict-min",
+      "200",
+      "a number from 100 of clean predictions a model needs before its predictions are scored",
+      ValueParsers::positiveInt),
+  VERDICT_MODEL_BYTES(
+      "verdict-model-bytes",
+      "32MiB",
+      "a size such as 32MiB (memory of one model's verdict baseline; its window shrinks to fit)",
+      ValueParsers::bytes),
+  VERDICT_BYTES(
+      "verdict-bytes",
+      "64MiB",
+      "a size such as 64MiB, at least verdict-model-bytes (memory of all verdict baselines)",
       ValueParsers::bytes),
   HEADER_TIMEOUT(
       "header-timeout",

@@ -23,6 +23,16 @@ final class ValueParsers {
     return n != null && n > 0 && n <= Integer.MAX_VALUE ? n.intValue() : null;
   }
 
+  /** A probability strictly between 0 and 0.5, such as 0.001 or 1e-3. */
+  static Double probability(String text) {
+    try {
+      double p = Double.parseDouble(text.trim());
+      return p > 0 && p < 0.5 ? p : null;
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+
   static Long longValue(String text) {
     try {
       return Long.parseLong(text.trim());

@@ -1,6 +1,7 @@
 package io.headwatch.collector.ingest;
 
 import io.headwatch.collector.baseline.BaselineTracker;
+import io.headwatch.collector.model.AttentionMap;
 import io.headwatch.collector.model.AttentionStatistic;
 import io.headwatch.collector.model.HeadDeviation;
 import io.headwatch.collector.model.InferenceSpan;
@@ -12,6 +13,8 @@ import io.headwatch.collector.store.PredictionStore;
 import io.headwatch.collector.store.StoreException;
 import io.headwatch.collector.store.StoredStatistics;
 import io.headwatch.collector.store.WriteBatch;
+import io.headwatch.collector.verdict.Verdict;
+import io.headwatch.collector.verdict.VerdictEngine;
 import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
@@ -21,9 +24,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The single thread that applies queued exports: metrics to the series registry, inference spans
- * and snapshots to the store, snapshots to the baselines. One writer keeps store updates ordered
- * and lets a span and its snapshot meet in either order.
+ * The single thread that applies queued exports: metrics to the series registry, inference spans,
+ * snapshots and attention maps to the store, snapshots to the baselines. One writer keeps store
+ * updates ordered and lets a span and its snapshot meet in either order.
  *
  * <p>Group commit: the worker takes every request waiting (up to {@link #MAX_BATCH}), writes all
  * their spans and snapshots in one durable transaction, and only then completes their {@link
@@ -44,6 +47,8 @@ public final class IngestWorker {
   private final OtlpMetricsTranslator metrics;
   private final PredictionStore store;
   private final BaselineTracker baselines;
+  private final VerdictEngine verdicts;
+  private final VerdictSink sink;
   private final SelfMetrics self;
   private final SupervisedWorker worker;
   private volatile boolean stopping;
@@ -54,10 +59,27 @@ public final class IngestWorker {
       PredictionStore store,
       BaselineTracker baselines,
       SelfMetrics self) {
+    this(queue, metrics, store, baselines, null, VerdictSink.NONE, self);
+  }
+
+  /**
+   * @param verdicts judges each snapshot with attention statistics; null: no verdicts
+   * @param sink receives the verdicts of stored snapshots
+   */
+  public IngestWorker(
+      IngestQueue queue,
+      OtlpMetricsTranslator metrics,
+      PredictionStore store,
+      BaselineTracker baselines,
+      VerdictEngine verdicts,
+      VerdictSink sink,
+      SelfMetrics self) {
     this.queue = queue;
     this.metrics = metrics;
     this.store = store;
     this.baselines = baselines;
+    this.verdicts = verdicts;
+    this.sink = sink;
     this.self = self;
     this.worker =
         new SupervisedWorker("headwatch-ingest", this::loop, () -> self.workerRestarted("ingest"));
@@ -104,7 +126,18 @@ public final class IngestWorker {
   }
 
   /** What one request turned into: the store writes it needs (none for metrics). */
-  private record Prepared(IngestQueue.Item item, List<WriteBatch.Write> writes) {}
+  private record Prepared(IngestQueue.Item item, List<WriteBatch.Write> writes) {
+    /** The verdicts among the writes, for the sink once they are stored. */
+    List<VerdictSink.Judged> judged() {
+      List<VerdictSink.Judged> out = new ArrayList<>();
+      for (WriteBatch.Write w : writes) {
+        if (w instanceof WriteBatch.SnapshotWrite sw && sw.verdict() != null) {
+          out.add(new VerdictSink.Judged(sw.snapshot(), sw.verdict()));
+        }
+      }
+      return out;
+    }
+  }
 
   void apply(List<IngestQueue.Item> items) {
     List<Prepared> toStore = new ArrayList<>();
@@ -133,6 +166,7 @@ public final class IngestWorker {
     try {
       store.write(all);
       toStore.forEach(p -> p.item().done().complete(null));
+      publish(toStore);
       return;
     } catch (StoreException e) {
       if (toStore.size() == 1) {
@@ -145,9 +179,24 @@ public final class IngestWorker {
       try {
         store.write(new WriteBatch().addAll(p.writes()));
         p.item().done().complete(null);
+        publish(List.of(p));
       } catch (StoreException e) {
         fail(p, e);
       }
+    }
+  }
+
+  /** Hands the stored verdicts to the sink; a failing sink is logged, never fails ingest. */
+  private void publish(List<Prepared> stored) {
+    List<VerdictSink.Judged> judged = new ArrayList<>();
+    stored.forEach(p -> judged.addAll(p.judged()));
+    if (judged.isEmpty()) {
+      return;
+    }
+    try {
+      sink.stored(judged);
+    } catch (RuntimeException e) {
+      LOG.warn("could not hand verdicts on", e);
     }
   }
 
@@ -174,11 +223,54 @@ public final class IngestWorker {
         List<HeadDeviation> top =
             s.heads() == 0 || s.attention().isEmpty()
                 ? List.of()
-                : baselines.scoreAndAdd(s.model(), s.layers(), s.heads(), statistics(s));
-        writes.add(new WriteBatch.SnapshotWrite(s, top, item.receivedMillis()));
+                : baselines.scoreAndAdd(
+                    s.model(), s.layers(), s.heads(), statistics(s), s.timeNanos() / 1_000_000L);
+        Verdict verdict = judge(s);
+        writes.add(new WriteBatch.SnapshotWrite(s, top, verdict, item.receivedMillis()));
+      }
+      AttentionMapParser.Result maps = AttentionMapParser.maps(l);
+      self.dropped("invalid_attention_map", maps.invalid());
+      for (AttentionMap m : maps.maps()) {
+        writes.add(new WriteBatch.AttentionMapWrite(m, item.receivedMillis()));
       }
     }
     return writes;
+  }
+
+  /** The snapshot's verdict (counted in the metrics), or null when it cannot be judged. */
+  private Verdict judge(Snapshot s) {
+    if (verdicts == null || !VerdictInputs.judgeable(s)) {
+      return null;
+    }
+    Verdict v;
+    try {
+      v = verdicts.judge(s.model(), VerdictInputs.of(s));
+    } catch (RuntimeException e) {
+      // A verdict is an addition: the snapshot is stored without one.
+      self.dropped("verdict_error");
+      LOG.warn("could not judge a snapshot of model {}", s.model(), e);
+      return null;
+    }
+    self.verdict(s.model(), v.status().apiName(), v.anomalous(), v.kind().apiName());
+    return v;
+  }
+
+  /**
+   * Refills the verdict baselines from the newest stored snapshots, oldest first, judging each as
+   * if it arrived again (the verdicts are discarded; the baselines end as they were).
+   */
+  public static void refillVerdicts(PredictionStore store, VerdictEngine verdicts, int limit)
+      throws StoreException {
+    for (StoredStatistics s : store.recentStatistics(limit)) {
+      try {
+        verdicts.judge(s.model(), VerdictInputs.of(s));
+      } catch (IllegalArgumentException e) {
+        LOG.warn(
+            "a stored snapshot of model {} cannot refill its verdict baseline: {}",
+            s.model(),
+            e.getMessage());
+      }
+    }
   }
 
   /** Refills the baselines from the newest stored snapshots (after a restart). */
@@ -189,7 +281,7 @@ public final class IngestWorker {
       for (AttentionStatistic stat : AttentionStatistic.ALL) {
         stats[stat.ordinal()] = s.attention().get(stat.shortName());
       }
-      baselines.add(s.model(), s.layers(), s.heads(), stats);
+      baselines.add(s.model(), s.layers(), s.heads(), stats, s.timeNanos() / 1_000_000L);
     }
   }
 

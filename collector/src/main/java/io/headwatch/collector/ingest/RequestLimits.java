@@ -29,11 +29,19 @@ import java.util.List;
  * @param maxAttentionCells most layers × heads (and layers) a snapshot may declare
  * @param maxAttributes most attributes on one resource, data point, inference span or snapshot
  * @param maxValueBytes longest attribute key or string value (UTF-8 bytes), strings in arrays too
+ * @param maxMapBytes largest body of one attention-map record
  */
-public record RequestLimits(long maxAttentionCells, int maxAttributes, int maxValueBytes) {
+public record RequestLimits(
+    long maxAttentionCells, int maxAttributes, int maxValueBytes, int maxMapBytes) {
   static final String CELLS = "max-attention-cells";
   static final String ATTRIBUTES = "max-attributes";
   static final String VALUE_BYTES = "max-attribute-value-bytes";
+  static final String MAP_BYTES = "max-attention-map-bytes";
+
+  /** Without a separate bound for attention maps: then a map body may fill a request. */
+  public RequestLimits(long maxAttentionCells, int maxAttributes, int maxValueBytes) {
+    this(maxAttentionCells, maxAttributes, maxValueBytes, Integer.MAX_VALUE);
+  }
 
   /** Throws naming the first limit the request passes. */
   public void check(Message request) throws LimitExceededException {
@@ -112,15 +120,23 @@ public record RequestLimits(long maxAttentionCells, int maxAttributes, int maxVa
       boolean resourceChecked = false;
       for (ScopeLogs sl : rl.getScopeLogsList()) {
         for (LogRecord log : sl.getLogRecordsList()) {
-          if (!SnapshotParser.isSnapshot(log)) {
+          boolean snapshot = SnapshotParser.isSnapshot(log);
+          boolean map = !snapshot && AttentionMapParser.isAttentionMap(log);
+          if (!snapshot && !map) {
             continue;
           }
           if (!resourceChecked) {
             attributes(rl.getResource().getAttributesList(), "resource");
             resourceChecked = true;
           }
-          attributes(log.getAttributesList(), "snapshot");
+          attributes(log.getAttributesList(), snapshot ? "snapshot" : "attention map");
           shape(log);
+          if (map && log.getBody().getBytesValue().size() > maxMapBytes) {
+            throw new LimitExceededException(
+                MAP_BYTES,
+                maxMapBytes,
+                "attention map body of " + log.getBody().getBytesValue().size() + " bytes");
+          }
         }
       }
     }

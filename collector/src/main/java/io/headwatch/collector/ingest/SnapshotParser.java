@@ -23,7 +23,8 @@ import java.util.Set;
 public final class SnapshotParser {
   public static final String EVENT_NAME = "headwatch.snapshot";
   private static final List<String> ACTIVATION_STATS =
-      List.of("mean", "std", "abs_max", "nonfinite");
+      List.of(
+          "mean", "std", "abs_max", "nonfinite", "zero_fraction", "outlier_fraction", "massive");
   private static final Set<String> KNOWN =
       Set.of(
           "event.name",

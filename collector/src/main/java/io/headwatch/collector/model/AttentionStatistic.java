@@ -2,7 +2,11 @@ package io.headwatch.collector.model;
 
 import java.util.List;
 
-/** The per-(layer, head) attention statistics a snapshot carries, by attribute name. */
+/**
+ * The per-(layer, head) statistics a snapshot carries, by attribute name: the eight attention
+ * statistics, and the norm of each head's output before the output projection (the value path),
+ * which sees faults that leave the attention pattern unchanged.
+ */
 public enum AttentionStatistic {
   ENTROPY("entropy"),
   MAX_WEIGHT("max_weight"),
@@ -11,15 +15,23 @@ public enum AttentionStatistic {
   SELF_MASS("self_mass"),
   PREVIOUS_MASS("previous_mass"),
   NEXT_MASS("next_mass"),
-  MEAN_DISTANCE("mean_distance");
+  MEAN_DISTANCE("mean_distance"),
+  /** {@code headwatch.head.output_norm}: mean L2 norm of the head's output over valid queries. */
+  OUTPUT_NORM("output_norm", "headwatch.head.output_norm");
 
   /** All statistics in declaration order. */
   public static final List<AttentionStatistic> ALL = List.of(values());
 
   private final String shortName;
+  private final String attribute;
 
   AttentionStatistic(String shortName) {
+    this(shortName, "headwatch.attention." + shortName);
+  }
+
+  AttentionStatistic(String shortName, String attribute) {
     this.shortName = shortName;
+    this.attribute = attribute;
   }
 
   /** The name used in the API, e.g. {@code entropy}. */
@@ -29,7 +41,7 @@ public enum AttentionStatistic {
 
   /** The snapshot attribute, e.g. {@code headwatch.attention.entropy}. */
   public String attribute() {
-    return "headwatch.attention." + shortName;
+    return attribute;
   }
 
   /** The statistic with this short name, or null. */

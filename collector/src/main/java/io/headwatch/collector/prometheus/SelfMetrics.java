@@ -12,6 +12,19 @@ public final class SelfMetrics {
   private final Counter dropped;
   private final Counter workerRestarts;
   private final Counter storeWriteFailures;
+  private final Counter verdicts;
+  private final Counter anomalous;
+  private final java.util.Set<String> verdictModels =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  /**
+   * Distinct model label values the verdict counters take; later models count under {@link
+   * #OTHER_MODELS}, so that a stream of made-up model names cannot grow /metrics without bound.
+   */
+  public static final int MAX_VERDICT_MODELS = 1000;
+
+  /** The model label value once {@link #MAX_VERDICT_MODELS} is reached. */
+  public static final String OTHER_MODELS = "_other";
 
   public SelfMetrics(CollectorRegistry registry) {
     received =
@@ -43,6 +56,40 @@ public final class SelfMetrics {
                 "headwatch_collector_store_write_failures_total",
                 "Export requests whose spans or snapshots could not be stored (answered 503).")
             .register(registry);
+    verdicts =
+        Counter.build(
+                "headwatch_collector_verdicts_total",
+                "Predictions (sampled sequences) the collector judged, by model and status"
+                    + " (scored, warming_up, too_large).")
+            .labelNames("gen_ai_request_model", "status")
+            .register(registry);
+    anomalous =
+        Counter.build(
+                "headwatch_collector_anomalous_predictions_total",
+                "Predictions judged anomalous, by model and kind: model (its internals deviate)"
+                    + " or input (its input is unlike the baseline's).")
+            .labelNames("gen_ai_request_model", "kind")
+            .register(registry);
+  }
+
+  /** Counts one verdict; {@code kind} is none, model or input. */
+  public void verdict(String model, String status, boolean isAnomalous, String kind) {
+    String label = verdictModelLabel(model == null ? "" : model);
+    verdicts.labels(label, status).inc();
+    if (isAnomalous) {
+      anomalous.labels(label, kind).inc();
+    }
+  }
+
+  private String verdictModelLabel(String model) {
+    if (verdictModels.contains(model)) {
+      return model;
+    }
+    if (verdictModels.size() < MAX_VERDICT_MODELS) {
+      verdictModels.add(model);
+      return model;
+    }
+    return OTHER_MODELS;
   }
 
   /** Where the gauges read their values, at scrape time. */
@@ -56,6 +103,7 @@ public final class SelfMetrics {
       DoubleSupplier ingestQueueBytes,
       DoubleSupplier receivingBytes,
       DoubleSupplier baselineBytes,
+      DoubleSupplier verdictBytes,
       DoubleSupplier ready) {}
 
   /** Adds gauges read at scrape time. */
@@ -102,6 +150,11 @@ public final class SelfMetrics {
         "headwatch_collector_baseline_bytes",
         "Memory the baseline windows are sized for (--baseline-bytes).",
         s.baselineBytes());
+    gauge(
+        registry,
+        "headwatch_collector_verdict_bytes",
+        "Memory the verdict baselines are sized for (--verdict-bytes).",
+        s.verdictBytes());
     gauge(
         registry,
         "headwatch_collector_ready",

@@ -3,15 +3,34 @@ package io.headwatch.collector.store;
 /**
  * Filters for listing predictions; null fields do not filter. Times are epoch nanoseconds, {@code
  * from} inclusive and {@code to} exclusive.
+ *
+ * @param anomalous only predictions whose verdict is (true) or is not (false) anomalous; null: all,
+ *     including those without a verdict
  */
 public record PredictionQuery(
-    Long fromNanos, Long toNanos, String model, String traceId, Order order, int limit) {
+    Long fromNanos,
+    Long toNanos,
+    String model,
+    String traceId,
+    Boolean anomalous,
+    Order order,
+    int limit) {
+
+  /** A query without a verdict filter. */
+  public PredictionQuery(
+      Long fromNanos, Long toNanos, String model, String traceId, Order order, int limit) {
+    this(fromNanos, toNanos, model, traceId, null, order, limit);
+  }
 
   /** Sort order of a listing. */
   public enum Order {
     /** Largest robust z first; predictions without a score last, newest first among equals. */
     DEVIATION,
     /** Newest first. */
-    TIME
+    TIME,
+    /**
+     * Highest verdict score first; predictions without a verdict last, newest first among equals.
+     */
+    SCORE
   }
 }

@@ -1,5 +1,6 @@
 package io.headwatch.collector.store;
 
+import io.headwatch.collector.model.AttentionMap;
 import java.util.List;
 import java.util.Optional;
 
@@ -35,6 +36,18 @@ public interface PredictionStore extends AutoCloseable {
 
   /** The most deviant (then newest) prediction of a trace. */
   Optional<PredictionDetail> byTraceId(String traceId) throws StoreException;
+
+  /** The attention map of one sequence (batch index) of a prediction, if one is stored. */
+  Optional<AttentionMap> attentionMap(long predictionId, int batchIndex) throws StoreException;
+
+  /**
+   * Deletes the oldest attention maps (by arrival) until the stored map bytes are at most {@code
+   * maxBytes}; their predictions stay. Returns how many maps were deleted.
+   */
+  long enforceAttentionMapBytes(long maxBytes) throws StoreException;
+
+  /** Bytes of stored attention maps (part of {@link #totalBytes()}). */
+  long attentionMapBytes();
 
   /** Stored statistics of the newest snapshots with attention, oldest first (baseline refill). */
   List<StoredStatistics> recentStatistics(int limit) throws StoreException;

@@ -2,6 +2,7 @@ package io.headwatch.collector.store;
 
 import io.headwatch.collector.model.Attributes;
 import io.headwatch.collector.model.HeadDeviation;
+import io.headwatch.collector.verdict.Verdict;
 import java.util.List;
 
 /**
@@ -9,6 +10,7 @@ import java.util.List;
  *
  * @param status the span's status ("ok", "error", "unset"); null before the span arrives
  * @param attributes the span's other scalar attributes
+ * @param verdict the gravest verdict of the prediction's snapshots; null when none was judged
  */
 public record PredictionSummary(
     long id,
@@ -31,4 +33,5 @@ public record PredictionSummary(
     Double maxDeviation,
     List<HeadDeviation> topDeviations,
     String status,
-    Attributes attributes) {}
+    Attributes attributes,
+    Verdict verdict) {}

@@ -1,8 +1,10 @@
 package io.headwatch.collector.store;
 
+import io.headwatch.collector.model.AttentionMap;
 import io.headwatch.collector.model.HeadDeviation;
 import io.headwatch.collector.model.InferenceSpan;
 import io.headwatch.collector.model.Snapshot;
+import io.headwatch.collector.verdict.Verdict;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -13,15 +15,27 @@ import java.util.List;
  * commit acknowledges them all.
  */
 public final class WriteBatch {
-  /** One write: an inference span or a scored snapshot. */
-  public sealed interface Write permits SpanWrite, SnapshotWrite {}
+  /** One write: an inference span, a scored snapshot or an attention map. */
+  public sealed interface Write permits SpanWrite, SnapshotWrite, AttentionMapWrite {}
 
   /** An inference span, creating or completing its prediction. */
   public record SpanWrite(InferenceSpan span, long receivedMillis) implements Write {}
 
-  /** A snapshot with its most deviant heads; a repeated (span, batch index) replaces it. */
+  /**
+   * A snapshot with its most deviant heads and its verdict (null when not judged); a repeated
+   * (span, batch index) replaces it. The prediction keeps the gravest verdict of its snapshots.
+   */
   public record SnapshotWrite(
-      Snapshot snapshot, List<HeadDeviation> deviations, long receivedMillis) implements Write {}
+      Snapshot snapshot, List<HeadDeviation> deviations, Verdict verdict, long receivedMillis)
+      implements Write {
+    /** A snapshot without a verdict. */
+    public SnapshotWrite(Snapshot snapshot, List<HeadDeviation> deviations, long receivedMillis) {
+      this(snapshot, deviations, null, receivedMillis);
+    }
+  }
+
+  /** One sequence's attention maps; a repeated (span, batch index) replaces them. */
+  public record AttentionMapWrite(AttentionMap map, long receivedMillis) implements Write {}
 
   private final List<Write> writes = new ArrayList<>();
 

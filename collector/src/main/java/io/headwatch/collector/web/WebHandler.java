@@ -2,6 +2,7 @@ package io.headwatch.collector.web;
 
 import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
+import io.headwatch.collector.http.BearerAuth;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
@@ -13,9 +14,11 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 
 /**
- * Serves the pages, their assets and {@code /ui/config.json}; declines {@code /api…} and {@code
- * /metrics} (returns false) so that the API handler after it in the sequence answers them. Every
- * other path is a page, or the not-found page with status 404 — never Jetty's error page.
+ * Serves the pages, their assets and {@code /ui/config.json}; declines {@code /api…}, {@code
+ * /metrics} and {@code /health/…} (returns false) so that the API handler after it in the sequence
+ * answers them. Every other path is a page, or the not-found page with status 404 — never Jetty's
+ * error page. Pages and assets hold no data and need no token; {@code /ui/config.json} needs the
+ * API token when one is configured, as the API does (the pages send it once the user gave it).
  */
 public final class WebHandler extends Handler.Abstract {
   private static final String ASSETS = "/assets/";
@@ -23,12 +26,15 @@ public final class WebHandler extends Handler.Abstract {
 
   private final StaticAssets files = new StaticAssets("web/");
   private final byte[] config;
+  private final BearerAuth auth;
 
   /**
    * @param traceUrlTemplate the link to a trace in the user's tracing UI, with {@code {trace_id}}
    *     and optionally {@code {span_id}} (already validated by the configuration), if any
+   * @param apiToken the API's bearer token; empty: none
    */
-  public WebHandler(Optional<String> traceUrlTemplate) {
+  public WebHandler(Optional<String> traceUrlTemplate, String apiToken) {
+    this.auth = new BearerAuth(apiToken);
     JsonObject o = new JsonObject();
     o.add("trace_url_template", JsonNull.INSTANCE);
     traceUrlTemplate.ifPresent(t -> o.addProperty("trace_url_template", t));
@@ -51,6 +57,16 @@ public final class WebHandler extends Handler.Abstract {
     }
     if (path.equals(CONFIG)) {
       headers.put(HttpHeader.CACHE_CONTROL, "no-store");
+      if (!auth.allows(request)) {
+        headers.put(HttpHeader.WWW_AUTHENTICATE, BearerAuth.challenge());
+        return send(
+            response,
+            callback,
+            401,
+            "application/json",
+            utf8("{\"error\":\"missing or wrong bearer token\"}"),
+            head);
+      }
       return send(response, callback, 200, "application/json", config, head);
     }
     if (path.startsWith(ASSETS)) {

@@ -22,11 +22,11 @@ class BaselineTrackerTest {
   @Test
   void scoresAgainstTheWindowBeforeTheSnapshotJoinsIt() {
     BaselineTracker t = new BaselineTracker(5, 2, 3);
-    assertTrue(t.scoreAndAdd("m", 1, 2, entropy(0.1, 0.5)).isEmpty(), "below baseline-min");
-    assertTrue(t.scoreAndAdd("m", 1, 2, entropy(0.2, 0.5)).isEmpty());
-    assertTrue(t.scoreAndAdd("m", 1, 2, entropy(0.3, 0.5)).isEmpty());
+    assertTrue(t.scoreAndAdd("m", 1, 2, entropy(0.1, 0.5), 0).isEmpty(), "below baseline-min");
+    assertTrue(t.scoreAndAdd("m", 1, 2, entropy(0.2, 0.5), 0).isEmpty());
+    assertTrue(t.scoreAndAdd("m", 1, 2, entropy(0.3, 0.5), 0).isEmpty());
 
-    List<HeadDeviation> top = t.scoreAndAdd("m", 1, 2, entropy(0.9, 0.5));
+    List<HeadDeviation> top = t.scoreAndAdd("m", 1, 2, entropy(0.9, 0.5), 0);
     assertEquals(2, top.size());
     HeadDeviation first = top.get(0);
     assertEquals(0, first.layer());
@@ -43,24 +43,37 @@ class BaselineTrackerTest {
   }
 
   @Test
-  void windowKeepsTheLastNAndComparesRecentWithOlder() {
-    BaselineTracker t = new BaselineTracker(5, 2, 3);
-    for (double v : new double[] {9, 9, 1, 2, 3, 4, 5}) {
-      t.scoreAndAdd("m", 1, 2, entropy(v, 0.5));
+  void windowKeepsTheLastNAndComparesNowWithOlder() {
+    // "Now" is the last 1000 ms: snapshots received at 9000 ms or later, compared at 10000 ms.
+    BaselineTracker t = new BaselineTracker(5, 1000, 3);
+    double[] values = {9, 9, 1, 2, 3, 4, 5};
+    long[] received = {1000, 2000, 3000, 4000, 5000, 9000, 9500};
+    for (int i = 0; i < values.length; i++) {
+      t.scoreAndAdd("m", 1, 2, entropy(values[i], 0.5), received[i]);
     }
     assertEquals(5, t.windowSize("m"));
     HeadBaseline h =
-        t.compare("m").stream()
+        t.compare("m", 10_000).stream()
             .filter(b -> b.head() == 0 && b.statistic().equals("entropy"))
             .findFirst()
             .orElseThrow();
-    // window {1, 2, 3, 4, 5}: recent (newest 2) {5, 4} -> 4.5; older {1, 2, 3} -> median 2, MAD 1
+    // window {1, 2, 3, 4, 5}: now {4, 5} -> 4.5; older {1, 2, 3} -> median 2, MAD 1
     assertEquals(4.5, h.recentMedian(), EPS);
     assertEquals(2, h.recentCount());
     assertEquals(2.0, h.baselineMedian(), EPS);
     assertEquals(1.0, h.baselineMad(), EPS);
     assertEquals(3, h.baselineCount());
     assertEquals(2.5 / 1.4826, h.z(), 1e-4);
+
+    // Later, nothing is recent: "now" is empty rather than the newest few.
+    HeadBaseline later =
+        t.compare("m", 60_000).stream()
+            .filter(b -> b.head() == 0 && b.statistic().equals("entropy"))
+            .findFirst()
+            .orElseThrow();
+    assertEquals(0, later.recentCount());
+    assertEquals(5, later.baselineCount());
+    assertTrue(Double.isNaN(later.z()));
   }
 
   @Test
@@ -69,14 +82,14 @@ class BaselineTrackerTest {
     int heads = 12;
     double[][] base = new double[AttentionStatistic.ALL.size()][];
     base[AttentionStatistic.SINK_MASS.ordinal()] = new double[heads];
-    t.scoreAndAdd("m", 1, heads, base);
-    t.scoreAndAdd("m", 1, heads, base);
+    t.scoreAndAdd("m", 1, heads, base, 0);
+    t.scoreAndAdd("m", 1, heads, base, 0);
     double[][] probe = new double[AttentionStatistic.ALL.size()][];
     probe[AttentionStatistic.SINK_MASS.ordinal()] = new double[heads];
     for (int h = 0; h < heads; h++) {
       probe[AttentionStatistic.SINK_MASS.ordinal()][h] = h * 0.01;
     }
-    List<HeadDeviation> top = t.scoreAndAdd("m", 1, heads, probe);
+    List<HeadDeviation> top = t.scoreAndAdd("m", 1, heads, probe, 0);
     assertEquals(TopHeads.LIMIT, top.size());
     assertEquals(11, top.get(0).head());
     assertEquals(2, top.get(9).head());
@@ -86,11 +99,11 @@ class BaselineTrackerTest {
   @Test
   void aNewShapeRestartsTheWindow() {
     BaselineTracker t = new BaselineTracker(5, 2, 1);
-    t.scoreAndAdd("m", 1, 2, entropy(0.1, 0.1));
-    t.scoreAndAdd("m", 1, 2, entropy(0.1, 0.1));
+    t.scoreAndAdd("m", 1, 2, entropy(0.1, 0.1), 0);
+    t.scoreAndAdd("m", 1, 2, entropy(0.1, 0.1), 0);
     double[][] other = new double[AttentionStatistic.ALL.size()][];
     other[0] = new double[] {0.1, 0.1, 0.1};
-    assertTrue(t.scoreAndAdd("m", 1, 3, other).isEmpty());
+    assertTrue(t.scoreAndAdd("m", 1, 3, other, 0).isEmpty());
     assertEquals(1, t.windowSize("m"));
   }
 }

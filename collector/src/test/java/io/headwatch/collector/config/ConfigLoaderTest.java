@@ -45,6 +45,37 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void verdictSettingsAreCheckedTogether() throws Exception {
+    CollectorConfig c = ConfigLoader.load(new String[0], Map.of());
+    assertEquals(0.001, c.verdictThreshold());
+    assertEquals(2000, c.verdictWindow());
+    assertEquals(Duration.ofMinutes(15), c.baselineNow());
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () -> ConfigLoader.load(new String[] {"--verdict-threshold", "0.7"}, Map.of()));
+    assertTrue(e.getMessage().contains("verdict-threshold") && e.getMessage().contains("'0.7'"));
+    e =
+        assertThrows(
+            ConfigException.class,
+            () ->
+                ConfigLoader.load(
+                    new String[] {"--verdict-window", "150", "--verdict-min", "200"}, Map.of()));
+    assertEquals(
+        "invalid setting verdict-window: 150; expected at least verdict-min (200)", e.getMessage());
+    e =
+        assertThrows(
+            ConfigException.class,
+            () -> ConfigLoader.load(new String[] {"--verdict-min", "50"}, Map.of()));
+    assertTrue(e.getMessage().startsWith("invalid setting verdict-min: 50"), e.getMessage());
+    e =
+        assertThrows(
+            ConfigException.class,
+            () -> ConfigLoader.load(new String[] {"--verdict-bytes", "1MiB"}, Map.of()));
+    assertTrue(e.getMessage().contains("verdict-model-bytes"), e.getMessage());
+  }
+
+  @Test
   void errorsNameTheSettingTheValueAndWhatIsExpected() {
     ConfigException e =
         assertThrows(

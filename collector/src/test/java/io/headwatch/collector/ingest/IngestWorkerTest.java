@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
 import io.headwatch.collector.baseline.BaselineTracker;
+import io.headwatch.collector.model.AttentionMap;
 import io.headwatch.collector.prometheus.OtlpMetricsTranslator;
 import io.headwatch.collector.prometheus.SelfMetrics;
 import io.headwatch.collector.prometheus.SeriesRegistry;
@@ -99,6 +100,21 @@ class IngestWorkerTest {
     }
 
     @Override
+    public Optional<AttentionMap> attentionMap(long predictionId, int batchIndex) {
+      return Optional.empty();
+    }
+
+    @Override
+    public long enforceAttentionMapBytes(long maxBytes) {
+      return 0;
+    }
+
+    @Override
+    public long attentionMapBytes() {
+      return 0;
+    }
+
+    @Override
     public List<StoredStatistics> recentStatistics(int limit) {
       return List.of();
     }
@@ -175,7 +191,7 @@ class IngestWorkerTest {
             new OtlpMetricsTranslator(
                 new SeriesRegistry(10, Long.MAX_VALUE, 60_000, () -> 0L, self)),
             store,
-            new BaselineTracker(10, 5, 5),
+            new BaselineTracker(10, 60_000, 5),
             self);
     worker.start();
     return new Rig(queue, worker, registry);

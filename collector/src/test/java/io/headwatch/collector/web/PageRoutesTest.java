@@ -40,6 +40,8 @@ class PageRoutesTest {
     assertTrue(PageRoutes.isApi("/health/ready"));
     assertTrue(PageRoutes.isApi("/api/models"));
     assertTrue(PageRoutes.isApi("/metrics"));
+    assertTrue(PageRoutes.isApi("/health/live"));
+    assertTrue(PageRoutes.isApi("/health/ready"));
     assertFalse(PageRoutes.isApi("/apis"));
     assertFalse(PageRoutes.isApi("/metrics/x"));
     assertFalse(PageRoutes.isApi("/models"));

@@ -25,6 +25,14 @@ import java.util.regex.Pattern;
  * layer N (or a graph output), the one produced last in topological order — the residual stream
  * handed to the next layer.
  *
+ * <p>Quantized graphs (ONNX Runtime's dynamic quantization: {@code DynamicQuantizeLinear} and
+ * {@code MatMulInteger}; static QDQ graphs: {@code QuantizeLinear}/{@code DequantizeLinear}) put
+ * quantization nodes, named after the tensor they quantize, between layers. Their outputs are
+ * integers, scales and zero points, or a dequantized copy — never the hidden state itself — so they
+ * are not candidates; a tensor whose quantized form leaves the layer leaves it too. Between a
+ * softmax and the product with the values, quantization nodes are looked through, and a {@code
+ * MatMulInteger}'s per-head output is read where it is scaled back to floats.
+ *
  * <p>Fused operators (com.microsoft {@code Attention}, {@code MultiHeadAttention}, ...) compute
  * their probabilities internally; they are counted so that the agent can say why it sees no
  * attention, but nothing can be captured from them.
@@ -32,7 +40,21 @@ import java.util.regex.Pattern;
 public final class AttentionGraphAnalyzer {
   private static final Pattern LAYER =
       Pattern.compile("(?:^|[/._])(?:layer|layers|h|block|blocks)[._](\\d+)(?:[/._]|$)");
-  private static final Set<String> PASS_THROUGH = Set.of("Dropout", "Cast", "Identity");
+  private static final Set<String> PASS_THROUGH =
+      Set.of(
+          "Dropout",
+          "Cast",
+          "Identity",
+          "QuantizeLinear",
+          "DequantizeLinear",
+          "DynamicQuantizeLinear");
+  // Quantization nodes: their outputs are integers, scales, zero points or a dequantized copy.
+  private static final Set<String> QUANTIZATION =
+      Set.of("QuantizeLinear", "DequantizeLinear", "DynamicQuantizeLinear");
+  // Nodes whose outputs are integer tensors: never a hidden state of floats.
+  private static final Set<String> INTEGER_OUTPUT =
+      Set.of("MatMulInteger", "ConvInteger", "QLinearMatMul", "QLinearConv", "QLinearAdd");
+  private static final Set<String> ATTENTION_PRODUCT = Set.of("MatMul", "MatMulInteger");
   private static final Set<String> FUSED_ATTENTION =
       Set.of(
           "Attention",
@@ -98,7 +120,7 @@ public final class AttentionGraphAnalyzer {
   private static OnnxNode attentionMatMul(
       String tensor, Map<String, List<OnnxNode>> consumers, int depth) {
     for (OnnxNode consumer : consumers.getOrDefault(tensor, List.of())) {
-      if (consumer.opType().equals("MatMul") && consumer.inputs().indexOf(tensor) == 0) {
+      if (ATTENTION_PRODUCT.contains(consumer.opType()) && consumer.inputs().indexOf(tensor) == 0) {
         return consumer;
       }
       if (depth < 3 && PASS_THROUGH.contains(consumer.opType()) && !consumer.outputs().isEmpty()) {
@@ -117,11 +139,34 @@ public final class AttentionGraphAnalyzer {
     List<CapturePlan.Site> sites = new ArrayList<>();
     for (CapturePlan.Site site : attention) {
       OnnxNode matMul = attentionMatMul(site.tensorName(), consumers, 0);
-      if (matMul != null && matMul.outputs().size() == 1) {
-        sites.add(new CapturePlan.Site(site.layer(), matMul.outputs().get(0)));
+      if (matMul == null || matMul.outputs().size() != 1) {
+        continue;
+      }
+      String output = matMul.outputs().get(0);
+      if (matMul.opType().equals("MatMulInteger")) {
+        output = rescaled(output, consumers);
+      }
+      if (output != null) {
+        sites.add(new CapturePlan.Site(site.layer(), output));
       }
     }
     return sites;
+  }
+
+  /**
+   * Where an integer product is scaled back to floats: {@code Cast} then {@code Mul} by the scales
+   * (ONNX Runtime's dynamic quantization). Null when the graph does something else.
+   */
+  private static String rescaled(String integerProduct, Map<String, List<OnnxNode>> consumers) {
+    List<OnnxNode> casts = consumers.getOrDefault(integerProduct, List.of());
+    if (casts.size() != 1 || !casts.get(0).opType().equals("Cast")) {
+      return null;
+    }
+    List<OnnxNode> muls = consumers.getOrDefault(casts.get(0).outputs().get(0), List.of());
+    if (muls.size() != 1 || !muls.get(0).opType().equals("Mul")) {
+      return null;
+    }
+    return muls.get(0).outputs().get(0);
   }
 
   private static boolean isDefaultDomain(OnnxNode node) {
@@ -161,7 +206,9 @@ public final class AttentionGraphAnalyzer {
     TreeMap<Integer, String> leaving = new TreeMap<>();
     for (OnnxNode node : model.nodes()) {
       int layer = layerOf(node.name());
-      if (layer < 0) {
+      if (layer < 0
+          || QUANTIZATION.contains(node.opType())
+          || INTEGER_OUTPUT.contains(node.opType())) {
         continue;
       }
       for (String output : node.outputs()) {
@@ -177,8 +224,20 @@ public final class AttentionGraphAnalyzer {
 
   private static boolean consumedOutsideLayer(
       String tensor, int layer, Map<String, List<OnnxNode>> consumers) {
+    return consumedOutsideLayer(tensor, layer, consumers, 0);
+  }
+
+  /** Also true when a quantized form of {@code tensor} leaves the layer. */
+  private static boolean consumedOutsideLayer(
+      String tensor, int layer, Map<String, List<OnnxNode>> consumers, int depth) {
     for (OnnxNode consumer : consumers.getOrDefault(tensor, List.of())) {
-      if (layerOf(consumer.name()) != layer) {
+      if (QUANTIZATION.contains(consumer.opType()) && depth < 2) {
+        for (String quantized : consumer.outputs()) {
+          if (consumedOutsideLayer(quantized, layer, consumers, depth + 1)) {
+            return true;
+          }
+        }
+      } else if (layerOf(consumer.name()) != layer) {
         return true;
       }
     }

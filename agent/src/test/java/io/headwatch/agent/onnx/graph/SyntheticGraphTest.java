@@ -370,4 +370,90 @@ class SyntheticGraphTest {
     assertEquals(0, plan.fusedAttentionNodes());
     assertEquals(List.of(), plan.tensorNames());
   }
+
+  /**
+   * A static (QDQ) quantized layer: the layer's output is quantized and dequantized by nodes named
+   * after it, and the softmax reaches the values' product through QuantizeLinear/DequantizeLinear.
+   */
+  @Test
+  void quantizeDequantizePairsAreLookedThrough() {
+    Graph g =
+        new Graph("qdq")
+            .node(new Node("/layer.0/MatMul", "MatMul").in("x", "x").out("/layer.0/scores"))
+            .node(
+                new Node("/layer.0/Softmax", "Softmax")
+                    .in("/layer.0/scores")
+                    .out("/layer.0/probs")
+                    .intAttribute("axis", -1))
+            .node(
+                new Node("/layer.0/probs_QuantizeLinear", "QuantizeLinear")
+                    .in("/layer.0/probs", "s", "z")
+                    .out("/layer.0/probs_quantized"))
+            .node(
+                new Node("/layer.0/probs_DequantizeLinear", "DequantizeLinear")
+                    .in("/layer.0/probs_quantized", "s", "z")
+                    .out("/layer.0/probs_dq"))
+            .node(
+                new Node("/layer.0/MatMul_1", "MatMul")
+                    .in("/layer.0/probs_dq", "x")
+                    .out("/layer.0/ctx"))
+            .node(new Node("/layer.0/Add", "Add").in("/layer.0/ctx", "x").out("/layer.0/out"))
+            .node(
+                new Node("/layer.0/out_QuantizeLinear", "QuantizeLinear")
+                    .in("/layer.0/out", "s", "z")
+                    .out("/layer.0/out_quantized"))
+            .node(
+                new Node("/layer.0/out_DequantizeLinear", "DequantizeLinear")
+                    .in("/layer.0/out_quantized", "s", "z")
+                    .out("/layer.0/out_dq"))
+            .node(new Node("/layer.1/Relu", "Relu").in("/layer.0/out_dq").out("y"))
+            .input("x", 1, 4, 4)
+            .output("y", 1, 4, 4);
+    CapturePlan plan = analyze(g);
+    assertEquals(List.of("0:/layer.0/probs"), attentionTensors(plan));
+    assertEquals(List.of("0:/layer.0/out", "1:y"), hiddenTensors(plan));
+    assertEquals("/layer.0/ctx", plan.headOutputs().get(0).tensorName());
+  }
+
+  /**
+   * Dynamic quantization of the attention product itself: DynamicQuantizeLinear, MatMulInteger,
+   * then Cast and Mul by the scales; the per-head output is the rescaled float product.
+   */
+  @Test
+  void integerAttentionProductIsReadWhereItIsScaledBack() {
+    Graph g =
+        new Graph("dynamic")
+            .node(new Node("/layer.0/MatMul", "MatMul").in("x", "x").out("/layer.0/scores"))
+            .node(
+                new Node("/layer.0/Softmax", "Softmax")
+                    .in("/layer.0/scores")
+                    .out("/layer.0/probs")
+                    .intAttribute("axis", -1))
+            .node(
+                new Node("/layer.0/probs_QuantizeLinear", "DynamicQuantizeLinear")
+                    .in("/layer.0/probs")
+                    .out(
+                        "/layer.0/probs_quantized",
+                        "/layer.0/probs_scale",
+                        "/layer.0/probs_zero_point"))
+            .node(
+                new Node("/layer.0/MatMul_1_quant", "MatMulInteger")
+                    .in("/layer.0/probs_quantized", "vq", "/layer.0/probs_zero_point", "vz")
+                    .out("/layer.0/ctx_int"))
+            .node(
+                new Node("/layer.0/ctx_cast", "Cast").in("/layer.0/ctx_int").out("/layer.0/ctx_f"))
+            .node(
+                new Node("/layer.0/ctx_scale", "Mul")
+                    .in("/layer.0/ctx_f", "/layer.0/probs_scale")
+                    .out("/layer.0/ctx"))
+            .node(new Node("/layer.0/Add", "Add").in("/layer.0/ctx", "x").out("/layer.0/out"))
+            .node(new Node("/layer.1/Relu", "Relu").in("/layer.0/out").out("y"))
+            .input("x", 1, 4, 4)
+            .output("y", 1, 4, 4);
+    CapturePlan plan = analyze(g);
+    assertEquals(List.of("0:/layer.0/probs"), attentionTensors(plan));
+    assertEquals(List.of("0:/layer.0/out", "1:y"), hiddenTensors(plan));
+    assertEquals(1, plan.headOutputs().size());
+    assertEquals("/layer.0/ctx", plan.headOutputs().get(0).tensorName());
+  }
 }

@@ -1,5 +1,9 @@
 package io.headwatch.collector.store.sqlite;
 
+import io.headwatch.collector.model.AttentionMap;
+import io.headwatch.collector.model.Attributes;
+import io.headwatch.collector.model.Statistics;
+import io.headwatch.collector.store.AttentionMapInfo;
 import io.headwatch.collector.store.ModelSummary;
 import io.headwatch.collector.store.PredictionDetail;
 import io.headwatch.collector.store.PredictionQuery;
@@ -24,7 +28,7 @@ final class PredictionReader {
   private static final String SUMMARY_COLUMNS =
       "id, trace_id, span_id, time_nanos, service, instance, model, operation, name, input_tokens,"
           + " duration_nanos, batch_size, sampled, layers, heads, has_span, snapshots, max_z,"
-          + " deviations, status, attributes";
+          + " deviations, status, attributes, verdict";
 
   private final SqliteConnections connections;
 
@@ -109,10 +113,16 @@ final class PredictionReader {
       sql.append(" AND trace_id = ?");
       args.add(q.traceId());
     }
+    if (q.anomalous() != null) {
+      sql.append(" AND anomalous = ?");
+      args.add(q.anomalous() ? 1 : 0);
+    }
     sql.append(
-        q.order() == PredictionQuery.Order.DEVIATION
-            ? " ORDER BY max_z DESC NULLS LAST, time_nanos DESC, id DESC"
-            : " ORDER BY time_nanos DESC, id DESC");
+        switch (q.order()) {
+          case DEVIATION -> " ORDER BY max_z DESC NULLS LAST, time_nanos DESC, id DESC";
+          case SCORE -> " ORDER BY verdict_score DESC NULLS LAST, time_nanos DESC, id DESC";
+          case TIME -> " ORDER BY time_nanos DESC, id DESC";
+        });
     sql.append(" LIMIT ?");
     args.add(q.limit());
     return read(
@@ -188,6 +198,25 @@ final class PredictionReader {
         }
       }
     }
+    List<AttentionMapInfo> maps = new ArrayList<>();
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT batch_index, tokens, encoding, top_k, reason, bytes FROM attention_map"
+                + " WHERE prediction_id = ? ORDER BY batch_index")) {
+      ps.setLong(1, summary.id());
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          maps.add(
+              new AttentionMapInfo(
+                  rs.getInt(1),
+                  rs.getInt(2),
+                  rs.getString(3),
+                  rs.getInt(4),
+                  rs.getString(5),
+                  rs.getLong(6)));
+        }
+      }
+    }
     List<Long> sameTrace = new ArrayList<>();
     try (PreparedStatement ps =
         c.prepareStatement("SELECT id FROM prediction WHERE trace_id = ? ORDER BY id")) {
@@ -198,7 +227,49 @@ final class PredictionReader {
         }
       }
     }
-    return Optional.of(new PredictionDetail(summary, snapshots, sameTrace));
+    return Optional.of(new PredictionDetail(summary, snapshots, maps, sameTrace));
+  }
+
+  /** One sequence's attention map with its prediction's ids and model, if stored. */
+  Optional<AttentionMap> attentionMap(long predictionId, int batchIndex) throws SQLException {
+    return read(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT p.trace_id, p.span_id, m.time_nanos, p.model, m.layers, m.heads,"
+                      + " m.tokens, m.encoding, m.top_k, m.reason, m.token_texts, m.body"
+                      + " FROM attention_map m JOIN prediction p ON p.id = m.prediction_id"
+                      + " WHERE m.prediction_id = ? AND m.batch_index = ?")) {
+            ps.setLong(1, predictionId);
+            ps.setInt(2, batchIndex);
+            try (ResultSet rs = ps.executeQuery()) {
+              if (!rs.next()) {
+                return Optional.empty();
+              }
+              String texts = rs.getString(11);
+              return Optional.of(
+                  new AttentionMap(
+                      rs.getString(1),
+                      rs.getString(2),
+                      rs.getLong(3),
+                      rs.getString(4),
+                      batchIndex,
+                      rs.getInt(5),
+                      rs.getInt(6),
+                      rs.getInt(7),
+                      AttentionMap.Encoding.of(rs.getString(8)),
+                      rs.getInt(9),
+                      rs.getString(10),
+                      texts == null ? null : StoredPayloads.tokens(texts),
+                      rs.getBytes(12)));
+            }
+          }
+        });
+  }
+
+  /** Stored attention-map bytes. */
+  long attentionMapBytes() throws SQLException {
+    return read(RetentionEnforcer::attentionMapBytes);
   }
 
   /** Stored statistics of the newest snapshots, oldest first, to refill baselines on start. */
@@ -207,17 +278,25 @@ final class PredictionReader {
     Connection c = connections.borrow();
     try (PreparedStatement ps =
         c.prepareStatement(
-            "SELECT model, layers, heads, statistics FROM snapshot WHERE heads > 0"
+            "SELECT model, layers, heads, statistics, input_tokens, attributes, time_nanos"
+                + " FROM snapshot WHERE heads > 0"
                 + " ORDER BY prediction_id DESC, batch_index DESC LIMIT ?")) {
       ps.setInt(1, limit);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
+          Statistics stats = StoredPayloads.statistics(rs.getString(4));
+          Attributes attributes = StoredPayloads.attributes(rs.getString(6));
           out.add(
               new StoredStatistics(
                   rs.getString(1),
                   rs.getInt(2),
                   rs.getInt(3),
-                  StoredPayloads.statistics(rs.getString(4)).attention()));
+                  stats.attention(),
+                  stats.activation(),
+                  Jdbc.getLong(rs, 5),
+                  truncated(attributes.get("headwatch.input.truncated")),
+                  attributes.get("headwatch.input.unknown_tokens") instanceof Long l ? l : null,
+                  rs.getLong(7)));
         }
       }
     } finally {
@@ -225,6 +304,17 @@ final class PredictionReader {
     }
     Collections.reverse(out);
     return out;
+  }
+
+  /** {@code headwatch.input.truncated} as sent: 0/1 (long) or a boolean. */
+  private static Boolean truncated(Object value) {
+    if (value instanceof Boolean b) {
+      return b;
+    }
+    if (value instanceof Long l) {
+      return l != 0;
+    }
+    return null;
   }
 
   private static PredictionSummary summary(ResultSet rs) throws SQLException {
@@ -253,6 +343,7 @@ final class PredictionReader {
         max,
         StoredPayloads.deviations(devs),
         rs.getString(20),
-        StoredPayloads.attributes(attrs));
+        StoredPayloads.attributes(attrs),
+        StoredPayloads.verdict(rs.getString(22)));
   }
 }

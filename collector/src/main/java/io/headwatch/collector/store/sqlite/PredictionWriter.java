@@ -1,10 +1,12 @@
 package io.headwatch.collector.store.sqlite;
 
+import io.headwatch.collector.model.AttentionMap;
 import io.headwatch.collector.model.HeadDeviation;
 import io.headwatch.collector.model.InferenceSpan;
 import io.headwatch.collector.model.Snapshot;
 import io.headwatch.collector.model.TopHeads;
 import io.headwatch.collector.store.WriteBatch;
+import io.headwatch.collector.verdict.Verdict;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -14,8 +16,8 @@ import java.sql.Types;
 import java.util.List;
 
 /**
- * Writes spans and snapshots into predictions keyed by (trace id, span id), inside the caller's
- * transaction, so a span and its snapshots meet in whichever order they arrive.
+ * Writes spans, snapshots and attention maps into predictions keyed by (trace id, span id), inside
+ * the caller's transaction, so that they meet in whichever order they arrive.
  */
 final class PredictionWriter {
   /** Bytes a prediction row is charged for beyond its variable-size payloads. */
@@ -37,7 +39,13 @@ final class PredictionWriter {
           bytes += ROW_OVERHEAD_BYTES;
         }
       } else if (w instanceof WriteBatch.SnapshotWrite snap) {
-        Delta d = saveSnapshot(c, snap.snapshot(), snap.deviations(), snap.receivedMillis());
+        Delta d =
+            saveSnapshot(
+                c, snap.snapshot(), snap.deviations(), snap.verdict(), snap.receivedMillis());
+        predictions += d.predictions();
+        bytes += d.bytes();
+      } else if (w instanceof WriteBatch.AttentionMapWrite map) {
+        Delta d = saveMap(c, map.map(), map.receivedMillis());
         predictions += d.predictions();
         bytes += d.bytes();
       }
@@ -104,7 +112,11 @@ final class PredictionWriter {
 
   /** Records one snapshot with its top deviations; a repeated (span, batch index) replaces it. */
   private static Delta saveSnapshot(
-      Connection c, Snapshot s, List<HeadDeviation> deviations, long receivedMillis)
+      Connection c,
+      Snapshot s,
+      List<HeadDeviation> deviations,
+      Verdict verdict,
+      long receivedMillis)
       throws SQLException {
     String statsText = StoredPayloads.statistics(s);
     String devsText = StoredPayloads.deviations(deviations);
@@ -150,7 +162,59 @@ final class PredictionWriter {
       ps.executeUpdate();
     }
     updateAfterSnapshot(c, id, s, deviations, maxZ, bytes - replaced);
-    return new Delta(created ? 1 : 0, bytes - replaced + (created ? ROW_OVERHEAD_BYTES : 0));
+    long verdictBytes = verdict == null ? 0 : keepGravestVerdict(c, id, verdict);
+    return new Delta(
+        created ? 1 : 0, bytes - replaced + verdictBytes + (created ? ROW_OVERHEAD_BYTES : 0));
+  }
+
+  /**
+   * Keeps {@code verdict} on the prediction if it is graver than the one there (anomalous before
+   * normal, then the higher score); returns the bytes this changes, charged to the prediction.
+   */
+  private static long keepGravestVerdict(Connection c, long id, Verdict verdict)
+      throws SQLException {
+    Integer oldAnomalous;
+    double oldScore;
+    long oldBytes;
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT anomalous, verdict_score, COALESCE(LENGTH(verdict), 0) FROM prediction"
+                + " WHERE id = ?")) {
+      ps.setLong(1, id);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        oldAnomalous = Jdbc.getInt(rs, 1);
+        double score = rs.getDouble(2);
+        oldScore = rs.wasNull() ? Double.NEGATIVE_INFINITY : score;
+        oldBytes = rs.getLong(3);
+      }
+    }
+    if (oldAnomalous != null) {
+      boolean wasAnomalous = oldAnomalous != 0;
+      double newScore = Double.isNaN(verdict.score()) ? Double.NEGATIVE_INFINITY : verdict.score();
+      boolean graver =
+          verdict.anomalous() != wasAnomalous ? verdict.anomalous() : newScore > oldScore;
+      if (!graver) {
+        return 0;
+      }
+    }
+    String text = StoredPayloads.verdict(verdict);
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "UPDATE prediction SET verdict = ?, anomalous = ?, verdict_score = ?,"
+                + " bytes = bytes + ? WHERE id = ?")) {
+      ps.setString(1, text);
+      ps.setInt(2, verdict.anomalous() ? 1 : 0);
+      if (Double.isNaN(verdict.score())) {
+        ps.setNull(3, Types.DOUBLE);
+      } else {
+        ps.setDouble(3, verdict.score());
+      }
+      ps.setLong(4, text.length() - oldBytes);
+      ps.setLong(5, id);
+      ps.executeUpdate();
+    }
+    return text.length() - oldBytes;
   }
 
   private static long insertFromSnapshot(Connection c, Snapshot s, long receivedMillis)
@@ -248,6 +312,81 @@ final class PredictionWriter {
       ps.setLong(9, id);
       ps.executeUpdate();
     }
+  }
+
+  /**
+   * Records one sequence's attention maps; a repeated (span, batch index) replaces them. The body
+   * and token texts are charged to the prediction, which is created if the map came first.
+   */
+  private static Delta saveMap(Connection c, AttentionMap m, long receivedMillis)
+      throws SQLException {
+    String texts = m.tokenTexts() == null ? null : StoredPayloads.tokens(m.tokenTexts());
+    long bytes = m.body().length + (texts == null ? 0 : texts.length());
+    Long id = findId(c, m.traceId(), m.spanId());
+    boolean created = id == null;
+    if (created) {
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "INSERT INTO prediction (trace_id, span_id, time_nanos, model, layers, heads,"
+                  + " has_span, snapshots, bytes, received_millis)"
+                  + " VALUES (?, ?, ?, ?, ?, ?, 0, 0, ?, ?)",
+              Statement.RETURN_GENERATED_KEYS)) {
+        ps.setString(1, m.traceId());
+        ps.setString(2, m.spanId());
+        ps.setLong(3, m.timeNanos());
+        ps.setString(4, m.model());
+        ps.setInt(5, m.layers());
+        ps.setInt(6, m.heads());
+        ps.setLong(7, ROW_OVERHEAD_BYTES);
+        ps.setLong(8, receivedMillis);
+        ps.executeUpdate();
+        try (ResultSet keys = ps.getGeneratedKeys()) {
+          keys.next();
+          id = keys.getLong(1);
+        }
+      }
+    }
+    long replaced = 0;
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT bytes FROM attention_map WHERE prediction_id = ? AND batch_index = ?")) {
+      ps.setLong(1, id);
+      ps.setInt(2, m.batchIndex());
+      try (ResultSet rs = ps.executeQuery()) {
+        if (rs.next()) {
+          replaced = rs.getLong(1);
+        }
+      }
+    }
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "INSERT OR REPLACE INTO attention_map (prediction_id, batch_index, time_nanos, layers,"
+                + " heads, tokens, encoding, top_k, reason, token_texts, body, bytes,"
+                + " received_millis) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+      ps.setLong(1, id);
+      ps.setInt(2, m.batchIndex());
+      ps.setLong(3, m.timeNanos());
+      ps.setInt(4, m.layers());
+      ps.setInt(5, m.heads());
+      ps.setInt(6, m.tokens());
+      ps.setString(7, m.encoding().value());
+      ps.setInt(8, m.topK());
+      ps.setString(9, m.reason());
+      ps.setString(10, texts);
+      ps.setBytes(11, m.body());
+      ps.setLong(12, bytes);
+      ps.setLong(13, receivedMillis);
+      ps.executeUpdate();
+    }
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "UPDATE prediction SET bytes = bytes + ?, model = COALESCE(model, ?) WHERE id = ?")) {
+      ps.setLong(1, bytes - replaced);
+      ps.setString(2, m.model());
+      ps.setLong(3, id);
+      ps.executeUpdate();
+    }
+    return new Delta(created ? 1 : 0, bytes - replaced + (created ? ROW_OVERHEAD_BYTES : 0));
   }
 
   static Long findId(Connection c, String traceId, String spanId) throws SQLException {

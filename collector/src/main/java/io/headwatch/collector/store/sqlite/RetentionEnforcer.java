@@ -5,8 +5,13 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 
-/** Deletes predictions by age, then the oldest until the stored bytes fit the bound. */
+/**
+ * Deletes predictions by age, then the oldest until the stored bytes fit the bound; and the oldest
+ * attention maps until the map bytes fit theirs.
+ */
 final class RetentionEnforcer {
   private final StoreCounters counters;
 
@@ -46,6 +51,68 @@ final class RetentionEnforcer {
       }
     }
     return deleted;
+  }
+
+  /**
+   * Deletes the oldest attention maps (by arrival) until the stored map bytes are at most {@code
+   * maxBytes}, un-charging them from their predictions, which stay. Returns how many were deleted.
+   * Runs on the writer connection; the caller holds the write lock.
+   */
+  long enforceAttentionMapBytes(Connection c, long maxBytes) throws SQLException {
+    long total = attentionMapBytes(c);
+    long deleted = 0;
+    while (total > maxBytes) {
+      long excess = total - maxBytes;
+      List<long[]> victims = new ArrayList<>();
+      long sum = 0;
+      try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT prediction_id, batch_index, bytes FROM attention_map"
+                      + " ORDER BY received_millis, prediction_id, batch_index LIMIT 1000");
+          ResultSet rs = ps.executeQuery()) {
+        while (rs.next() && sum < excess) {
+          victims.add(new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)});
+          sum += rs.getLong(3);
+        }
+      }
+      if (victims.isEmpty()) {
+        break;
+      }
+      c.setAutoCommit(false);
+      try (PreparedStatement delete =
+              c.prepareStatement(
+                  "DELETE FROM attention_map WHERE prediction_id = ? AND batch_index = ?");
+          PreparedStatement uncharge =
+              c.prepareStatement("UPDATE prediction SET bytes = bytes - ? WHERE id = ?")) {
+        for (long[] v : victims) {
+          delete.setLong(1, v[0]);
+          delete.setLong(2, v[1]);
+          delete.executeUpdate();
+          uncharge.setLong(1, v[2]);
+          uncharge.setLong(2, v[0]);
+          uncharge.executeUpdate();
+        }
+        c.commit();
+      } catch (SQLException e) {
+        c.rollback();
+        throw e;
+      } finally {
+        c.setAutoCommit(true);
+      }
+      counters.add(0, -sum);
+      total -= sum;
+      deleted += victims.size();
+    }
+    return deleted;
+  }
+
+  /** Stored attention-map bytes (the maps of every prediction). */
+  static long attentionMapBytes(Connection c) throws SQLException {
+    try (Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT COALESCE(SUM(bytes), 0) FROM attention_map")) {
+      rs.next();
+      return rs.getLong(1);
+    }
   }
 
   private long deleteWhere(Connection c, String condition, long arg) throws SQLException {

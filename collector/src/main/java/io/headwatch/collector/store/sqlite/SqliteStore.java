@@ -1,5 +1,6 @@
 package io.headwatch.collector.store.sqlite;
 
+import io.headwatch.collector.model.AttentionMap;
 import io.headwatch.collector.store.ModelSummary;
 import io.headwatch.collector.store.PredictionDetail;
 import io.headwatch.collector.store.PredictionQuery;
@@ -145,6 +146,38 @@ public final class SqliteStore implements PredictionStore {
       return reader.byTraceId(traceId);
     } catch (SQLException e) {
       throw new StoreException("cannot read trace " + traceId, e);
+    }
+  }
+
+  @Override
+  public Optional<AttentionMap> attentionMap(long predictionId, int batchIndex)
+      throws StoreException {
+    try {
+      return reader.attentionMap(predictionId, batchIndex);
+    } catch (SQLException e) {
+      throw new StoreException(
+          "cannot read the attention map of prediction " + predictionId + " batch " + batchIndex,
+          e);
+    }
+  }
+
+  @Override
+  public long enforceAttentionMapBytes(long maxBytes) throws StoreException {
+    synchronized (writeLock) {
+      try {
+        return retention.enforceAttentionMapBytes(connections.writer(), maxBytes);
+      } catch (SQLException e) {
+        throw new StoreException("attention-map retention failed", e);
+      }
+    }
+  }
+
+  @Override
+  public long attentionMapBytes() {
+    try {
+      return reader.attentionMapBytes();
+    } catch (SQLException e) {
+      return -1;
     }
   }
 

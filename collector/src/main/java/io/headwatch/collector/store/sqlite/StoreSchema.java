@@ -60,7 +60,34 @@ final class StoreSchema {
               attention_maps_kind TEXT,
               tokens TEXT,
               attributes TEXT NOT NULL,
-              PRIMARY KEY (prediction_id, batch_index))"""));
+              PRIMARY KEY (prediction_id, batch_index))"""),
+          // 2: verdicts (issue 12). The prediction keeps the gravest verdict of its snapshots:
+          // as JSON for the API, and anomalous/score as columns to filter and sort on.
+          List.of(
+              "ALTER TABLE prediction ADD COLUMN verdict TEXT",
+              "ALTER TABLE prediction ADD COLUMN anomalous INTEGER",
+              "ALTER TABLE prediction ADD COLUMN verdict_score REAL",
+              "CREATE INDEX prediction_verdict_score ON prediction(verdict_score)",
+              "CREATE INDEX prediction_anomalous_time ON prediction(anomalous, time_nanos)")),
+          // 3: attention maps, one row per (prediction, batch index), deleted with the prediction.
+          List.of(
+              """
+            CREATE TABLE attention_map (
+              prediction_id INTEGER NOT NULL REFERENCES prediction(id) ON DELETE CASCADE,
+              batch_index INTEGER NOT NULL,
+              time_nanos INTEGER NOT NULL,
+              layers INTEGER NOT NULL,
+              heads INTEGER NOT NULL,
+              tokens INTEGER NOT NULL,
+              encoding TEXT NOT NULL,
+              top_k INTEGER NOT NULL,
+              reason TEXT,
+              token_texts TEXT,
+              body BLOB NOT NULL,
+              bytes INTEGER NOT NULL,
+              received_millis INTEGER NOT NULL,
+              PRIMARY KEY (prediction_id, batch_index))""",
+              "CREATE INDEX attention_map_received ON attention_map(received_millis)"));
 
   private StoreSchema() {}
 

@@ -3,10 +3,12 @@ package io.headwatch.collector.store.sqlite;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonParser;
 import io.headwatch.collector.json.ModelJson;
+import io.headwatch.collector.json.VerdictJson;
 import io.headwatch.collector.model.Attributes;
 import io.headwatch.collector.model.HeadDeviation;
 import io.headwatch.collector.model.Snapshot;
 import io.headwatch.collector.model.Statistics;
+import io.headwatch.collector.verdict.Verdict;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,6 +47,14 @@ final class StoredPayloads {
     return json == null
         ? Attributes.empty()
         : ModelJson.attributes(JsonParser.parseString(json).getAsJsonObject());
+  }
+
+  static String verdict(Verdict v) {
+    return VerdictJson.write(v).toString();
+  }
+
+  static Verdict verdict(String json) {
+    return json == null ? null : VerdictJson.read(JsonParser.parseString(json).getAsJsonObject());
   }
 
   static byte[] mapsBytes(Snapshot.AttentionMaps maps) {

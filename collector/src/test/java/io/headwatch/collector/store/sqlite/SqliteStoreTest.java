@@ -120,6 +120,71 @@ class SqliteStoreTest {
     }
   }
 
+  private static io.headwatch.collector.verdict.Verdict verdict(boolean anomalous, double score) {
+    return new io.headwatch.collector.verdict.Verdict(
+        io.headwatch.collector.verdict.Status.SCORED,
+        anomalous,
+        anomalous
+            ? io.headwatch.collector.verdict.Kind.MODEL
+            : io.headwatch.collector.verdict.Kind.NONE,
+        Math.pow(10, -score),
+        score,
+        0.001,
+        500,
+        List.of(
+            new io.headwatch.collector.verdict.Suspect(
+                1,
+                2,
+                io.headwatch.collector.verdict.Site.ATTENTION,
+                "entropy",
+                0.9,
+                0.4,
+                12.5,
+                score)),
+        null);
+  }
+
+  @Test
+  void aPredictionKeepsTheGravestVerdictOfItsSnapshotsAndItsBytesAreCharged() throws Exception {
+    try (SqliteStore store = SqliteStore.open(dir, true)) {
+      Snapshot a = snapshot(7, 0);
+      store.write(new WriteBatch().add(new WriteBatch.SnapshotWrite(a, List.of(), null, 1)));
+      long before = store.totalBytes();
+      store.write(
+          new WriteBatch()
+              .add(
+                  new WriteBatch.SnapshotWrite(snapshot(7, 1), List.of(), verdict(false, 1.5), 1)));
+      assertTrue(store.totalBytes() > before, "the verdict's bytes are charged");
+      store.write(
+          new WriteBatch()
+              .add(new WriteBatch.SnapshotWrite(snapshot(7, 2), List.of(), verdict(true, 4.0), 1)));
+      // A normal verdict with a higher score does not replace an anomalous one.
+      store.write(
+          new WriteBatch()
+              .add(
+                  new WriteBatch.SnapshotWrite(snapshot(7, 3), List.of(), verdict(false, 9.0), 1)));
+      io.headwatch.collector.verdict.Verdict v =
+          store.byTraceId(a.traceId()).orElseThrow().summary().verdict();
+      assertTrue(v.anomalous());
+      assertEquals(4.0, v.score());
+      assertEquals(12.5, v.suspects().get(0).deviation());
+      assertEquals(
+          1,
+          store
+              .find(
+                  new PredictionQuery(
+                      null, null, null, null, true, PredictionQuery.Order.SCORE, 10))
+              .size());
+      assertEquals(
+          0,
+          store
+              .find(
+                  new PredictionQuery(
+                      null, null, null, null, false, PredictionQuery.Order.SCORE, 10))
+              .size());
+    }
+  }
+
   private static void write(
       SqliteStore store, Snapshot s, List<HeadDeviation> deviations, long receivedMillis)
       throws StoreException {

@@ -1,0 +1,60 @@
+package io.headwatch.agent.export;
+
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
+import io.opentelemetry.sdk.resources.Resource;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Headwatch's own OpenTelemetry SDK, for {@code -javaagent:headwatch-agent.jar}. The only class
+ * that knows the SDK: the OpenTelemetry Java agent extension jar has no SDK and never loads it.
+ */
+final class SdkTelemetry {
+  private SdkTelemetry() {}
+
+  static AgentTelemetry of(OpenTelemetrySdk sdk) {
+    return new AgentTelemetry(
+        sdk, timeoutMs -> sdk.shutdown().join(timeoutMs, TimeUnit.MILLISECONDS).isDone());
+  }
+
+  /**
+   * Builds the SDK from the standard OpenTelemetry settings. Headwatch changes two defaults: OTLP
+   * over HTTP/protobuf (the collector's protocol), and a service name and instance id taken from
+   * the process when the operator gives none.
+   */
+  static AgentTelemetry create() {
+    SdkLogSummary.install();
+    Map<String, String> defaults = new HashMap<>();
+    defaults.put("otel.exporter.otlp.protocol", "http/protobuf");
+    AutoConfiguredOpenTelemetrySdk auto =
+        AutoConfiguredOpenTelemetrySdk.builder()
+            .addPropertiesSupplier(() -> defaults)
+            .addResourceCustomizer((resource, config) -> withInstanceId(resource))
+            .addMetricExporterCustomizer((exporter, config) -> new OwnMetricsOnly(exporter))
+            // not set as global: the (relocated) GlobalOpenTelemetry is the agent's alone anyway
+            .disableShutdownHook() // the agent flushes in its own hook, after its worker drained
+            .build();
+    return of(auto.getOpenTelemetrySdk());
+  }
+
+  private static Resource withInstanceId(Resource resource) {
+    AttributeKey<String> service = AttributeKey.stringKey("service.name");
+    AttributeKey<String> instance = AttributeKey.stringKey("service.instance.id");
+    Resource result = resource;
+    String name = resource.getAttribute(service);
+    if (name == null || name.startsWith("unknown_service")) {
+      result =
+          result.merge(
+              Resource.create(Attributes.of(service, AgentTelemetry.defaultServiceName())));
+    }
+    if (resource.getAttribute(instance) == null) {
+      result = result.merge(Resource.create(Attributes.of(instance, UUID.randomUUID().toString())));
+    }
+    return result;
+  }
+}
