@@ -32,6 +32,9 @@ interface RowKernel {
    */
   void addRun(float[] attn, int row, int from, int to, int query, double[] acc);
 
+  /** The fewest keys a run should have for this kernel to be worth a call. */
+  int minRun();
+
   /** A short name for logs and benchmarks. */
   String name();
 }

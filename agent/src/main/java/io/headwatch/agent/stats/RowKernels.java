@@ -8,13 +8,13 @@ package io.headwatch.agent.stats;
  */
 final class RowKernels {
   private static final String VECTOR_MODULE = "jdk.incubator.vector";
-  private static final RowKernel BEST = choose();
+  private static final RowKernel VECTOR = vectorOrNull();
 
   private RowKernels() {}
 
-  /** The kernel {@link AttentionStatistics} uses in this JVM. */
-  static RowKernel best() {
-    return BEST;
+  /** The SIMD kernel {@link AttentionStatistics} uses for long runs in this JVM, or null. */
+  static RowKernel vector() {
+    return VECTOR;
   }
 
   /** The vector kernel if this JVM can run it, else null. */
@@ -33,10 +33,5 @@ final class RowKernels {
       // A JVM whose incubator API differs: the scalar loop is always right.
       return null;
     }
-  }
-
-  private static RowKernel choose() {
-    RowKernel vector = vectorOrNull();
-    return vector != null ? vector : ScalarRowKernel.INSTANCE;
   }
 }

@@ -1,6 +1,10 @@
 package io.headwatch.agent.stats;
 
-/** The plain loop: double accumulation, {@link FastLog}; results within 1e-10 of exact. */
+/**
+ * The plain loop: double accumulation, {@link FastLog}; results within 1e-10 of exact. {@link
+ * AttentionStatistics} runs the same loop inline (faster than a call per row); this class serves
+ * the vector kernel's tails and the tests.
+ */
 final class ScalarRowKernel implements RowKernel {
   static final ScalarRowKernel INSTANCE = new ScalarRowKernel();
 
@@ -28,6 +32,11 @@ final class ScalarRowKernel implements RowKernel {
     acc[MAX] = max;
     acc[DISTANCE] = distance;
     acc[PLOGP] = plogp;
+  }
+
+  @Override
+  public int minRun() {
+    return 1;
   }
 
   @Override

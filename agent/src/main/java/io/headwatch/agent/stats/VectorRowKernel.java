@@ -21,7 +21,8 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>A run holding a negative weight is redone by the scalar kernel, so that such rows give exactly
  * the scalar results (NaN entropy); NaN and infinite weights make the caller's sum non-finite,
- * which turns the head NaN either way. The tail shorter than a vector goes to the scalar kernel.
+ * which turns the head NaN either way. The tail shorter than a vector, and runs shorter than {@link
+ * #MIN_VECTORS} vectors, go to the scalar kernel.
  */
 final class VectorRowKernel implements RowKernel, VectorRowKernelInfo {
   private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
@@ -49,12 +50,27 @@ final class VectorRowKernel implements RowKernel, VectorRowKernelInfo {
   }
 
   @Override
+  public int minRun() {
+    return MIN_VECTORS * LANES;
+  }
+
+  @Override
   public String name() {
     return "vector(" + LANES + " lanes)";
   }
 
+  /**
+   * Runs shorter than this many vectors go to the scalar kernel: the fixed cost of a run (the lane
+   * reductions) outweighs the lanes' speed there (BENCHMARKS.md (a): 16 tokens).
+   */
+  static final int MIN_VECTORS = 4;
+
   @Override
   public void addRun(float[] attn, int row, int from, int to, int query, double[] acc) {
+    if (to - from < MIN_VECTORS * LANES) {
+      ScalarRowKernel.INSTANCE.addRun(attn, row, from, to, query, acc);
+      return;
+    }
     int upper = from + F.loopBound(to - from);
     DoubleVector sum = DoubleVector.zero(D);
     DoubleVector distance = DoubleVector.zero(D);
