@@ -106,6 +106,10 @@ final class ChildJvm {
     // At exit the agent finishes its queued captures and flushes within this time: generous, so
     // that a loaded machine makes the child slower instead of losing what the test checks.
     env.put("HEADWATCH_SHUTDOWN_TIMEOUT_MS", "60000");
+    // An export answered slowly by a receiver on a loaded machine is slow, not lost: without this
+    // the SDK gives up after 10 s and the agent logs "Exporter timed out", which the tests that
+    // require a quiet stderr would count against the agent.
+    env.put("OTEL_EXPORTER_OTLP_TIMEOUT", "60000");
     return env;
   }
 

@@ -248,12 +248,13 @@ class IntentRouterUnderAgentIT {
     // pointing at that prediction's span, with 6 x 12 values per statistic.
     Map<String, Span> byId = new HashMap<>();
     for (Span span : receiver.spans()) {
-      byId.put(span.getSpanId().toStringUtf8(), span);
+      byId.put(span.getSpanId().toString(java.nio.charset.StandardCharsets.ISO_8859_1), span);
     }
     List<LogRecord> snapshots = snapshots();
     assertEquals(TRAINING_PREDICTIONS + MESSAGES.size(), snapshots.size());
     for (LogRecord snapshot : snapshots) {
-      Span span = byId.get(snapshot.getSpanId().toStringUtf8());
+      Span span =
+          byId.get(snapshot.getSpanId().toString(java.nio.charset.StandardCharsets.ISO_8859_1));
       assertNotNull(span, "snapshot points at a span");
       // A classification's snapshot carries its classifier output, as its span does.
       assertEquals(

@@ -166,7 +166,7 @@ class SemanticSearchUnderAgentIT {
       assertTrue(span.getName().startsWith("embeddings "), span.getName());
       assertEquals(
           "embeddings", OtlpReceiver.attribute(span.getAttributesList(), "gen_ai.operation.name"));
-      byId.put(span.getSpanId().toStringUtf8(), span);
+      byId.put(span.getSpanId().toString(java.nio.charset.StandardCharsets.ISO_8859_1), span);
     }
     List<LogRecord> snapshots = new ArrayList<>();
     for (LogRecord record : receiver.logRecords()) {
@@ -176,7 +176,8 @@ class SemanticSearchUnderAgentIT {
     }
     assertFalse(snapshots.isEmpty(), "no snapshot received");
     for (LogRecord snapshot : snapshots) {
-      Span span = byId.get(snapshot.getSpanId().toStringUtf8());
+      Span span =
+          byId.get(snapshot.getSpanId().toString(java.nio.charset.StandardCharsets.ISO_8859_1));
       assertNotNull(span, "snapshot points at an exported inference span");
       assertEquals("true", OtlpReceiver.attribute(span.getAttributesList(), "headwatch.sampled"));
       assertEquals(
