@@ -68,7 +68,7 @@ final class StoreSchema {
               "ALTER TABLE prediction ADD COLUMN anomalous INTEGER",
               "ALTER TABLE prediction ADD COLUMN verdict_score REAL",
               "CREATE INDEX prediction_verdict_score ON prediction(verdict_score)",
-              "CREATE INDEX prediction_anomalous_time ON prediction(anomalous, time_nanos)")),
+              "CREATE INDEX prediction_anomalous_time ON prediction(anomalous, time_nanos)"),
           // 3: attention maps, one row per (prediction, batch index), deleted with the prediction.
           List.of(
               """
