@@ -229,14 +229,17 @@ public final class ApiHandler extends Handler.Abstract {
           415,
           ApiJson.error("Content-Encoding", "send the body uncompressed, got '" + encoding + "'"));
     }
-    long length = request.getLength();
-    byte[] bytes;
-    if (length > FeedbackRequests.MAX_BODY_BYTES) {
-      bytes = null;
-    } else {
-      bytes = Content.Source.asInputStream(request).readNBytes(FeedbackRequests.MAX_BODY_BYTES + 1);
-    }
-    if (bytes == null || bytes.length > FeedbackRequests.MAX_BODY_BYTES) {
+    java.io.InputStream in = Content.Source.asInputStream(request);
+    byte[] bytes = in.readNBytes(FeedbackRequests.MAX_BODY_BYTES + 1);
+    if (bytes.length > FeedbackRequests.MAX_BODY_BYTES) {
+      // Read (and drop) up to as much again, so that the client gets to read the answer; a larger
+      // body is cut off with the connection.
+      in.readNBytes(
+          (int)
+              Math.min(
+                  FeedbackRequests.MAX_BODY_BYTES,
+                  Math.max(0, request.getLength() - FeedbackRequests.MAX_BODY_BYTES - 1)));
+      response.getHeaders().put(HttpHeader.CONNECTION, "close");
       return json(
           response,
           callback,
