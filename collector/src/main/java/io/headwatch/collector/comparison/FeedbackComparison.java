@@ -65,7 +65,8 @@ public final class FeedbackComparison {
   }
 
   /**
-   * @param entries tested features, most separating first (smallest p, then largest |delta|)
+   * @param entries tested features, most separating first: smallest p, then largest |delta|, then
+   *     earliest layer, a layer's heads before its hidden state
    * @param untested features left out: no variation, or fewer than {@link #MIN_PER_GROUP} values
    *     per group in strata holding both groups
    */
@@ -136,11 +137,15 @@ public final class FeedbackComparison {
               values(observations, f, true, stratumOf, strata),
               values(observations, f, false, stratumOf, strata)));
     }
+    // Ties (several features separating the groups equally well, e.g. completely) go to the
+    // earliest layer, and within a layer to its heads before its output: a change shows first
+    // where it begins, and everything after it inherits it.
     entries.sort(
         Comparator.comparingDouble((Entry e) -> e.test().p())
             .thenComparing(Comparator.comparingDouble((Entry e) -> -Math.abs(e.test().delta())))
             .thenComparingInt(e -> e.feature().layer())
-            .thenComparingInt(e -> e.feature().head() == null ? -1 : e.feature().head()));
+            .thenComparingInt(e -> e.feature().head() == null ? 1 : 0)
+            .thenComparingInt(e -> e.feature().head() == null ? 0 : e.feature().head()));
     return new Report(
         Status.OK, wrong, right, strataCounts, entries, features.size() - tested.size());
   }
