@@ -33,14 +33,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Issue 15's acceptance test. A mixture of all-MiniLM-L6-v2 predictions under one model name:
- * half made by the real model ("right"), half by a copy whose layer 1, head 7 queries are scaled
- * by 4 ("wrong"), edited at run time in the ONNX weights. Each runs in-process in ONNX Runtime,
- * the agent's own statistics classes reduce it, and the real OpenTelemetry SDK sends it to the
- * real collector jar as the agent would (an inference span with a snapshot record). The test
- * labels the predictions through the API, and the collector's comparison must rank layer 1 head 7
- * first, significantly. Then the labels are shuffled (seeded) and re-posted (replacing the first
- * ones): no entry may reach the significance level.
+ * Issue 15's acceptance test. A mixture of all-MiniLM-L6-v2 predictions under one model name: half
+ * made by the real model ("right"), half by a copy whose layer 1, head 7 queries are scaled by 4
+ * ("wrong"), edited at run time in the ONNX weights. Each runs in-process in ONNX Runtime, the
+ * agent's own statistics classes reduce it, and the real OpenTelemetry SDK sends it to the real
+ * collector jar as the agent would (an inference span with a snapshot record). The test labels the
+ * predictions through the API, and the collector's comparison must rank layer 1 head 7 first,
+ * significantly. Then the labels are shuffled (seeded) and re-posted (replacing the first ones): no
+ * entry may reach the significance level.
  */
 class FeedbackComparisonIT {
   private static final String MODEL = "all-minilm-l6-v2";
@@ -52,7 +52,8 @@ class FeedbackComparisonIT {
   @Test
   void theEditedHeadRanksFirstAndShuffledLabelsFindNothing(@TempDir Path dir) throws Exception {
     byte[] base;
-    try (InputStream in = getClass().getClassLoader().getResourceAsStream("all-minilm-l6-v2.onnx")) {
+    try (InputStream in =
+        getClass().getClassLoader().getResourceAsStream("all-minilm-l6-v2.onnx")) {
       assertTrue(in != null, "all-minilm-l6-v2.onnx (langchain4j) is not on the class path");
       base = in.readAllBytes();
     }
@@ -179,7 +180,8 @@ class FeedbackComparisonIT {
     sb.append("]}");
     HttpResponse<String> r =
         HTTP.send(
-            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + collector.apiPort + "/api/feedback"))
+            HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + collector.apiPort + "/api/feedback"))
                 .timeout(Duration.ofSeconds(60))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(sb.toString()))
