@@ -13,12 +13,11 @@ import java.util.Random;
 
 /**
  * How many labels the wrong/right comparison needs (issue 15): for faults written into copies of
- * all-MiniLM-L6-v2, predictions of the faulted copy are "wrong" and of the real model "right";
- * for n labelled predictions per group (distinct sentences, drawn at random, repeated), how often
- * the collector's comparison ({@link FeedbackComparison}, the same library, in-process, on the
- * features the agent would send) ranks the faulted head first with a significant q-value; and,
- * with both groups from the real model (labels that mean nothing), how often any entry is
- * significant.
+ * all-MiniLM-L6-v2, predictions of the faulted copy are "wrong" and of the real model "right"; for
+ * n labelled predictions per group (distinct sentences, drawn at random, repeated), how often the
+ * collector's comparison ({@link FeedbackComparison}, the same library, in-process, on the features
+ * the agent would send) ranks the faulted head first with a significant q-value; and, with both
+ * groups from the real model (labels that mean nothing), how often any entry is significant.
  */
 public final class FeedbackEvaluation {
   private static final List<Fault> FAULTS =
@@ -73,7 +72,9 @@ public final class FeedbackEvaluation {
         any += FeedbackComparison.compare(features, obs).significant() > 0 ? 1 : 0;
       }
       System.out.printf(
-          Locale.ROOT, "| the real model (labels mean nothing) | %d | - | %s |%n", n,
+          Locale.ROOT,
+          "| the real model (labels mean nothing) | %d | - | %s |%n",
+          n,
           share(any, repeats));
     }
     for (Fault fault : FAULTS) {
