@@ -17,6 +17,12 @@ public final class FeedbackComparison {
   /** Labelled predictions each group needs before anything is compared. */
   public static final int MIN_PER_GROUP = 20;
 
+  /**
+   * Values per group a feature needs, in strata holding both groups, to be tested: fewer means it
+   * is mostly NaN, or the groups hardly share input lengths.
+   */
+  public static final int MIN_COMPARED = 10;
+
   /** The false-discovery rate at which an entry is called significant. */
   public static final double ALPHA = 0.05;
 
@@ -67,8 +73,8 @@ public final class FeedbackComparison {
   /**
    * @param entries tested features, most separating first: smallest p, then largest |delta|, then
    *     earliest layer, a layer's heads before its hidden state
-   * @param untested features left out: no variation, or fewer than {@link #MIN_PER_GROUP} values
-   *     per group in strata holding both groups
+   * @param untested features left out: no variation, or fewer than {@link #MIN_COMPARED} values per
+   *     group in strata holding both groups
    */
   public record Report(
       Status status,
@@ -83,6 +89,17 @@ public final class FeedbackComparison {
   }
 
   public static Report compare(List<Feature> features, List<Observation> observations) {
+    return compare(features, observations, MIN_PER_GROUP);
+  }
+
+  /**
+   * As {@link #compare(List, List)} with another guard: {@code minPerGroup} labelled predictions
+   * per group (and at most that many compared values per feature) before anything is ranked. For
+   * measuring what the guard costs; the API always uses {@link #MIN_PER_GROUP}.
+   */
+  public static Report compare(
+      List<Feature> features, List<Observation> observations, int minPerGroup) {
+    int minCompared = Math.min(MIN_COMPARED, minPerGroup);
     int wrong = 0;
     int right = 0;
     Map<Integer, int[]> strata = new TreeMap<>();
@@ -105,7 +122,7 @@ public final class FeedbackComparison {
         (s, c) ->
             strataCounts.add(
                 new StratumCount(s, LengthStrata.from(s), LengthStrata.to(s), c[0], c[1])));
-    if (wrong < MIN_PER_GROUP || right < MIN_PER_GROUP) {
+    if (wrong < minPerGroup || right < minPerGroup) {
       return new Report(Status.TOO_FEW_LABELS, wrong, right, strataCounts, List.of(), 0);
     }
     List<StratifiedRankTest.Result> results = new ArrayList<>();
@@ -117,7 +134,7 @@ public final class FeedbackComparison {
         column[i] = f < v.length ? v[f] : Double.NaN;
       }
       StratifiedRankTest.Result r = StratifiedRankTest.compare(column, isWrong, stratumOf);
-      if (r.wrongCount() < MIN_PER_GROUP || r.rightCount() < MIN_PER_GROUP || Double.isNaN(r.p())) {
+      if (r.wrongCount() < minCompared || r.rightCount() < minCompared || Double.isNaN(r.p())) {
         continue;
       }
       results.add(r);
