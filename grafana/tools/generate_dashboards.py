@@ -195,10 +195,10 @@ def overview():
                      "cellGap": 1, "tooltip": {"show": True, "yHistogram": False},
                      "legend": {"show": True}, "rowsFrame": {"layout": "auto"}})
     ts(b, "Truncated inputs",
-       "Share of tokenized input sequences cut at the model's maximum length (DJL + HuggingFace tokenizer only).",
+       "Share of input sequences cut at the model's maximum length (DJL's HuggingFace tokenizer) or filling it (ONNX Runtime: the rows of the model's position embeddings).",
        "percentunit",
        [(f"sum by ({MODEL_BY}) (rate(headwatch_inference_input_truncated_total{{{SEL}}}[{RI}]))\n/\n"
-         f"sum by ({MODEL_BY}) (rate(headwatch_inference_input_unknown_tokens_count{{{SEL}}}[{RI}]))",
+         f"sum by ({MODEL_BY}) (rate(headwatch_inference_input_tokens_count{{{SEL}}}[{RI}]))",
          "{{job}} {{gen_ai_request_model}}")], w=8)
     ts(b, "Unknown tokens per input",
        "Mean number of unknown-vocabulary ([UNK]) tokens per tokenized input sequence (DJL only).",

@@ -71,7 +71,7 @@ class GrafanaPrometheusEndToEndIT {
    * minutes after the switch, so that checking it is not a race.
    */
   static final Map<String, String> WINDOWS =
-      Map.of("5m", "10s", "10m", "15s", "30m", "60s", "6h", "120s");
+      Map.of("5m", "10s", "10m", "15s", "15m", "20s", "30m", "60s", "6h", "120s");
 
   /** Shipped {@code for} durations → test durations. */
   static final Map<String, String> FOR =

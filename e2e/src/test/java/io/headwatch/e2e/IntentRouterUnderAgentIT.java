@@ -43,6 +43,9 @@ class IntentRouterUnderAgentIT {
           + " check what happened, tell me where it is right now and when it will finally arrive,"
           + " because I need the jacket for a trip next weekend and I will not be able to buy"
           + " another one in time if it does not arrive before Friday evening at the latest";
+  // Token capture is on: the default redaction pattern must keep this address and number out.
+  private static final String PERSONAL_MESSAGE =
+      "please email ann.lee@example.com or call +44 20 7946 0958 about my refund";
   private static final List<String> MESSAGES =
       List.of(
           "I never got my parcel",
@@ -51,6 +54,7 @@ class IntentRouterUnderAgentIT {
           "I do not want a refund, I want a replacement",
           "the app keeps crashing when I open settings",
           "my order ☃☃ never came",
+          PERSONAL_MESSAGE,
           LONG_MESSAGE);
 
   private static ChildJvm withoutAgent;
@@ -195,6 +199,25 @@ class IntentRouterUnderAgentIT {
         Integer.toString(texts.size()));
     assertEquals("[CLS]", texts.get(0));
     assertEquals(unknownInSpan, texts.stream().filter("[UNK]"::equals).count());
+  }
+
+  @Test
+  void capturedTokensHaveTheAddressAndNumberRedacted() {
+    List<String> texts =
+        strings(
+            snapshotOf(classificationSpan(MESSAGES.indexOf(PERSONAL_MESSAGE))), "headwatch.tokens");
+    String joined = String.join(" ", texts);
+    for (String secret : List.of("ann", "lee", "example", "44", "20", "79", "##46", "09", "##58")) {
+      assertFalse(texts.contains(secret), secret + " left in " + joined);
+    }
+    assertFalse(joined.contains("7946"), joined);
+    // The words around them stay (WordPiece cuts "refund" into "ref ##und"), so the tokens still
+    // show what the message was about.
+    for (String kept : List.of("please", "email", "or", "call", "about", "my", "ref", "##und")) {
+      assertTrue(texts.contains(kept), kept + " missing from " + joined);
+    }
+    assertTrue(texts.contains("[REDACTED]"), joined);
+    assertEquals("[CLS]", texts.get(0));
   }
 
   @Test

@@ -139,11 +139,11 @@ class OpenTelemetryAgentExtensionIT {
       Await.until(
           Await.DEFAULT,
           "headwatch metrics in the OpenTelemetry agent's export",
-          () -> distroOfMetric(receiver, "headwatch.attention.entropy") != null,
+          () -> distroOfMetric(receiver, "headwatch.attention.head.entropy") != null,
           alive);
       assertEquals(
           "opentelemetry-java-instrumentation",
-          distroOfMetric(receiver, "headwatch.attention.entropy"));
+          distroOfMetric(receiver, "headwatch.attention.head.entropy"));
       phase("metrics", t0);
       children.stopAll();
       phase("stopped", t0);

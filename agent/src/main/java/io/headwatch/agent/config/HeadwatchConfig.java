@@ -219,6 +219,38 @@ public final class HeadwatchConfig {
     return bool(Setting.SNAPSHOT_TOKENS);
   }
 
+  /** The pattern whose matches are redacted from captured token texts; empty for none. */
+  public String snapshotTokensRedact() {
+    return text(Setting.SNAPSHOT_TOKENS_REDACT);
+  }
+
+  /** Share of captured sequences that send their attention maps at random. */
+  public double mapsRate() {
+    return decimal(Setting.MAPS_RATE);
+  }
+
+  /** Running z from which a sequence is unusual enough to send its maps; 0 = off. */
+  public double mapsUnusualZ() {
+    return decimal(Setting.MAPS_UNUSUAL_Z);
+  }
+
+  /** Whether every captured sequence sends its maps (at start; JMX can change it). */
+  public boolean mapsAll() {
+    return bool(Setting.MAPS_ALL);
+  }
+
+  public long mapsMaxBytesPerMinute() {
+    return integer(Setting.MAPS_MAX_BYTES_PER_MINUTE);
+  }
+
+  public int mapsFullMaxTokens() {
+    return (int) integer(Setting.MAPS_FULL_MAX_TOKENS);
+  }
+
+  public int mapsTopK() {
+    return (int) integer(Setting.MAPS_TOP_K);
+  }
+
   public boolean onnxRuntimeEnabled() {
     return bool(Setting.ONNXRUNTIME_ENABLED);
   }

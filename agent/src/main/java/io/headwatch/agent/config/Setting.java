@@ -85,6 +85,44 @@ public enum Setting {
       "false",
       SettingParser.bool(),
       "Put the input's token texts in snapshot records (personal data: off by default)."),
+  SNAPSHOT_TOKENS_REDACT(
+      "headwatch.snapshot.tokens.redact",
+      "[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)+|\\+?\\d(?:[ ().-]*\\d){5}(?:[ ().-]*\\d)*",
+      SettingParser.regex(),
+      "With token capture on, tokens that spell a match of this Java regular expression become"
+          + " [REDACTED] before they leave the tokenizer (default: e-mail addresses and runs of six"
+          + " or more digits; empty: none)."),
+  MAPS_RATE(
+      "headwatch.maps.rate",
+      "0.01",
+      SettingParser.decimal(0.0, 1.0, false),
+      "Share of captured sequences that also send their attention maps at random."),
+  MAPS_UNUSUAL_Z(
+      "headwatch.maps.unusual_z",
+      "4",
+      SettingParser.decimal(0.0, 1000.0, false),
+      "A captured sequence with a head this many running standard deviations from its own running"
+          + " mean sends its attention maps (0 = off)."),
+  MAPS_ALL(
+      "headwatch.maps.all",
+      "false",
+      SettingParser.bool(),
+      "Every captured sequence sends its attention maps (also switchable at run time through JMX)."),
+  MAPS_MAX_BYTES_PER_MINUTE(
+      "headwatch.maps.max_bytes_per_minute",
+      "4194304",
+      SettingParser.integer(0, 1L << 34),
+      "Bytes of attention maps sent per minute and model at most."),
+  MAPS_FULL_MAX_TOKENS(
+      "headwatch.maps.full_max_tokens",
+      "64",
+      SettingParser.integer(1, 1024),
+      "Sequences of at most this many tokens send every weight; longer ones each query's top_k."),
+  MAPS_TOP_K(
+      "headwatch.maps.top_k",
+      "8",
+      SettingParser.integer(1, 256),
+      "Weights per query sent for sequences longer than full_max_tokens."),
   ONNXRUNTIME_ENABLED(
       "headwatch.instrumentation.onnxruntime.enabled",
       "true",

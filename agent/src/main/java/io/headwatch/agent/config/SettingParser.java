@@ -80,6 +80,26 @@ public abstract class SettingParser {
     };
   }
 
+  /** A Java regular expression of at most 1,000 characters (empty: none). */
+  static SettingParser regex() {
+    return new SettingParser(
+        "a Java regular expression (java.util.regex) of at most 1000 characters") {
+      @Override
+      Object parse(String text) {
+        String v = text.trim();
+        if (v.length() > 1000) {
+          return null;
+        }
+        try {
+          java.util.regex.Pattern.compile(v);
+          return v;
+        } catch (java.util.regex.PatternSyntaxException e) {
+          return null;
+        }
+      }
+    };
+  }
+
   /** A name of at most 128 printable characters (empty: derive it). */
   static SettingParser name() {
     return new SettingParser("a name of at most 128 printable characters") {

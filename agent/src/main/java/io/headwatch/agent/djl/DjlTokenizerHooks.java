@@ -3,6 +3,7 @@ package io.headwatch.agent.djl;
 import ai.djl.huggingface.tokenizers.Encoding;
 import io.headwatch.agent.instrumentation.CallDepth;
 import io.headwatch.agent.instrumentation.PredictionScope;
+import io.headwatch.agent.runtime.AgentRuntime;
 
 /**
  * The HuggingFace tokenizer's encodings inside a prediction: each outermost {@code toEncoding} adds
@@ -42,6 +43,13 @@ final class DjlTokenizerHooks {
     String[] kept = null;
     if (scope.tokenizedSequences() < scope.tokenTextSequences()) {
       kept = TokenizerFacts.validTokens(tokens, mask);
+      AgentRuntime runtime = AgentRuntime.current();
+      if (kept != null && runtime != null && runtime.tokenRedactor().active()) {
+        // Redacted here, before the texts are kept anywhere: nothing later sees the originals.
+        runtime
+            .tokenRedactor()
+            .redact(kept, TokenizerFacts.validSpans(e.getCharTokenSpans(), mask));
+      }
     }
     scope.addTokenizedSequence(valid, e.exceedMaxLength(), unknown, kept);
   }

@@ -1,5 +1,6 @@
 package io.headwatch.agent.djl;
 
+import ai.djl.huggingface.tokenizers.jni.CharSpan;
 import java.util.Set;
 
 /** What the agent reads from a tokenizer's output: unknown tokens and the unpadded tokens. */
@@ -49,5 +50,24 @@ final class TokenizerFacts {
       }
     }
     return out;
+  }
+
+  /**
+   * The [start, end) characters of the tokens at valid positions, aligned with {@link
+   * #validTokens}; null when the tokenizer gave none (then the redactor reads word-piece markers).
+   */
+  static int[][] validSpans(CharSpan[] spans, long[] mask) {
+    if (spans == null) {
+      return null;
+    }
+    int[][] out = new int[spans.length][];
+    int k = 0;
+    for (int i = 0; i < spans.length; i++) {
+      if (mask == null || i >= mask.length || mask[i] != 0) {
+        CharSpan span = spans[i];
+        out[k++] = span == null ? null : new int[] {span.getStart(), span.getEnd()};
+      }
+    }
+    return java.util.Arrays.copyOf(out, k);
   }
 }

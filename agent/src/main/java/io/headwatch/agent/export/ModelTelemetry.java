@@ -211,6 +211,14 @@ public final class ModelTelemetry {
     telemetry.outputNonFinite.add(nonFinite, modelAttributes);
   }
 
+  /**
+   * Records whether one input sequence filled the model's maximum length (the ONNX Runtime path,
+   * where no tokenizer is observed).
+   */
+  public void recordTruncation(boolean truncated) {
+    telemetry.inputTruncated.add(truncated ? 1 : 0, modelAttributes);
+  }
+
   /** Records what the tokenizer said about one input sequence. */
   public void recordTokenizerSequence(boolean truncated, int unknownTokens) {
     telemetry.inputTruncated.add(truncated ? 1 : 0, modelAttributes);
@@ -393,10 +401,15 @@ public final class ModelTelemetry {
 
   /** Starts a snapshot log record attached to the inference span. */
   public LogRecordBuilder snapshot(SpanContext inferenceSpan) {
+    return logRecord(TelemetryNames.SNAPSHOT_EVENT, inferenceSpan);
+  }
+
+  /** Starts a log record of event {@code name} attached to the inference span. */
+  public LogRecordBuilder logRecord(String name, SpanContext inferenceSpan) {
     return telemetry
         .logger
         .logRecordBuilder()
-        .setEventName(TelemetryNames.SNAPSHOT_EVENT)
+        .setEventName(name)
         .setContext(Context.root().with(Span.wrap(inferenceSpan)))
         .setAllAttributes(modelOperationAttributes);
   }

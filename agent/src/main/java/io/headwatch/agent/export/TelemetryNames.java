@@ -55,6 +55,8 @@ public final class TelemetryNames {
       AttributeKey.doubleKey("headwatch.output.entropy");
   public static final AttributeKey<Long> TRUNCATED =
       AttributeKey.longKey("headwatch.input.truncated");
+  public static final AttributeKey<Long> MAX_LENGTH =
+      AttributeKey.longKey("headwatch.input.max_length");
   public static final AttributeKey<Long> UNKNOWN_TOKENS =
       AttributeKey.longKey("headwatch.input.unknown_tokens");
   public static final AttributeKey<List<String>> TOKENS =

@@ -21,15 +21,18 @@ final class CaptureSession {
   private final OrtSession session;
   private final OrtSession.SessionOptions options;
   private final CapturePlan plan;
+  private final int maxPositions;
   private final Set<String> captureOutputs;
   private final Object lifecycle = new Object();
   private int running;
   private boolean closed;
 
-  CaptureSession(OrtSession session, OrtSession.SessionOptions options, CapturePlan plan) {
+  CaptureSession(
+      OrtSession session, OrtSession.SessionOptions options, CapturePlan plan, int maxPositions) {
     this.session = session;
     this.options = options;
     this.plan = plan;
+    this.maxPositions = maxPositions;
     Set<String> available = session.getOutputNames();
     List<String> missing = new ArrayList<>();
     this.captureOutputs = new LinkedHashSet<>();
@@ -50,6 +53,11 @@ final class CaptureSession {
 
   CapturePlan plan() {
     return plan;
+  }
+
+  /** The model's longest input (rows of its position embeddings), or -1 when unknown. */
+  int maxPositions() {
+    return maxPositions;
   }
 
   /** The planned tensors this session outputs. */

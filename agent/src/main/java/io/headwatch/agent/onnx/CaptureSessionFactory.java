@@ -87,7 +87,18 @@ final class CaptureSessionFactory {
               + " attention layer(s), "
               + plan.hiddenStates().size()
               + " hidden state(s)");
-      return new CaptureSession(session, sessionOptions, plan);
+      return new CaptureSession(session, sessionOptions, plan, parsed.maxPositions());
+    } catch (java.nio.file.NoSuchFileException gone) {
+      // The application removed its model file (a temporary copy, say) before the capture was
+      // prepared in the background: nothing is wrong and nothing can be done.
+      AgentLog.info(
+          "model "
+              + model
+              + ": its file "
+              + gone.getFile()
+              + " was removed before attention capture could be prepared; inference-level"
+              + " telemetry only");
+      return null;
     } catch (Throwable t) {
       AgentLog.warnOnce(
           "onnx-capture-" + model,

@@ -209,6 +209,7 @@ final class ObservedSession {
         && mode == Mode.SERVING
         && (pinned == null || pinned.isEmpty())
         && application.getOutputNames().containsAll(requested)
+        && application.getInputNames().containsAll(runInputs.keySet())
         && (scope == null || scope.claimAttention())) {
       ServedCall call = serve(start, startEpoch, runInputs, requested, runOptions);
       if (call != null) {
@@ -282,6 +283,12 @@ final class ObservedSession {
             "closing a failed served call's outputs");
       }
       taskDone();
+      if (t instanceof ai.onnxruntime.OrtException) {
+        // The application's session gets the same call and gives the application its own answer
+        // (an exception, most likely: the inputs were wrong): the application's problem to see.
+        AgentLog.debug("serving a call of " + model.model() + " failed: " + t.getMessage());
+        return null;
+      }
       AgentLog.warnOnce(
           "onnx-serve-" + model.model() + "-" + t.getClass().getName(),
           "could not serve a sampled inference of model "
@@ -306,6 +313,7 @@ final class ObservedSession {
     if (thrown == null && embeddings && result instanceof OrtSession.Result r) {
       recordEmbeddings(r);
     }
+    Attributes[] inputFacts = truncation(tokens);
     Span span = model.startInferenceSpan(call.startEpochNanos, tokens.length, call.sampled);
     if (call.sampled) {
       String dropped;
@@ -313,10 +321,12 @@ final class ObservedSession {
         dropped =
             runtime
                 .pipeline()
-                .offer(servedCapture(s, model, span.getSpanContext(), tokens, mask, null, null));
+                .offer(
+                    servedCapture(s, model, span.getSpanContext(), tokens, mask, null, inputFacts));
         maybeSpotCheck(s, runInputs);
       } else if (thrown == null) {
-        dropped = rerun(model, span.getSpanContext(), runInputs, result, tokens, mask, null, null);
+        dropped =
+            rerun(model, span.getSpanContext(), runInputs, result, tokens, mask, null, inputFacts);
       } else {
         dropped = "inference_failed";
       }
@@ -440,6 +450,29 @@ final class ObservedSession {
       return;
     }
     runtime.pipeline().offer(new SpotCheck(this, copied, outputs));
+  }
+
+  /**
+   * Whether each sequence filled the model's maximum length (the rows of its position embeddings,
+   * less 2 for models whose positions start after an offset, as RoBERTa's do): counted, and put in
+   * the snapshots, with the maximum. Null until the model's graph has been read, or when it does
+   * not say.
+   */
+  private Attributes[] truncation(int[] tokens) {
+    CaptureSession cs = capture.getNow(null);
+    int max = cs == null ? -1 : cs.maxPositions();
+    if (max <= 2 || tokens.length == 0) {
+      return null;
+    }
+    Attributes[] facts = new Attributes[tokens.length];
+    for (int b = 0; b < tokens.length; b++) {
+      boolean cut = tokens[b] >= max - 2;
+      model.recordTruncation(cut);
+      facts[b] =
+          Attributes.of(
+              TelemetryNames.TRUNCATED, cut ? 1L : 0L, TelemetryNames.MAX_LENGTH, (long) max);
+    }
+    return facts;
   }
 
   // ---------------------------------------------------------------- verification

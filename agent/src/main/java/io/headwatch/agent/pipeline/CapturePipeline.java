@@ -2,6 +2,7 @@ package io.headwatch.agent.pipeline;
 
 import io.headwatch.agent.capture.Capture;
 import io.headwatch.agent.capture.PendingCapture;
+import io.headwatch.agent.export.AttentionMapRecords;
 import io.headwatch.agent.export.ModelTelemetry;
 import io.headwatch.agent.export.SnapshotRecords;
 import io.headwatch.agent.stats.SequenceStatistics;
@@ -38,10 +39,37 @@ public final class CapturePipeline {
   private volatile boolean closing;
   private volatile boolean busy;
 
+  /** What decides which sequences send their attention maps, and how. */
+  public record MapSettings(
+      double randomRate,
+      double unusualZ,
+      long bytesPerMinute,
+      int fullMaxTokens,
+      int topK,
+      java.util.function.BooleanSupplier operatorAll) {
+    /** No maps at all (tests). */
+    public static MapSettings none() {
+      return new MapSettings(0, 0, 0, 64, 8, () -> false);
+    }
+  }
+
+  private final MapSettings maps;
+  private final AttentionMapEncoder encoder;
+  // Per model, on the worker thread only; bounded by the model registry's bound.
+  private final java.util.Map<ModelTelemetry, AttentionMapPolicy> policies =
+      new java.util.IdentityHashMap<>();
+  private final java.util.Random random = new java.util.Random();
+
   public CapturePipeline(int capacity, long maxBytes, int snapshotMaxSequences) {
+    this(capacity, maxBytes, snapshotMaxSequences, MapSettings.none());
+  }
+
+  public CapturePipeline(int capacity, long maxBytes, int snapshotMaxSequences, MapSettings maps) {
     this.queue = new ArrayBlockingQueue<>(capacity);
     this.maxBytes = maxBytes;
     this.reducer = new CaptureReducer(snapshotMaxSequences);
+    this.maps = maps;
+    this.encoder = new AttentionMapEncoder(maps.fullMaxTokens(), maps.topK());
     this.worker = new Thread(this::loop, "headwatch-statistics");
     this.worker.setDaemon(true);
     this.worker.start();
@@ -152,6 +180,7 @@ public final class CapturePipeline {
         Attributes extra =
             capture.extras() != null && b < capture.extras().length ? capture.extras()[b] : null;
         SnapshotRecords.emit(model, capture.span(), s, tokens, extra);
+        maybeSendMaps(model, capture, s, tokens);
       }
     } catch (Throwable t) {
       model.agent().recordDropped("capture_error");
@@ -167,6 +196,52 @@ public final class CapturePipeline {
       }
     }
     model.recordStatisticsOverhead(WorkerClock.now() - resolved, measured);
+  }
+
+  /** Sends the sequence's attention maps when the model's map policy chooses it and they fit. */
+  private void maybeSendMaps(
+      ModelTelemetry model, Capture capture, SequenceStatistics s, List<String> tokens) {
+    if (maps.bytesPerMinute() <= 0 || capture.attention().isEmpty()) {
+      return;
+    }
+    AttentionMapPolicy policy =
+        policies.computeIfAbsent(
+            model,
+            m ->
+                new AttentionMapPolicy(
+                    maps.randomRate(),
+                    maps.unusualZ(),
+                    maps.bytesPerMinute(),
+                    System::nanoTime,
+                    random));
+    String reason = policy.reason(s, maps.operatorAll().getAsBoolean());
+    if (reason == null) {
+      return;
+    }
+    int b = s.batchIndex();
+    long size = encoder.size(capture, b);
+    if (size < 0) {
+      return;
+    }
+    if (!policy.spend(size)) {
+      model.agent().recordDropped("map_budget");
+      return;
+    }
+    AttentionMapEncoder.Encoded encoded = encoder.encode(capture, b);
+    if (encoded != null) {
+      AttentionMapRecords.emit(
+          model,
+          capture.span(),
+          b,
+          encoded.layers(),
+          encoded.heads(),
+          encoded.tokens(),
+          encoded.encoding(),
+          encoded.topK(),
+          reason,
+          encoded.body(),
+          tokens);
+    }
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.headwatch.agent.runtime;
 
+import io.headwatch.agent.capture.TokenRedactor;
 import io.headwatch.agent.config.HeadwatchConfig;
 import io.headwatch.agent.export.AgentTelemetry;
 import io.headwatch.agent.model.ModelRegistry;
@@ -23,6 +24,8 @@ public final class AgentRuntime {
   private final ModelRegistry models;
   private final CapturePipeline pipeline;
   private final SetupThread setup;
+  private final HeadwatchControl control;
+  private final TokenRedactor redactor;
   private volatile AgentTelemetry telemetry;
   private volatile boolean warmingUp;
   private final Object drainLock = new Object();
@@ -34,9 +37,20 @@ public final class AgentRuntime {
     this.config = config;
     this.telemetryFactory = telemetryFactory;
     this.models = new ModelRegistry(config, this::telemetry);
+    this.control = new HeadwatchControl(config.mapsAll());
+    this.redactor = TokenRedactor.of(config.snapshotTokensRedact());
     this.pipeline =
         new CapturePipeline(
-            config.queueCapacity(), config.queueMaxBytes(), config.snapshotMaxSequences());
+            config.queueCapacity(),
+            config.queueMaxBytes(),
+            config.snapshotMaxSequences(),
+            new CapturePipeline.MapSettings(
+                config.mapsRate(),
+                config.mapsUnusualZ(),
+                config.mapsMaxBytesPerMinute(),
+                config.mapsFullMaxTokens(),
+                config.mapsTopK(),
+                control::isMapsForAll));
     this.setup = new SetupThread();
   }
 
@@ -63,6 +77,16 @@ public final class AgentRuntime {
     return pipeline;
   }
 
+  /** Redacts captured token texts (token capture on) before they are kept. */
+  public TokenRedactor tokenRedactor() {
+    return redactor;
+  }
+
+  /** The operator's run-time switches (also a JMX bean). */
+  public HeadwatchControl control() {
+    return control;
+  }
+
   public SetupThread setup() {
     return setup;
   }
@@ -76,6 +100,7 @@ public final class AgentRuntime {
     if (telemetry == null && !warmingUp) {
       warmingUp = true;
       setup.submit(this::telemetry);
+      setup.submit(control::register);
     }
   }
 

@@ -396,7 +396,7 @@ class HeadwatchConfigTest {
 
   @Test
   void everySettingHasADefaultThatParses() {
-    assertEquals(23, Setting.values().length);
+    assertEquals(30, Setting.values().length);
     for (Setting setting : Setting.values()) {
       String key = setting.key();
       assertTrue(key.startsWith("headwatch."), key);

@@ -98,7 +98,9 @@ class OnnxRuntimeInProcessTest {
                 Setting.QUEUE_CAPACITY, "1000",
                 Setting.MODEL_NAME, "minilm",
                 Setting.ONNX_VERIFY_INFERENCES, "3",
-                Setting.ONNX_SPOT_CHECK_EVERY, "2"));
+                Setting.ONNX_SPOT_CHECK_EVERY, "2",
+                Setting.MAPS_ALL, "true",
+                Setting.MAPS_MAX_BYTES_PER_MINUTE, "1073741824"));
     HeadwatchAgent.install(config, ByteBuddyAgent.install(), () -> AgentTelemetry.of(sdk));
   }
 
@@ -167,6 +169,31 @@ class OnnxRuntimeInProcessTest {
     }
     for (SpanData span : spans) {
       assertEquals("minilm", span.getAttributes().get(TelemetryNames.MODEL));
+    }
+
+    // With maps on for every sequence: one attention_map record per snapshot, one byte per
+    // weight of every layer and head over the sequence's tokens, each row summing to about 255.
+    List<LogRecordData> maps = new ArrayList<>();
+    for (LogRecordData r : LOGS.getFinishedLogRecordItems()) {
+      if ("headwatch.attention_map".equals(r.getEventName())) {
+        maps.add(r);
+      }
+    }
+    assertEquals(snapshots.size(), maps.size());
+    for (LogRecordData m : maps) {
+      long n = m.getAttributes().get(AttributeKey.longKey("headwatch.map.tokens"));
+      assertEquals("u8", m.getAttributes().get(AttributeKey.stringKey("headwatch.map.encoding")));
+      assertEquals(
+          "operator", m.getAttributes().get(AttributeKey.stringKey("headwatch.map.reason")));
+      java.nio.ByteBuffer body = (java.nio.ByteBuffer) m.getBodyValue().getValue();
+      assertEquals(6 * 12 * n * n, body.remaining());
+      for (int row = 0; row < 6 * 12 * n; row++) {
+        int sum = 0;
+        for (int k = 0; k < n; k++) {
+          sum += body.get((int) (row * n + k)) & 0xFF;
+        }
+        assertTrue(Math.abs(sum - 255) <= n, "row " + row + " sums to " + sum + " of 255");
+      }
     }
   }
 

@@ -21,6 +21,7 @@ public final class OnnxModel {
   private final String graphName;
   private final String producerName;
   private final boolean externalData;
+  private final int maxPositions;
   // Byte positions of ModelProto.graph: the tag's first byte, the payload's start and end.
   final int graphTagStart;
   final int graphPayloadStart;
@@ -33,6 +34,7 @@ public final class OnnxModel {
       String graphName,
       String producerName,
       boolean externalData,
+      int maxPositions,
       int graphTagStart,
       int graphPayloadStart,
       int graphPayloadEnd) {
@@ -42,6 +44,7 @@ public final class OnnxModel {
     this.graphName = graphName;
     this.producerName = producerName;
     this.externalData = externalData;
+    this.maxPositions = maxPositions;
     this.graphTagStart = graphTagStart;
     this.graphPayloadStart = graphPayloadStart;
     this.graphPayloadEnd = graphPayloadEnd;
@@ -117,6 +120,7 @@ public final class OnnxModel {
     List<String> outputs = new ArrayList<>();
     String name = "";
     boolean external = false;
+    int maxPositions = -1;
     while (graph.hasMore()) {
       int tag = graph.readTag();
       int field = tag >>> 3;
@@ -133,7 +137,11 @@ public final class OnnxModel {
           name = graph.readString();
           break;
         case 5:
-          external |= isExternalTensor(graph.readMessage());
+          Initializer init = Initializer.read(graph.readMessage());
+          external |= init.external;
+          if (maxPositions < 0 && init.isPositionEmbeddings()) {
+            maxPositions = (int) init.dims[0];
+          }
           break;
         case 11:
           inputs.add(valueInfoName(graph.readMessage()));
@@ -145,7 +153,8 @@ public final class OnnxModel {
           graph.skip(wire);
       }
     }
-    return new OnnxModel(nodes, inputs, outputs, name, producer, external, tagStart, start, end);
+    return new OnnxModel(
+        nodes, inputs, outputs, name, producer, external, maxPositions, tagStart, start, end);
   }
 
   private static OnnxNode parseNode(ProtoReader node) {
@@ -211,15 +220,42 @@ public final class OnnxModel {
   }
 
   /** TensorProto.data_location = 14; EXTERNAL = 1. */
-  private static boolean isExternalTensor(ProtoReader tensor) {
-    while (tensor.hasMore()) {
-      int tag = tensor.readTag();
-      if ((tag >>> 3) == 14 && (tag & 7) == ProtoReader.VARINT) {
-        return tensor.readVarint() == 1;
+  /** What the agent reads of an initializer: its name, its shape, where its data lives. */
+  private static final class Initializer {
+    String name = "";
+    long[] dims = new long[0];
+    boolean external;
+
+    static Initializer read(ProtoReader tensor) {
+      Initializer init = new Initializer();
+      List<Long> dims = new ArrayList<>();
+      while (tensor.hasMore()) {
+        int tag = tensor.readTag();
+        int field = tag >>> 3;
+        int wire = tag & 7;
+        if (field == 1 && wire == ProtoReader.VARINT) {
+          dims.add(tensor.readVarint());
+        } else if (field == 1 && wire == ProtoReader.LENGTH_DELIMITED) {
+          ProtoReader packed = tensor.readMessage();
+          while (packed.hasMore()) {
+            dims.add(packed.readVarint());
+          }
+        } else if (field == 8 && wire == ProtoReader.LENGTH_DELIMITED) {
+          init.name = tensor.readString();
+        } else if (field == 14 && wire == ProtoReader.VARINT) {
+          init.external = tensor.readVarint() == 1;
+        } else {
+          tensor.skip(wire); // the weights themselves: skipped by length, never read
+        }
       }
-      tensor.skip(tag & 7);
+      init.dims = dims.stream().mapToLong(Long::longValue).toArray();
+      return init;
     }
-    return false;
+
+    /** BERT-style absolute position embeddings: [positions, hidden]. */
+    boolean isPositionEmbeddings() {
+      return dims.length == 2 && dims[0] > 0 && name.contains("position_embeddings");
+    }
   }
 
   /** ValueInfoProto.name = 1. */
@@ -258,6 +294,14 @@ public final class OnnxModel {
   /**
    * Whether some initializer lives in an external data file (then the agent cannot re-create it).
    */
+  /**
+   * Rows of the model's position embeddings (an initializer named like {@code
+   * *position_embeddings*}, BERT-style): the longest input it can take; -1 when unknown.
+   */
+  public int maxPositions() {
+    return maxPositions;
+  }
+
   public boolean hasExternalData() {
     return externalData;
   }
