@@ -170,6 +170,7 @@ public final class HeadwatchCollector implements AutoCloseable {
               verdicts,
               verdictSink,
               self);
+      worker.feedbackEvaluationName(config.feedbackEvaluationName());
       worker.start();
 
       ScheduledExecutorService housekeeping =
@@ -237,7 +238,12 @@ public final class HeadwatchCollector implements AutoCloseable {
                       clock::millis,
                       verdicts::baselineSize,
                       config.apiToken(),
-                      readiness)),
+                      readiness,
+                      o ->
+                          self.feedback(
+                              o.model(),
+                              o.write().feedback().label().apiName(),
+                              o.predictionIds().size()))),
               limits,
               ApiHandler::errorBody);
       Server otlp =

@@ -57,6 +57,44 @@ export async function getJson(path) {
   return body;
 }
 
+/**
+ * POST a JSON body (the feedback endpoints); returns the JSON answer, throws ApiError otherwise.
+ * application/json is what the collector requires of these requests.
+ */
+export async function postJson(path, body) {
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(), TIMEOUT_MS);
+  const headers = {'Accept': 'application/json', 'Content-Type': 'application/json'};
+  const token = apiToken();
+  if (token) headers.Authorization = 'Bearer ' + token;
+  let response;
+  try {
+    response = await fetch(path, {method: 'POST', headers, body: JSON.stringify(body),
+      signal: abort.signal, credentials: 'omit'});
+  } catch (e) {
+    throw new ApiError(0, 'the collector did not answer (' + e.message + ')');
+  } finally {
+    clearTimeout(timer);
+  }
+  let answer = null;
+  try {
+    answer = await response.json();
+  } catch (e) {
+    answer = null;
+  }
+  if (!response.ok) {
+    const message = answer && typeof answer.error === 'string' ? answer.error :
+      'HTTP ' + response.status;
+    throw new ApiError(response.status, message, answer && answer.parameter);
+  }
+  return answer;
+}
+
+/** The comparison page of a model: which heads set its wrong predictions apart. */
+export function comparisonHref(name) {
+  return '/models/' + encodeURIComponent(name) + '/comparison';
+}
+
 export const TRACE_ID = /^[0-9a-fA-F]{32}$/;
 export const PREDICTION_ID = /^[0-9]{1,18}$/;
 

@@ -41,7 +41,9 @@ run(async () => {
     ['baseline', heads ? heads.snapshots_in_window + ' snapshots in a window of ' + heads.window +
         '; “now” = predictions of the last ' + settingDuration(heads.now_seconds) : null],
   ]), h('p', null, h('a', {href: '/predictions?model=' + encoded}, 'Most unusual predictions'),
-    ' · ', h('a', {href: '/predictions?order=time&model=' + encoded}, 'newest predictions')));
+    ' · ', h('a', {href: '/predictions?order=time&model=' + encoded}, 'newest predictions'),
+    ' · ', h('a', {href: '/models/' + encoded + '/comparison', id: 'comparison-link'},
+      'wrong against right')));
 
   if (!heads) {
     mount(content(), about, section('heads', 'Heads', note('No attention snapshots for this ' +

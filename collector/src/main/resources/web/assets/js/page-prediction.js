@@ -4,7 +4,8 @@
 // and output facts, and the span's attributes. Whatever the collector does not have is said so.
 import {h, mount, note, section, facts} from './dom.js';
 import {
-  getJson, ApiError, TRACE_ID, PREDICTION_ID, modelHref, uiConfig, traceUrl,
+  getJson, postJson, ApiError, TRACE_ID, PREDICTION_ID, modelHref, comparisonHref, uiConfig,
+  traceUrl,
 } from './api.js';
 import {num, z as fmtZ, timeEl, ago, duration, settingDuration, statisticName, MISSING} from './format.js';
 import {deviationRgb, DEVIATION_LEGEND} from './colour.js';
@@ -108,7 +109,7 @@ class PredictionPage {
 
   render() {
     const p = this.p;
-    const parts = [this.summary(), this.verdict()];
+    const parts = [this.summary(), this.feedback(), this.verdict()];
     if (this.snapshots.length > 1) parts.push(this.snapshotChooser());
     parts.push(this.snapshotHolder, this.spanAttributes());
     mount(content(), ...parts);
@@ -119,6 +120,45 @@ class PredictionPage {
         'on its way, so there are no statistics to show.' :
         'No snapshot has arrived for this prediction yet.')));
     }
+  }
+
+  /**
+   * Was this prediction wrong or right? Two buttons post the label (POST
+   * /api/predictions/{id}/feedback); a later label replaces the earlier one.
+   */
+  feedback() {
+    const p = this.p;
+    const status = h('p', {id: 'feedback-status', role: 'status', 'aria-live': 'polite'});
+    const show = (f) => {
+      status.textContent = f ? 'Marked ' + f.label + (f.by ? ' by ' + f.by : '') +
+        (f.source === 'otel' ? ' (reported by the application)' : '') +
+        (f.note ? ': “' + f.note + '”' : '') + '.' : 'Not marked yet.';
+    };
+    show(p.feedback);
+    const noteInput = h('input', {id: 'feedback-note', type: 'text', maxlength: '500',
+      autocomplete: 'off', placeholder: 'optional note (500 characters)'});
+    const mark = (label) => async () => {
+      status.textContent = 'Saving…';
+      try {
+        const body = {label};
+        if (noteInput.value.trim()) body.note = noteInput.value.trim();
+        const answer = await postJson('/api/predictions/' + p.id + '/feedback', body);
+        p.feedback = answer.feedback;
+        show(p.feedback);
+      } catch (e) {
+        status.textContent = 'Not saved: ' + (e instanceof ApiError && e.status ?
+          'the collector answered ' + e.status + ': ' : '') + e.message;
+      }
+    };
+    return section('feedback', 'Feedback',
+      h('div', {class: 'feedback-buttons'},
+        h('button', {type: 'button', id: 'mark-wrong', on: {click: mark('wrong')}}, 'Mark wrong'),
+        ' ',
+        h('button', {type: 'button', id: 'mark-right', on: {click: mark('right')}}, 'Mark right'),
+        ' ', h('label', {for: 'feedback-note', class: 'visually-hidden'}, 'Note'), noteInput),
+      status,
+      note('Labels feed the model’s ', h('a', {href: comparisonHref(p.model)},
+        'comparison of wrong and right predictions'), '.'));
   }
 
   summary() {

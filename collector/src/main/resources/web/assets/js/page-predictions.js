@@ -37,7 +37,7 @@ run(async () => {
     query.set('from', new Date(Date.now() - RANGES[params.get('range')]).toISOString());
   }
   if (to) query.set('to', to);
-  for (const k of ['model', 'trace_id']) {
+  for (const k of ['model', 'trace_id', 'feedback']) {
     if (params.get(k)) query.set(k, params.get(k).trim());
   }
   const service = params.get('service') || '';

@@ -592,6 +592,92 @@ class PagesIT {
   }
 
   @Test
+  void feedbackButtonsLabelAPredictionAndTheComparisonPageRanksAndLinks() throws Exception {
+    List<String> traces = new ArrayList<>();
+    for (JsonElement p :
+        collector
+            .getJson("/api/predictions?order=time&limit=1000&model=" + MODEL)
+            .getAsJsonObject()
+            .getAsJsonArray("predictions")) {
+      String t = p.getAsJsonObject().get("trace_id").getAsString();
+      if (!t.equals(oddTrace)) {
+        traces.add(t);
+      }
+    }
+    String marked = traces.get(0);
+    open(
+        "/predictions/" + marked,
+        "document.getElementById('mark-wrong')"
+            + " && document.getElementById('feedback-status').textContent === 'Not marked yet.'");
+    chromium.click("#feedback-note");
+    chromium.type("answered in the wrong language");
+    chromium.click("#mark-wrong");
+    chromium.waitFor(
+        "the label saved and shown",
+        "document.getElementById('feedback-status').textContent"
+            + " === 'Marked wrong: “answered in the wrong language”.'");
+    JsonObject f =
+        collector
+            .getJson("/api/predictions/" + marked)
+            .getAsJsonObject()
+            .getAsJsonObject("feedback");
+    assertEquals("wrong", f.get("label").getAsString());
+    assertEquals("answered in the wrong language", f.get("note").getAsString());
+
+    // 24 more wrong and 25 right through the API: the comparison page has enough to rank.
+    StringBuilder body = new StringBuilder("{\"items\":[");
+    for (int i = 1; i <= 49; i++) {
+      body.append(i == 1 ? "" : ",")
+          .append("{\"trace_id\":\"")
+          .append(traces.get(i))
+          .append("\",\"label\":\"")
+          .append(i <= 24 ? "wrong" : "right")
+          .append("\"}");
+    }
+    body.append("]}");
+    java.net.http.HttpResponse<String> r =
+        java.net.http.HttpClient.newHttpClient()
+            .send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/api/feedback"))
+                    .header("Content-Type", "application/json")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body.toString()))
+                    .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, r.statusCode(), r.body());
+
+    open(
+        "/models/" + MODEL,
+        "document.getElementById('comparison-link') && document.querySelector('#heads')");
+    chromium.click("#comparison-link");
+    chromium.waitFor(
+        "the comparison page with its ranking and evidence",
+        "location.pathname === '/models/"
+            + MODEL
+            + "/comparison'"
+            + " && document.querySelectorAll('#ranking-table tbody tr').length === 50"
+            + " && document.querySelectorAll('figure.evidence svg.histogram').length === 5");
+    JsonObject api = collector.getJson("/api/models/" + MODEL + "/comparison").getAsJsonObject();
+    JsonObject first = api.getAsJsonArray("entries").get(0).getAsJsonObject();
+    assertEquals(
+        List.of(
+            first.get("layer").getAsString(),
+            first.get("head").getAsString(),
+            first.get("statistic").getAsString()),
+        strings(
+            "(() => { const r = document.querySelector('#ranking-table tbody tr');"
+                + " return [r.dataset.layer, r.dataset.head, r.dataset.statistic]; })()"));
+    assertTrue(
+        chromium.text("document.getElementById('wrong-link').textContent").startsWith("25 "));
+    screenshot("comparison", true);
+    chromium.click("#wrong-link");
+    chromium.waitFor(
+        "the predictions marked wrong",
+        "location.search.includes('feedback=wrong')"
+            + " && document.querySelectorAll('table.predictions tbody tr').length === 25");
+    assertEquals("wrong", chromium.text("document.getElementById('f-feedback').value"));
+  }
+
+  @Test
   void aCollectorWithAnApiTokenAsksForItAndKeepsItForTheTab() throws Exception {
     Path dir = Files.createTempDirectory(work, "token");
     try (CollectorProcess locked =

@@ -151,8 +151,16 @@ final class SdkFeed implements AutoCloseable {
               .put(longKey("headwatch.input.unknown_tokens"), 0)
               .put(booleanKey("headwatch.test"), true)
               .put(stringArrayKey("headwatch.tokens"), p.tokens());
+      // "output_norm" is the head's output norm, its own attribute (headwatch.head.output_norm).
       p.attention()
-          .forEach((stat, v) -> a.put(doubleArrayKey("headwatch.attention." + stat), list(v)));
+          .forEach(
+              (stat, v) ->
+                  a.put(
+                      doubleArrayKey(
+                          stat.equals("output_norm")
+                              ? "headwatch.head.output_norm"
+                              : "headwatch.attention." + stat),
+                      list(v)));
       p.activation()
           .forEach((stat, v) -> a.put(doubleArrayKey("headwatch.activation." + stat), list(v)));
       var record = logger.logRecordBuilder().setAllAttributes(a.build());

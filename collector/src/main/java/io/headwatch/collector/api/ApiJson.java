@@ -9,10 +9,13 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
 import io.headwatch.collector.baseline.HeadBaseline;
 import io.headwatch.collector.baseline.HeadValues;
+import io.headwatch.collector.comparison.FeedbackComparison;
+import io.headwatch.collector.comparison.StratifiedRankTest;
 import io.headwatch.collector.json.JsonValues;
 import io.headwatch.collector.json.ModelJson;
 import io.headwatch.collector.json.VerdictJson;
 import io.headwatch.collector.model.AttentionMap;
+import io.headwatch.collector.model.Feedback;
 import io.headwatch.collector.store.AttentionMapInfo;
 import io.headwatch.collector.store.ModelSummary;
 import io.headwatch.collector.store.PredictionDetail;
@@ -157,7 +160,128 @@ final class ApiJson {
     o.addProperty("status", p.status());
     o.add("attributes", ModelJson.attributes(p.attributes()));
     o.add("verdict", p.verdict() == null ? JsonNull.INSTANCE : VerdictJson.write(p.verdict()));
+    o.add("feedback", p.feedback() == null ? JsonNull.INSTANCE : feedback(p.feedback()));
     return o;
+  }
+
+  /** A prediction's wrong/right label. */
+  static JsonObject feedback(Feedback f) {
+    JsonObject o = new JsonObject();
+    o.addProperty("label", f.label().apiName());
+    o.addProperty("note", f.note());
+    o.addProperty("by", f.by());
+    o.addProperty("source", f.source());
+    o.addProperty("time", Instant.ofEpochMilli(f.receivedMillis()).toString());
+    o.addProperty("time_unix_nano", f.receivedMillis() * 1_000_000L);
+    return o;
+  }
+
+  /** GET /api/models/{model}/comparison. */
+  static JsonObject comparison(
+      String model, FeedbackComparison.Report r, int maxPredictions, int limit, int evidence) {
+    JsonObject o = new JsonObject();
+    o.addProperty("model", model);
+    o.addProperty("status", r.status().name().toLowerCase(java.util.Locale.ROOT));
+    JsonObject labelled = new JsonObject();
+    labelled.addProperty("wrong", r.wrong());
+    labelled.addProperty("right", r.right());
+    o.add("labelled", labelled);
+    o.addProperty("min_per_group", FeedbackComparison.MIN_PER_GROUP);
+    o.addProperty("max_predictions", maxPredictions);
+    o.addProperty("method", "van Elteren stratified rank-sum test by input-length stratum");
+    o.addProperty("correction", "benjamini-hochberg");
+    o.addProperty("alpha", FeedbackComparison.ALPHA);
+    JsonArray strata = new JsonArray();
+    for (FeedbackComparison.StratumCount s : r.strata()) {
+      JsonObject so = new JsonObject();
+      so.add(
+          "tokens_from", s.stratum() < 0 ? JsonNull.INSTANCE : new JsonPrimitive(s.fromTokens()));
+      so.add("tokens_to", s.stratum() < 0 ? JsonNull.INSTANCE : new JsonPrimitive(s.toTokens()));
+      so.addProperty("wrong", s.wrong());
+      so.addProperty("right", s.right());
+      strata.add(so);
+    }
+    o.add("strata", strata);
+    o.addProperty("tested", r.entries().size());
+    o.addProperty("untested", r.untested());
+    o.addProperty("significant", r.significant());
+    JsonArray entries = new JsonArray();
+    JsonArray evidenceOut = new JsonArray();
+    for (int i = 0; i < r.entries().size() && i < limit; i++) {
+      FeedbackComparison.Entry e = r.entries().get(i);
+      JsonObject eo = feature(e.feature());
+      eo.addProperty("rank", i + 1);
+      StratifiedRankTest.Result t = e.test();
+      eo.add("auc", JsonValues.baselineNumber(t.auc()));
+      eo.add("auc_low", JsonValues.baselineNumber(t.aucLow()));
+      eo.add("auc_high", JsonValues.baselineNumber(t.aucHigh()));
+      eo.add("cliffs_delta", JsonValues.baselineNumber(t.delta()));
+      eo.add("delta_low", JsonValues.baselineNumber(t.deltaLow()));
+      eo.add("delta_high", JsonValues.baselineNumber(t.deltaHigh()));
+      eo.add("z", JsonValues.baselineNumber(t.z()));
+      eo.add("p_value", JsonValues.baselineNumber(t.p()));
+      eo.add("q_value", JsonValues.baselineNumber(e.q()));
+      eo.addProperty("significant", e.significant());
+      eo.addProperty("wrong_count", t.wrongCount());
+      eo.addProperty("right_count", t.rightCount());
+      eo.add("wrong_median", JsonValues.baselineNumber(median(e.wrongValues())));
+      eo.add("right_median", JsonValues.baselineNumber(median(e.rightValues())));
+      entries.add(eo);
+      if (i < evidence) {
+        JsonObject ev = feature(e.feature());
+        float[] w = floats(e.wrongValues());
+        float[] rt = floats(e.rightValues());
+        ev.add("wrong", quantiles(w));
+        ev.add("right", quantiles(rt));
+        double[] edges = Distributions.edges(w, rt);
+        JsonObject hist = new JsonObject();
+        JsonArray ea = new JsonArray();
+        for (double d : edges) {
+          ea.add(JsonValues.baselineNumber(d));
+        }
+        hist.add("edges", ea);
+        hist.add("wrong", ints(Distributions.counts(w, edges)));
+        hist.add("right", ints(Distributions.counts(rt, edges)));
+        ev.add("histogram", hist);
+        evidenceOut.add(ev);
+      }
+    }
+    o.add("entries", entries);
+    o.add("evidence", evidenceOut);
+    String m = java.net.URLEncoder.encode(model, java.nio.charset.StandardCharsets.UTF_8);
+    JsonObject links = new JsonObject();
+    links.addProperty("wrong", "/api/predictions?model=" + m + "&feedback=wrong&order=time");
+    links.addProperty("right", "/api/predictions?model=" + m + "&feedback=right&order=time");
+    links.addProperty("wrong_page", "/predictions?model=" + m + "&feedback=wrong&order=time");
+    links.addProperty("right_page", "/predictions?model=" + m + "&feedback=right&order=time");
+    o.add("predictions", links);
+    return o;
+  }
+
+  private static JsonObject feature(FeedbackComparison.Feature f) {
+    JsonObject o = new JsonObject();
+    o.addProperty("site", f.site());
+    o.addProperty("layer", f.layer());
+    o.addProperty("head", f.head());
+    o.addProperty("statistic", f.statistic());
+    return o;
+  }
+
+  private static float[] floats(double[] v) {
+    float[] f = new float[v.length];
+    for (int i = 0; i < v.length; i++) {
+      f[i] = (float) v[i];
+    }
+    return f;
+  }
+
+  private static double median(double[] v) {
+    if (v.length == 0) {
+      return Double.NaN;
+    }
+    double[] s = v.clone();
+    java.util.Arrays.sort(s);
+    return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
   }
 
   static JsonObject detail(PredictionDetail d) {

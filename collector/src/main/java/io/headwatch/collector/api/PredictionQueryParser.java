@@ -13,7 +13,7 @@ final class PredictionQueryParser {
   static final int DEFAULT_LIMIT = 100;
   static final int MAX_LIMIT = 1000;
   private static final Set<String> KNOWN =
-      Set.of("from", "to", "model", "trace_id", "verdict", "order", "limit");
+      Set.of("from", "to", "model", "trace_id", "verdict", "feedback", "order", "limit");
   private static final Pattern TRACE_ID = Pattern.compile("[0-9a-f]{32}");
 
   private PredictionQueryParser() {}
@@ -52,6 +52,18 @@ final class PredictionQueryParser {
         default -> throw new BadParameterException("verdict", "expected anomalous or normal");
       }
     }
+    PredictionQuery.FeedbackFilter feedback = null;
+    String f = params.getValue("feedback");
+    if (f != null) {
+      switch (f) {
+        case "wrong" -> feedback = PredictionQuery.FeedbackFilter.WRONG;
+        case "right" -> feedback = PredictionQuery.FeedbackFilter.RIGHT;
+        case "any" -> feedback = PredictionQuery.FeedbackFilter.ANY;
+        case "none" -> feedback = PredictionQuery.FeedbackFilter.NONE;
+        default ->
+            throw new BadParameterException("feedback", "expected wrong, right, any or none");
+      }
+    }
     PredictionQuery.Order order = PredictionQuery.Order.DEVIATION;
     String o = params.getValue("order");
     if (o != null) {
@@ -74,7 +86,7 @@ final class PredictionQueryParser {
         throw new BadParameterException("limit", "expected an integer from 1 to " + MAX_LIMIT);
       }
     }
-    return new PredictionQuery(from, to, model, traceId, anomalous, order, limit);
+    return new PredictionQuery(from, to, model, traceId, anomalous, feedback, order, limit);
   }
 
   /**

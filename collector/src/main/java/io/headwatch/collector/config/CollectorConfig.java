@@ -216,6 +216,11 @@ public final class CollectorConfig {
         + (forwardEndpoint().isPresent() ? forwardQueueBytes() : 0);
   }
 
+  /** The evaluation name whose gen_ai.evaluation.result records are feedback; empty: none. */
+  public String feedbackEvaluationName() {
+    return (String) values.get(Setting.FEEDBACK_EVALUATION_NAME);
+  }
+
   /** The pages' link to a trace in the user's tracing UI, if configured. */
   public Optional<String> traceUrlTemplate() {
     String v = (String) values.get(Setting.TRACE_URL_TEMPLATE);

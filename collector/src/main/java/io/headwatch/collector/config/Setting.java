@@ -178,7 +178,13 @@ public enum Setting {
       "",
       "an http(s) URL containing {trace_id} (and optionally {span_id}), such as"
           + " http://jaeger:16686/trace/{trace_id}, other braces percent-encoded; or empty",
-      ValueParsers::traceUrlTemplate);
+      ValueParsers::traceUrlTemplate),
+  FEEDBACK_EVALUATION_NAME(
+      "feedback-evaluation-name",
+      "outcome",
+      "the gen_ai.evaluation.name of an application's gen_ai.evaluation.result records that"
+          + " carry its outcome (wrong/right), or empty to read none; not headwatch.verdict",
+      Setting::evaluationName);
 
   private final String key;
   private final String defaultValue;
@@ -248,6 +254,12 @@ public enum Setting {
 
   private static Object nonEmpty(String text) {
     return text.isBlank() ? null : text.trim();
+  }
+
+  private static Object evaluationName(String text) {
+    String t = text.trim();
+    // The collector's own verdict records must never read as feedback.
+    return t.equals("headwatch.verdict") || t.length() > 256 ? null : t;
   }
 
   private static Object storeSync(String text) {

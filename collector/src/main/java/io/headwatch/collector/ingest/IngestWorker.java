@@ -9,6 +9,7 @@ import io.headwatch.collector.model.Snapshot;
 import io.headwatch.collector.prometheus.OtlpMetricsTranslator;
 import io.headwatch.collector.prometheus.SelfMetrics;
 import io.headwatch.collector.queue.SupervisedWorker;
+import io.headwatch.collector.store.FeedbackOutcome;
 import io.headwatch.collector.store.PredictionStore;
 import io.headwatch.collector.store.StoreException;
 import io.headwatch.collector.store.StoredStatistics;
@@ -51,6 +52,7 @@ public final class IngestWorker {
   private final VerdictSink sink;
   private final SelfMetrics self;
   private final SupervisedWorker worker;
+  private volatile String feedbackEvaluationName = "";
   private volatile boolean stopping;
 
   public IngestWorker(
@@ -83,6 +85,15 @@ public final class IngestWorker {
     this.self = self;
     this.worker =
         new SupervisedWorker("headwatch-ingest", this::loop, () -> self.workerRestarted("ingest"));
+  }
+
+  /**
+   * Reads {@code gen_ai.evaluation.result} records named {@code name} as feedback (empty: none);
+   * call before {@link #start()}.
+   */
+  public IngestWorker feedbackEvaluationName(String name) {
+    this.feedbackEvaluationName = name;
+    return this;
   }
 
   public void start() {
@@ -164,7 +175,7 @@ public final class IngestWorker {
       return;
     }
     try {
-      store.write(all);
+      count(store.write(all));
       toStore.forEach(p -> p.item().done().complete(null));
       publish(toStore);
       return;
@@ -177,11 +188,25 @@ public final class IngestWorker {
     }
     for (Prepared p : toStore) {
       try {
-        store.write(new WriteBatch().addAll(p.writes()));
+        count(store.write(new WriteBatch().addAll(p.writes())));
         p.item().done().complete(null);
         publish(List.of(p));
       } catch (StoreException e) {
         fail(p, e);
+      }
+    }
+  }
+
+  /** Counts the feedback the store applied, and the labels for traces it does not hold. */
+  private void count(List<FeedbackOutcome> outcomes) {
+    if (outcomes == null) {
+      return;
+    }
+    for (FeedbackOutcome o : outcomes) {
+      if (o.applied()) {
+        self.feedback(o.model(), o.write().feedback().label().apiName(), o.predictionIds().size());
+      } else {
+        self.dropped("feedback_unknown_trace");
       }
     }
   }
@@ -233,6 +258,11 @@ public final class IngestWorker {
       for (AttentionMap m : maps.maps()) {
         writes.add(new WriteBatch.AttentionMapWrite(m, item.receivedMillis()));
       }
+      // After the snapshots, so that an outcome sent with its prediction finds it.
+      EvaluationParser.Result outcomes =
+          EvaluationParser.feedback(l, feedbackEvaluationName, item.receivedMillis());
+      self.dropped("invalid_feedback", outcomes.unusable());
+      writes.addAll(outcomes.feedback());
     }
     return writes;
   }

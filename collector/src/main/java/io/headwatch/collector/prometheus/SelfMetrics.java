@@ -14,6 +14,7 @@ public final class SelfMetrics {
   private final Counter storeWriteFailures;
   private final Counter verdicts;
   private final Counter anomalous;
+  private final Counter feedback;
   private final java.util.Set<String> verdictModels =
       java.util.concurrent.ConcurrentHashMap.newKeySet();
 
@@ -70,6 +71,20 @@ public final class SelfMetrics {
                     + " or input (its input is unlike the baseline's).")
             .labelNames("gen_ai_request_model", "kind")
             .register(registry);
+    feedback =
+        Counter.build(
+                "headwatch_collector_feedback_total",
+                "Predictions labelled wrong or right (through the API or evaluation records), by"
+                    + " model and label; a label given again counts again.")
+            .labelNames("gen_ai_request_model", "label")
+            .register(registry);
+  }
+
+  /** Counts {@code predictions} predictions of {@code model} labelled {@code label}. */
+  public void feedback(String model, String label, int predictions) {
+    if (predictions > 0) {
+      feedback.labels(verdictModelLabel(model == null ? "" : model), label).inc(predictions);
+    }
   }
 
   /** Counts one verdict; {@code kind} is none, model or input. */

@@ -6,6 +6,7 @@ package io.headwatch.collector.store;
  *
  * @param anomalous only predictions whose verdict is (true) or is not (false) anomalous; null: all,
  *     including those without a verdict
+ * @param feedback only predictions with this kind of feedback; null: all
  */
 public record PredictionQuery(
     Long fromNanos,
@@ -13,13 +14,38 @@ public record PredictionQuery(
     String model,
     String traceId,
     Boolean anomalous,
+    FeedbackFilter feedback,
     Order order,
     int limit) {
+
+  /** A query without a feedback filter. */
+  public PredictionQuery(
+      Long fromNanos,
+      Long toNanos,
+      String model,
+      String traceId,
+      Boolean anomalous,
+      Order order,
+      int limit) {
+    this(fromNanos, toNanos, model, traceId, anomalous, null, order, limit);
+  }
 
   /** A query without a verdict filter. */
   public PredictionQuery(
       Long fromNanos, Long toNanos, String model, String traceId, Order order, int limit) {
-    this(fromNanos, toNanos, model, traceId, null, order, limit);
+    this(fromNanos, toNanos, model, traceId, null, null, order, limit);
+  }
+
+  /** Which predictions a feedback filter keeps. */
+  public enum FeedbackFilter {
+    /** Labelled wrong. */
+    WRONG,
+    /** Labelled right. */
+    RIGHT,
+    /** Labelled either way. */
+    ANY,
+    /** Not labelled. */
+    NONE
   }
 
   /** Sort order of a listing. */

@@ -16,8 +16,17 @@ import java.util.Optional;
  * charged to it, so {@code retention-bytes} keeps bounding the store.
  */
 public interface PredictionStore extends AutoCloseable {
-  /** Applies the batch in one transaction, durably; on failure nothing of it is applied. */
-  void write(WriteBatch batch) throws StoreException;
+  /**
+   * Applies the batch in one transaction, durably; on failure nothing of it is applied. Returns
+   * what its feedback writes did, in order (empty without feedback writes).
+   */
+  List<FeedbackOutcome> write(WriteBatch batch) throws StoreException;
+
+  /**
+   * The snapshots of the {@code limit} most recently labelled predictions of a model (by the time
+   * of their label), for comparing wrong with right ones.
+   */
+  List<LabelledSnapshot> labelledSnapshots(String model, int limit) throws StoreException;
 
   /**
    * Deletes predictions received before {@code nowMillis - maxAgeMillis}, then the oldest ones

@@ -1,6 +1,7 @@
 package io.headwatch.collector.store;
 
 import io.headwatch.collector.model.Attributes;
+import io.headwatch.collector.model.Feedback;
 import io.headwatch.collector.model.HeadDeviation;
 import io.headwatch.collector.verdict.Verdict;
 import java.util.List;
@@ -11,6 +12,7 @@ import java.util.List;
  * @param status the span's status ("ok", "error", "unset"); null before the span arrives
  * @param attributes the span's other scalar attributes
  * @param verdict the gravest verdict of the prediction's snapshots; null when none was judged
+ * @param feedback its wrong/right label; null when none was given
  */
 public record PredictionSummary(
     long id,
@@ -34,4 +36,5 @@ public record PredictionSummary(
     List<HeadDeviation> topDeviations,
     String status,
     Attributes attributes,
-    Verdict verdict) {}
+    Verdict verdict,
+    Feedback feedback) {}

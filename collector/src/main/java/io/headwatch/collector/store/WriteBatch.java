@@ -1,6 +1,7 @@
 package io.headwatch.collector.store;
 
 import io.headwatch.collector.model.AttentionMap;
+import io.headwatch.collector.model.Feedback;
 import io.headwatch.collector.model.HeadDeviation;
 import io.headwatch.collector.model.InferenceSpan;
 import io.headwatch.collector.model.Snapshot;
@@ -15,8 +16,9 @@ import java.util.List;
  * commit acknowledges them all.
  */
 public final class WriteBatch {
-  /** One write: an inference span, a scored snapshot or an attention map. */
-  public sealed interface Write permits SpanWrite, SnapshotWrite, AttentionMapWrite {}
+  /** One write: an inference span, a scored snapshot, an attention map or a feedback label. */
+  public sealed interface Write
+      permits SpanWrite, SnapshotWrite, AttentionMapWrite, FeedbackWrite {}
 
   /** An inference span, creating or completing its prediction. */
   public record SpanWrite(InferenceSpan span, long receivedMillis) implements Write {}
@@ -36,6 +38,20 @@ public final class WriteBatch {
 
   /** One sequence's attention maps; a repeated (span, batch index) replaces them. */
   public record AttentionMapWrite(AttentionMap map, long receivedMillis) implements Write {}
+
+  /**
+   * A label for every prediction of a trace ({@code traceId}, lower-case hex) or for one prediction
+   * ({@code predictionId}); exactly one of them is non-null. It replaces an earlier label (upsert).
+   * Unknown traces and ids change nothing (see {@link FeedbackOutcome}).
+   */
+  public record FeedbackWrite(String traceId, Long predictionId, Feedback feedback)
+      implements Write {
+    public FeedbackWrite {
+      if ((traceId == null) == (predictionId == null)) {
+        throw new IllegalArgumentException("give a trace id or a prediction id");
+      }
+    }
+  }
 
   private final List<Write> writes = new ArrayList<>();
 

@@ -14,6 +14,7 @@ final class PageRoutes {
   private static final Pattern PREDICTION_KEY = Pattern.compile("[0-9]{1,18}|[0-9a-fA-F]{32}");
   private static final Page MODELS = new Page("models.html", 200);
   private static final Page MODEL = new Page("model.html", 200);
+  private static final Page COMPARISON = new Page("comparison.html", 200);
   private static final Page PREDICTIONS = new Page("predictions.html", 200);
   private static final Page PREDICTION = new Page("prediction.html", 200);
   // The prediction page itself explains a key that is neither an id nor a trace id.
@@ -41,6 +42,13 @@ final class PageRoutes {
     String model = segmentAfter(path, "/models/");
     if (model != null) {
       return MODEL;
+    }
+    if (path.startsWith("/models/") && path.endsWith("/comparison")) {
+      String name =
+          segmentAfter(path.substring(0, path.length() - "/comparison".length()), "/models/");
+      if (name != null) {
+        return COMPARISON;
+      }
     }
     String key = segmentAfter(path, "/predictions/");
     if (key != null) {

@@ -53,7 +53,8 @@ class IngestWorkerTest {
     }
 
     @Override
-    public void write(WriteBatch batch) throws StoreException {
+    public List<io.headwatch.collector.store.FeedbackOutcome> write(WriteBatch batch)
+        throws StoreException {
       try {
         gate.await();
       } catch (InterruptedException e) {
@@ -68,6 +69,13 @@ class IngestWorkerTest {
         }
       }
       batches.add(batch);
+      return List.of();
+    }
+
+    @Override
+    public List<io.headwatch.collector.store.LabelledSnapshot> labelledSnapshots(
+        String model, int limit) {
+      return List.of();
     }
 
     int spansStored() {

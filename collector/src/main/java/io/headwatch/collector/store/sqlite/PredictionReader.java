@@ -2,8 +2,10 @@ package io.headwatch.collector.store.sqlite;
 
 import io.headwatch.collector.model.AttentionMap;
 import io.headwatch.collector.model.Attributes;
+import io.headwatch.collector.model.Feedback;
 import io.headwatch.collector.model.Statistics;
 import io.headwatch.collector.store.AttentionMapInfo;
+import io.headwatch.collector.store.LabelledSnapshot;
 import io.headwatch.collector.store.ModelSummary;
 import io.headwatch.collector.store.PredictionDetail;
 import io.headwatch.collector.store.PredictionQuery;
@@ -28,7 +30,12 @@ final class PredictionReader {
   private static final String SUMMARY_COLUMNS =
       "id, trace_id, span_id, time_nanos, service, instance, model, operation, name, input_tokens,"
           + " duration_nanos, batch_size, sampled, layers, heads, has_span, snapshots, max_z,"
-          + " deviations, status, attributes, verdict";
+          + " deviations, status, attributes, verdict, label, note, by_whom, source,"
+          + " feedback_millis";
+
+  /** The prediction table with its feedback, if any. */
+  private static final String FROM =
+      " FROM prediction LEFT JOIN feedback ON feedback.prediction_id = prediction.id";
 
   private final SqliteConnections connections;
 
@@ -94,8 +101,7 @@ final class PredictionReader {
 
   /** Predictions matching the query, in its order, at most {@code limit}. */
   List<PredictionSummary> find(PredictionQuery q) throws SQLException {
-    StringBuilder sql =
-        new StringBuilder("SELECT " + SUMMARY_COLUMNS + " FROM prediction WHERE TRUE");
+    StringBuilder sql = new StringBuilder("SELECT " + SUMMARY_COLUMNS + FROM + " WHERE TRUE");
     List<Object> args = new ArrayList<>();
     if (q.fromNanos() != null) {
       sql.append(" AND time_nanos >= ?");
@@ -116,6 +122,15 @@ final class PredictionReader {
     if (q.anomalous() != null) {
       sql.append(" AND anomalous = ?");
       args.add(q.anomalous() ? 1 : 0);
+    }
+    if (q.feedback() != null) {
+      sql.append(
+          switch (q.feedback()) {
+            case WRONG -> " AND label = 'wrong'";
+            case RIGHT -> " AND label = 'right'";
+            case ANY -> " AND label IS NOT NULL";
+            case NONE -> " AND label IS NULL";
+          });
     }
     sql.append(
         switch (q.order()) {
@@ -159,7 +174,8 @@ final class PredictionReader {
         c.prepareStatement(
             "SELECT "
                 + SUMMARY_COLUMNS
-                + " FROM prediction WHERE "
+                + FROM
+                + " WHERE "
                 + condition
                 + " ORDER BY max_z DESC NULLS LAST, time_nanos DESC, id DESC LIMIT 1")) {
       ps.setObject(1, arg);
@@ -228,6 +244,52 @@ final class PredictionReader {
       }
     }
     return Optional.of(new PredictionDetail(summary, snapshots, maps, sameTrace));
+  }
+
+  /**
+   * The snapshots of the {@code limit} most recently labelled predictions of {@code model}, by
+   * prediction id.
+   */
+  List<LabelledSnapshot> labelledSnapshots(String model, int limit) throws SQLException {
+    return read(
+        c -> {
+          List<LabelledSnapshot> out = new ArrayList<>();
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT p.id, p.trace_id, f.label, s.layers, s.heads, s.statistics,"
+                      + " s.input_tokens, s.time_nanos"
+                      + " FROM (SELECT prediction_id, label FROM feedback"
+                      + "   JOIN prediction ON prediction.id = feedback.prediction_id"
+                      + "   WHERE prediction.model = ?"
+                      + "   ORDER BY feedback_millis DESC, prediction_id DESC LIMIT ?) f"
+                      + " JOIN prediction p ON p.id = f.prediction_id"
+                      + " JOIN snapshot s ON s.prediction_id = p.id"
+                      + " ORDER BY p.id, s.batch_index")) {
+            ps.setString(1, model);
+            ps.setInt(2, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                Statistics stats = StoredPayloads.statistics(rs.getString(6));
+                out.add(
+                    new LabelledSnapshot(
+                        rs.getLong(1),
+                        rs.getString(2),
+                        Feedback.Label.of(rs.getString(3)),
+                        new StoredStatistics(
+                            model,
+                            rs.getInt(4),
+                            rs.getInt(5),
+                            stats.attention(),
+                            stats.activation(),
+                            Jdbc.getLong(rs, 7),
+                            null,
+                            null,
+                            rs.getLong(8))));
+              }
+            }
+          }
+          return out;
+        });
   }
 
   /** One sequence's attention map with its prediction's ids and model, if stored. */
@@ -344,6 +406,17 @@ final class PredictionReader {
         StoredPayloads.deviations(devs),
         rs.getString(20),
         StoredPayloads.attributes(attrs),
-        StoredPayloads.verdict(rs.getString(22)));
+        StoredPayloads.verdict(rs.getString(22)),
+        feedback(rs));
+  }
+
+  /** The feedback columns of a summary row, or null without feedback. */
+  private static Feedback feedback(ResultSet rs) throws SQLException {
+    Feedback.Label label = Feedback.Label.of(rs.getString(23));
+    if (label == null) {
+      return null;
+    }
+    return new Feedback(
+        label, rs.getString(24), rs.getString(25), rs.getString(26), rs.getLong(27));
   }
 }

@@ -1,18 +1,22 @@
 package io.headwatch.collector.store.sqlite;
 
 import io.headwatch.collector.model.AttentionMap;
+import io.headwatch.collector.model.Feedback;
 import io.headwatch.collector.model.HeadDeviation;
 import io.headwatch.collector.model.InferenceSpan;
 import io.headwatch.collector.model.Snapshot;
 import io.headwatch.collector.model.TopHeads;
+import io.headwatch.collector.store.FeedbackOutcome;
 import io.headwatch.collector.store.WriteBatch;
 import io.headwatch.collector.verdict.Verdict;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -23,8 +27,18 @@ final class PredictionWriter {
   /** Bytes a prediction row is charged for beyond its variable-size payloads. */
   static final long ROW_OVERHEAD_BYTES = 256;
 
-  /** What a batch changed: predictions created and bytes charged (negative when replaced). */
-  record Delta(long predictions, long bytes) {}
+  /** Bytes a feedback label is charged for beyond its note and author. */
+  static final long FEEDBACK_OVERHEAD_BYTES = 64;
+
+  /**
+   * What a batch changed: predictions created, bytes charged (negative when replaced), and what its
+   * feedback writes did.
+   */
+  record Delta(long predictions, long bytes, List<FeedbackOutcome> feedback) {
+    Delta(long predictions, long bytes) {
+      this(predictions, bytes, List.of());
+    }
+  }
 
   private PredictionWriter() {}
 
@@ -32,6 +46,7 @@ final class PredictionWriter {
   static Delta write(Connection c, WriteBatch batch) throws SQLException {
     long predictions = 0;
     long bytes = 0;
+    List<FeedbackOutcome> feedback = new ArrayList<>();
     for (WriteBatch.Write w : batch.writes()) {
       if (w instanceof WriteBatch.SpanWrite sw) {
         if (saveSpan(c, sw.span(), sw.receivedMillis())) {
@@ -48,9 +63,81 @@ final class PredictionWriter {
         Delta d = saveMap(c, map.map(), map.receivedMillis());
         predictions += d.predictions();
         bytes += d.bytes();
+      } else if (w instanceof WriteBatch.FeedbackWrite fw) {
+        long[] charged = new long[1];
+        feedback.add(saveFeedback(c, fw, charged));
+        bytes += charged[0];
       }
     }
-    return new Delta(predictions, bytes);
+    return new Delta(predictions, bytes, feedback);
+  }
+
+  /**
+   * Labels every prediction of the write's trace (or its one prediction id), replacing an earlier
+   * label; adds the change of charged bytes to {@code charged[0]}.
+   */
+  private static FeedbackOutcome saveFeedback(
+      Connection c, WriteBatch.FeedbackWrite w, long[] charged) throws SQLException {
+    List<Long> ids = new ArrayList<>();
+    String model = null;
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT id, model FROM prediction WHERE "
+                + (w.traceId() != null ? "trace_id = ?" : "id = ?")
+                + " ORDER BY id")) {
+      ps.setObject(1, w.traceId() != null ? w.traceId() : w.predictionId());
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          ids.add(rs.getLong(1));
+          if (model == null) {
+            model = rs.getString(2);
+          }
+        }
+      }
+    }
+    Feedback f = w.feedback();
+    long bytes = FEEDBACK_OVERHEAD_BYTES + utf8(f.note()) + utf8(f.by());
+    for (long id : ids) {
+      long old = 0;
+      try (PreparedStatement ps =
+          c.prepareStatement("SELECT feedback_bytes FROM feedback WHERE prediction_id = ?")) {
+        ps.setLong(1, id);
+        try (ResultSet rs = ps.executeQuery()) {
+          if (rs.next()) {
+            old = rs.getLong(1);
+          }
+        }
+      }
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "INSERT INTO feedback (prediction_id, label, note, by_whom, source, feedback_millis,"
+                  + " feedback_bytes) VALUES (?, ?, ?, ?, ?, ?, ?)"
+                  + " ON CONFLICT (prediction_id) DO UPDATE SET label = excluded.label,"
+                  + " note = excluded.note, by_whom = excluded.by_whom, source = excluded.source,"
+                  + " feedback_millis = excluded.feedback_millis,"
+                  + " feedback_bytes = excluded.feedback_bytes")) {
+        ps.setLong(1, id);
+        ps.setString(2, f.label().apiName());
+        ps.setString(3, f.note());
+        ps.setString(4, f.by());
+        ps.setString(5, f.source());
+        ps.setLong(6, f.receivedMillis());
+        ps.setLong(7, bytes);
+        ps.executeUpdate();
+      }
+      try (PreparedStatement ps =
+          c.prepareStatement("UPDATE prediction SET bytes = bytes + ? WHERE id = ?")) {
+        ps.setLong(1, bytes - old);
+        ps.setLong(2, id);
+        ps.executeUpdate();
+      }
+      charged[0] += bytes - old;
+    }
+    return new FeedbackOutcome(w, List.copyOf(ids), model);
+  }
+
+  private static long utf8(String s) {
+    return s == null ? 0 : s.getBytes(StandardCharsets.UTF_8).length;
   }
 
   /** True if the span created its prediction (rather than completing one a snapshot began). */

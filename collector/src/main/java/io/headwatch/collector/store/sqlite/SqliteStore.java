@@ -1,6 +1,8 @@
 package io.headwatch.collector.store.sqlite;
 
 import io.headwatch.collector.model.AttentionMap;
+import io.headwatch.collector.store.FeedbackOutcome;
+import io.headwatch.collector.store.LabelledSnapshot;
 import io.headwatch.collector.store.ModelSummary;
 import io.headwatch.collector.store.PredictionDetail;
 import io.headwatch.collector.store.PredictionQuery;
@@ -71,9 +73,9 @@ public final class SqliteStore implements PredictionStore {
   }
 
   @Override
-  public void write(WriteBatch batch) throws StoreException {
+  public List<FeedbackOutcome> write(WriteBatch batch) throws StoreException {
     if (batch.isEmpty()) {
-      return;
+      return List.of();
     }
     synchronized (writeLock) {
       if (closed) {
@@ -94,6 +96,7 @@ public final class SqliteStore implements PredictionStore {
         }
         counters.add(d.predictions(), d.bytes());
         healthy = true;
+        return d.feedback();
       } catch (SQLException e) {
         healthy = false;
         throw new StoreException("cannot write " + batch.writes().size() + " records", e);
@@ -128,6 +131,15 @@ public final class SqliteStore implements PredictionStore {
       return reader.find(q);
     } catch (SQLException e) {
       throw new StoreException("cannot list predictions", e);
+    }
+  }
+
+  @Override
+  public List<LabelledSnapshot> labelledSnapshots(String model, int limit) throws StoreException {
+    try {
+      return reader.labelledSnapshots(model, limit);
+    } catch (SQLException e) {
+      throw new StoreException("cannot read the labelled predictions of " + model, e);
     }
   }
 

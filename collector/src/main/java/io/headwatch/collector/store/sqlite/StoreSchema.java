@@ -87,7 +87,20 @@ final class StoreSchema {
               bytes INTEGER NOT NULL,
               received_millis INTEGER NOT NULL,
               PRIMARY KEY (prediction_id, batch_index))""",
-              "CREATE INDEX attention_map_received ON attention_map(received_millis)"));
+              "CREATE INDEX attention_map_received ON attention_map(received_millis)"),
+          // 4: feedback (issue 15): one wrong/right label per prediction, replaced by a later one,
+          // deleted with the prediction; its bytes are charged to the prediction.
+          List.of(
+              """
+            CREATE TABLE feedback (
+              prediction_id INTEGER PRIMARY KEY REFERENCES prediction(id) ON DELETE CASCADE,
+              label TEXT NOT NULL,
+              note TEXT,
+              by_whom TEXT,
+              source TEXT NOT NULL,
+              feedback_millis INTEGER NOT NULL,
+              feedback_bytes INTEGER NOT NULL)""",
+              "CREATE INDEX feedback_label_time ON feedback(label, feedback_millis)"));
 
   private StoreSchema() {}
 
