@@ -58,6 +58,14 @@ final class AgentCostSink {
         values.put(service + "/" + phase + "/sum", p.getSum());
         values.put(service + "/" + phase + "/count", (double) p.getCount());
       }
+    } else if (m.getName().equals("headwatch.agent.inferences")
+        || m.getName().equals("headwatch.agent.dropped")) {
+      // Cumulative counters: the sum over attribute sets is the total so far.
+      double total = 0;
+      for (NumberDataPoint p : m.getSum().getDataPointsList()) {
+        total += p.hasAsDouble() ? p.getAsDouble() : p.getAsInt();
+      }
+      values.put(service + "/" + m.getName(), total);
     } else if (m.getName().equals("headwatch.agent.sampling.effective_rate")
         || m.getName().equals("headwatch.agent.cost")) {
       for (NumberDataPoint p : m.getGauge().getDataPointsList()) {
@@ -70,15 +78,22 @@ final class AgentCostSink {
     double threadSum = values.getOrDefault(service + "/inference_thread/sum", Double.NaN);
     double threadCount = values.getOrDefault(service + "/inference_thread/count", Double.NaN);
     double runSum = values.getOrDefault(service + "/capture_run/sum", 0.0);
+    double runs = values.getOrDefault(service + "/capture_run/count", 0.0);
     double captures = values.getOrDefault(service + "/statistics/count", 0.0);
     double statisticsSum = values.getOrDefault(service + "/statistics/sum", 0.0);
+    double inferences = values.getOrDefault(service + "/headwatch.agent.inferences", 0.0);
+    double dropped = values.getOrDefault(service + "/headwatch.agent.dropped", 0.0);
     return String.format(
         Locale.ROOT,
-        "| %s | %.1f | %.0f | %s | %s | %s | %s |",
+        "| %s | %.1f | %.0f | %.0f | %s | %.0f | %.0f | %s | %s | %s | %s |",
         rate,
         threadSum / threadCount * 1e6,
+        inferences,
         captures,
-        captures > 0 ? String.format(Locale.ROOT, "%.1f", runSum / captures * 1e3) : "—",
+        inferences > 0 ? String.format(Locale.ROOT, "%.3f", captures / inferences) : "—",
+        dropped,
+        runs,
+        runs > 0 ? String.format(Locale.ROOT, "%.1f", runSum / runs * 1e3) : "—",
         captures > 0 ? String.format(Locale.ROOT, "%.2f", statisticsSum / captures * 1e3) : "—",
         format(values.get(service + "/headwatch.agent.sampling.effective_rate")),
         format(values.get(service + "/headwatch.agent.cost")));

@@ -137,8 +137,8 @@ public final class OverheadBenchmark {
     System.out.println(
         "The agent's own measurements (from its OTLP export, whole run, all token counts):");
     System.out.println(
-        "| sampling rate | mean time on the inference thread (us) | captures | mean capture run (ms) | mean statistics (ms) | effective rate at exit | measured cost at exit |");
-    System.out.println("|---|---|---|---|---|---|---|");
+        "| sampling rate | mean time on the inference thread (us) | inferences | captures | captured share | dropped | re-runs on the capture session | mean re-run (ms) | mean statistics (ms) | effective rate at exit | measured cost at exit |");
+    System.out.println("|---|---|---|---|---|---|---|---|---|---|---|");
     for (String rate : rates) {
       System.out.println(costs.row("rate-" + rate, rate));
     }

@@ -32,6 +32,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One application session the agent observes, from its creation to its close.
@@ -71,6 +72,16 @@ final class ObservedSession {
   private final int verifyInferences;
   private final int spotCheckEvery;
   private final CompletableFuture<CaptureSession> capture = new CompletableFuture<>();
+
+  /**
+   * From this configured sampling rate on, the capture session is prepared when the application's
+   * session is created; below it, on the session's first sampled call.
+   */
+  static final double EAGER_PREPARATION_RATE = 0.1;
+
+  /** The capture session's preparation until the first sampled call submits it (then null). */
+  private final AtomicReference<Runnable> preparation = new AtomicReference<>();
+
   private final AtomicInteger verifications = new AtomicInteger();
   private final AtomicLong served = new AtomicLong();
   private volatile Mode mode = Mode.PREPARING;
@@ -98,8 +109,8 @@ final class ObservedSession {
   /**
    * On the application's thread, inside session creation: names the model (cheaply: what the
    * library loading it calls it, else its path, else the graph's name read without parsing nodes,
-   * else a checksum; see {@link ModelNames#onnxModel}) and schedules the capture session's
-   * preparation on the set-up thread.
+   * else a checksum; see {@link ModelNames#onnxModel}) and keeps the capture session's preparation
+   * for the first sampled call, which hands it to the set-up thread.
    */
   static ObservedSession create(
       AgentRuntime runtime,
@@ -137,31 +148,53 @@ final class ObservedSession {
       return observed;
     }
     long maxBytes = config.onnxMaxModelBytes();
-    runtime
-        .setup()
-        .submit(
-            () -> {
-              long start = System.nanoTime();
-              CaptureSession cs = null;
-              try {
-                cs = CaptureSessionFactory.create(environment, source, recorded, name, maxBytes);
-              } finally {
-                observed.prepared(cs);
-                AgentLog.debug(
-                    "capture preparation for "
-                        + name
-                        + " took "
-                        + (System.nanoTime() - start) / 1_000_000
-                        + " ms");
-              }
-            });
+    // At low sampling rates, prepared on the first sampled call: a session that is never sampled
+    // (sampling 0, or a short-lived one) never pays for a capture session, a second copy of the
+    // weights. At high rates, now: the first calls will be sampled, and captures queued while the
+    // capture session is prepared (seconds, under load) would fill the queue.
+    observed.preparation.set(
+        () -> {
+          if ((observed.closed || runtime.setup().closing()) && !observed.awaited()) {
+            // Once the application closed its session, or the JVM is exiting, nothing will use a
+            // capture session that no queued capture waits for: creating it would only delay the
+            // exit (about 0.5 s and a second copy of the weights for MiniLM).
+            observed.prepared(null);
+            AgentLog.debug(
+                "capture preparation for "
+                    + name
+                    + " skipped: "
+                    + (observed.closed ? "its session is closed" : "the JVM is exiting"));
+            return;
+          }
+          long start = System.nanoTime();
+          CaptureSession cs = null;
+          try {
+            cs = CaptureSessionFactory.create(environment, source, recorded, name, maxBytes);
+          } finally {
+            observed.prepared(cs);
+            AgentLog.debug(
+                "capture preparation for "
+                    + name
+                    + " took "
+                    + (System.nanoTime() - start) / 1_000_000
+                    + " ms");
+          }
+        });
+    if (config.samplingRate() >= EAGER_PREPARATION_RATE) {
+      observed.startPreparation();
+    }
     return observed;
   }
 
   private void prepared(CaptureSession session) {
     mode = session == null ? Mode.UNAVAILABLE : mayServe ? Mode.VERIFYING : Mode.RERUN;
     capture.complete(session);
-    if (session != null && closed) {
+    boolean release;
+    synchronized (this) {
+      // Captures still queued for a closed session use it first: the last of them releases it.
+      release = closed && pendingTasks == 0;
+    }
+    if (session != null && release) {
       releaseWhenIdle();
     }
   }
@@ -205,6 +238,9 @@ final class ObservedSession {
             && (scope != null
                 ? scope.sampled() && !scope.attentionClaimed()
                 : model.sampler().sample());
+    if (sampled && mode == Mode.PREPARING) {
+      startPreparation();
+    }
     if (sampled
         && mode == Mode.SERVING
         && (pinned == null || pinned.isEmpty())
@@ -547,6 +583,19 @@ final class ObservedSession {
 
   // ---------------------------------------------------------------- lifecycle
 
+  /** Hands the capture session's preparation to the set-up thread, once. */
+  private void startPreparation() {
+    Runnable task = preparation.getAndSet(null);
+    if (task != null) {
+      runtime.setup().submit(task);
+    }
+  }
+
+  /** Whether a capture, spot check or re-run is queued that needs the capture session. */
+  private synchronized boolean awaited() {
+    return pendingTasks > 0;
+  }
+
   private synchronized boolean startTask() {
     if (closed) {
       return false;
@@ -573,6 +622,10 @@ final class ObservedSession {
     synchronized (this) {
       closed = true;
       release = pendingTasks == 0;
+    }
+    if (preparation.getAndSet(null) != null) {
+      prepared(null); // never sampled: no capture session, and the model's bytes are let go
+      return;
     }
     if (release) {
       releaseWhenIdle();

@@ -28,6 +28,11 @@ public final class SetupThread {
     }
   }
 
+  /** True once the JVM is exiting ({@link #drain} was called): tasks may skip needless work. */
+  public boolean closing() {
+    return closing;
+  }
+
   private void loop() {
     while (true) {
       Runnable task;

@@ -33,6 +33,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import net.bytebuddy.agent.ByteBuddyAgent;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -215,6 +217,54 @@ class OnnxRuntimeInProcessTest {
       assertTrue(AgentRuntime.current().pipeline().awaitIdle(120_000));
       assertEquals(before + INPUTS.length, snapshotCount(), "re-run captures, one per call");
     }
+  }
+
+  @Test
+  void aSessionClosedBeforeItsCaptureSessionIsPreparedGetsNone() throws Exception {
+    CountDownLatch hold = holdSetupThread();
+    OrtEnvironment env = OrtEnvironment.getEnvironment();
+    ObservedSession observed;
+    try (OrtSession session = env.createSession(model, new OrtSession.SessionOptions())) {
+      observed = OnnxRuntimeHooks.observed(session);
+      assertNotNull(observed);
+      assertEquals(ObservedSession.Mode.PREPARING, observed.mode());
+    }
+    hold.countDown();
+    assertEquals(null, observed.awaitCapture(), "nothing waited for it: not prepared");
+    assertEquals(ObservedSession.Mode.UNAVAILABLE, observed.mode());
+  }
+
+  /** Holds the set-up thread until the returned latch is counted down. */
+  private static CountDownLatch holdSetupThread() throws InterruptedException {
+    CountDownLatch hold = new CountDownLatch(1);
+    CountDownLatch held = new CountDownLatch(1);
+    AgentRuntime.current()
+        .setup()
+        .submit(
+            () -> {
+              held.countDown();
+              try {
+                hold.await();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            });
+    assertTrue(held.await(120, TimeUnit.SECONDS));
+    return hold;
+  }
+
+  @Test
+  void aCaptureQueuedBeforeItsSessionClosedIsStillPreparedAndCaptured() throws Exception {
+    // Hold the set-up thread so that the application closes its session before the preparation.
+    CountDownLatch hold = holdSetupThread();
+    OrtEnvironment env = OrtEnvironment.getEnvironment();
+    int before = snapshotCount();
+    try (OrtSession session = env.createSession(model, new OrtSession.SessionOptions())) {
+      assertEquals(REFERENCE.get(0), run(env, session, INPUTS[0]));
+    }
+    hold.countDown();
+    assertTrue(AgentRuntime.current().pipeline().awaitIdle(120_000));
+    assertEquals(before + 1, snapshotCount(), "the sampled call of the closed session captured");
   }
 
   private static int snapshotCount() {
