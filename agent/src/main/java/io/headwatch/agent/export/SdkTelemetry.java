@@ -31,11 +31,14 @@ final class SdkTelemetry {
     SdkLogSummary.install();
     Map<String, String> defaults = new HashMap<>();
     defaults.put("otel.exporter.otlp.protocol", "http/protobuf");
+    MetricExportTimeout timeout = new MetricExportTimeout();
     AutoConfiguredOpenTelemetrySdk auto =
         AutoConfiguredOpenTelemetrySdk.builder()
             .addPropertiesSupplier(() -> defaults)
             .addResourceCustomizer((resource, config) -> withInstanceId(resource))
-            .addMetricExporterCustomizer((exporter, config) -> new OwnMetricsOnly(exporter))
+            .addMetricExporterCustomizer(
+                (exporter, config) -> timeout.exporter(new OwnMetricsOnly(exporter)))
+            .addMetricReaderCustomizer(timeout::reader)
             // not set as global: the (relocated) GlobalOpenTelemetry is the agent's alone anyway
             .disableShutdownHook() // the agent flushes in its own hook, after its worker drained
             .build();
