@@ -107,8 +107,9 @@ final class ChildJvm {
     // that a loaded machine makes the child slower instead of losing what the test checks.
     env.put("HEADWATCH_SHUTDOWN_TIMEOUT_MS", "60000");
     // An export answered slowly by a receiver on a loaded machine is slow, not lost: without this
-    // the SDK gives up after 10 s and the agent logs "Exporter timed out", which the tests that
-    // require a quiet stderr would count against the agent.
+    // the exporter gives up after 10 s (and the agent's metric reader, which waits as long as the
+    // exporter, logs "Exporter timed out"), which the tests that require a quiet stderr would count
+    // against the agent.
     env.put("OTEL_EXPORTER_OTLP_TIMEOUT", "60000");
     return env;
   }
