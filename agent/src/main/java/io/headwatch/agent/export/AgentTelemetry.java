@@ -29,8 +29,22 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class AgentTelemetry {
   /** Flushes (and, for the agent's own SDK, stops) the exporters at exit. */
   public interface Finisher {
-    /** Returns whether the exporters finished within {@code timeoutMs}. */
-    boolean finish(long timeoutMs);
+    /** How the exporters finished within {@code timeoutMs}. */
+    Flush finish(long timeoutMs);
+  }
+
+  /** The outcome of the flush at exit. */
+  public enum Flush {
+    /** Everything was sent. */
+    SENT,
+    /**
+     * An export finished without success (refused connection, error answer). Checked at exit
+     * because the SDK's own report of the failure may come after java.util.logging was reset by the
+     * JVM's shutdown, and so never be printed.
+     */
+    FAILED,
+    /** The deadline passed first. */
+    TIMED_OUT
   }
 
   private final Finisher finisher;
@@ -392,15 +406,15 @@ public final class AgentTelemetry {
 
   /**
    * Flushes (and stops the agent's own) exporters, waiting at most {@code timeoutMs}; returns
-   * whether they finished in time (an unreachable or slow endpoint makes them give up at the
-   * deadline instead).
+   * whether everything was sent, an export failed, or the deadline came first (a slow or silent
+   * endpoint).
    */
-  public boolean shutdown(long timeoutMs) {
+  public Flush shutdown(long timeoutMs) {
     try {
       return finisher.finish(timeoutMs);
     } catch (RuntimeException e) {
       AgentLog.warnOnce("telemetry-shutdown", "flushing telemetry at exit failed", e);
-      return false;
+      return Flush.FAILED;
     }
   }
 }

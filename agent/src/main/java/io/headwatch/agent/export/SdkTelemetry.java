@@ -4,6 +4,7 @@ import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
+import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.resources.Resource;
 import java.util.HashMap;
 import java.util.Map;
@@ -18,8 +19,15 @@ final class SdkTelemetry {
   private SdkTelemetry() {}
 
   static AgentTelemetry of(OpenTelemetrySdk sdk) {
-    return new AgentTelemetry(
-        sdk, timeoutMs -> sdk.shutdown().join(timeoutMs, TimeUnit.MILLISECONDS).isDone());
+    return new AgentTelemetry(sdk, timeoutMs -> flush(sdk, timeoutMs));
+  }
+
+  private static AgentTelemetry.Flush flush(OpenTelemetrySdk sdk, long timeoutMs) {
+    CompletableResultCode result = sdk.shutdown().join(timeoutMs, TimeUnit.MILLISECONDS);
+    if (!result.isDone()) {
+      return AgentTelemetry.Flush.TIMED_OUT;
+    }
+    return result.isSuccess() ? AgentTelemetry.Flush.SENT : AgentTelemetry.Flush.FAILED;
   }
 
   /**

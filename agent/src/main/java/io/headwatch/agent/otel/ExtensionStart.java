@@ -23,6 +23,6 @@ public final class ExtensionStart {
    * down, a flush never completes and would hold the application's exit for the whole timeout.)
    */
   private static AgentTelemetry telemetry() {
-    return AgentTelemetry.over(GlobalOpenTelemetry.get(), timeoutMs -> true);
+    return AgentTelemetry.over(GlobalOpenTelemetry.get(), timeoutMs -> AgentTelemetry.Flush.SENT);
   }
 }

@@ -131,11 +131,17 @@ public final class AgentRuntime {
     }
     drainUntil(drainDeadline(deadline));
     AgentTelemetry t = telemetry;
-    if (t != null && !t.shutdown(remainingMillis(deadline))) {
+    AgentTelemetry.Flush flush =
+        t == null ? AgentTelemetry.Flush.SENT : t.shutdown(remainingMillis(deadline));
+    if (flush == AgentTelemetry.Flush.TIMED_OUT) {
       AgentLog.warn(
           "exit: telemetry not flushed within headwatch.shutdown.timeout_ms="
               + config.shutdownTimeoutMs()
               + " ms (the endpoint is unreachable or slow); what was not sent is lost");
+    } else if (flush == AgentTelemetry.Flush.FAILED) {
+      AgentLog.warn(
+          "exit: telemetry not flushed: the export failed (the endpoint refused the connection or"
+              + " the data; check OTEL_EXPORTER_OTLP_ENDPOINT); what was not sent is lost");
     }
     AgentLog.debug("shutdown complete");
   }
