@@ -31,7 +31,11 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Usage (from the repository root, after {@code mvn -Pbench -pl bench -am package -DskipTests}):
  * {@code java -cp bench/target/benchmarks.jar io.headwatch.bench.OverheadBenchmark [--rounds 15]
- * [--batch 40] [--tokens 16,128,256] [--rates 0,0.01,0.1,1.0]}
+ * [--batch 40] [--tokens 16,128,256] [--rates 0,0.01,0.1,1.0] [--before other-agent.jar]}
+ *
+ * <p>{@code --before} adds one worker per rate with a second agent jar (for example one built from
+ * an earlier commit), measured in the same rounds against the same no-agent worker: the only fair
+ * way to compare two versions of the agent on a machine whose speed varies from day to day.
  */
 public final class OverheadBenchmark {
   private OverheadBenchmark() {}
@@ -46,6 +50,10 @@ public final class OverheadBenchmark {
             .toArray();
     String[] rates = options.getOrDefault("rates", "0,0.01,0.1,1.0").split(",");
     String agentJar = options.getOrDefault("agent", "agent/target/headwatch-agent.jar");
+    String beforeJar = options.get("before");
+    if (beforeJar != null && !new File(beforeJar).isFile()) {
+      throw new IllegalArgumentException("--before " + beforeJar + ": no such agent jar");
+    }
     String classpath = System.getProperty("java.class.path");
 
     AgentCostSink costs = new AgentCostSink();
@@ -60,6 +68,16 @@ public final class OverheadBenchmark {
               "-javaagent:" + agentJar + "=sampling.rate=" + rate,
               classpath,
               endpoint));
+    }
+    if (beforeJar != null) {
+      for (String rate : rates) {
+        workers.add(
+            Worker.start(
+                "before @ " + rate,
+                "-javaagent:" + beforeJar + "=sampling.rate=" + rate,
+                classpath,
+                endpoint));
+      }
     }
     try {
       System.out.println(
@@ -142,6 +160,11 @@ public final class OverheadBenchmark {
     for (String rate : rates) {
       System.out.println(costs.row("rate-" + rate, rate));
     }
+    if (beforeJar != null) {
+      for (String rate : rates) {
+        System.out.println(costs.row("before-" + rate, "before @ " + rate));
+      }
+    }
   }
 
   static double percentile(List<Double> values, double p) {
@@ -195,7 +218,11 @@ public final class OverheadBenchmark {
       // The agent exports for real (to a sink that discards), so its export work is included.
       builder.environment().put("OTEL_EXPORTER_OTLP_ENDPOINT", otlpEndpoint);
       builder.environment().put("OTEL_METRIC_EXPORT_INTERVAL", "10000");
-      builder.environment().put("OTEL_SERVICE_NAME", name.replace("agent @ ", "rate-"));
+      builder
+          .environment()
+          .put(
+              "OTEL_SERVICE_NAME",
+              name.replace("agent @ ", "rate-").replace("before @ ", "before-"));
       builder.redirectError(ProcessBuilder.Redirect.to(new File("/dev/null")));
       long t0 = System.nanoTime();
       Process process = builder.start();
