@@ -36,6 +36,10 @@ import java.util.concurrent.TimeUnit;
  * <p>{@code --before} adds one worker per rate with a second agent jar (for example one built from
  * an earlier commit), measured in the same rounds against the same no-agent worker: the only fair
  * way to compare two versions of the agent on a machine whose speed varies from day to day.
+ *
+ * <p>{@code --variants "label=ARG ARG;label=ARG"} adds one worker per variant, started with exactly
+ * those JVM arguments (for example the agent with its trace exporter off, to see what one part of
+ * the agent costs), measured in the same rounds.
  */
 public final class OverheadBenchmark {
   private OverheadBenchmark() {}
@@ -54,18 +58,31 @@ public final class OverheadBenchmark {
     if (beforeJar != null && !new File(beforeJar).isFile()) {
       throw new IllegalArgumentException("--before " + beforeJar + ": no such agent jar");
     }
+    Map<String, List<String>> variants = new LinkedHashMap<>();
+    for (String variant : options.getOrDefault("variants", "").split(";")) {
+      if (variant.isBlank()) {
+        continue;
+      }
+      int eq = variant.indexOf('=');
+      if (eq <= 0) {
+        throw new IllegalArgumentException(
+            "--variants: expected label=JVM arguments, got " + variant);
+      }
+      variants.put(
+          variant.substring(0, eq).trim(), List.of(variant.substring(eq + 1).trim().split("\\s+")));
+    }
     String classpath = System.getProperty("java.class.path");
 
     AgentCostSink costs = new AgentCostSink();
     HttpServer sink = costs.server();
     String endpoint = "http://127.0.0.1:" + sink.getAddress().getPort();
     List<Worker> workers = new ArrayList<>();
-    workers.add(Worker.start("no agent", null, classpath, endpoint));
+    workers.add(Worker.start("no agent", List.of(), classpath, endpoint));
     for (String rate : rates) {
       workers.add(
           Worker.start(
               "agent @ " + rate,
-              "-javaagent:" + agentJar + "=sampling.rate=" + rate,
+              List.of("-javaagent:" + agentJar + "=sampling.rate=" + rate),
               classpath,
               endpoint));
     }
@@ -74,10 +91,13 @@ public final class OverheadBenchmark {
         workers.add(
             Worker.start(
                 "before @ " + rate,
-                "-javaagent:" + beforeJar + "=sampling.rate=" + rate,
+                List.of("-javaagent:" + beforeJar + "=sampling.rate=" + rate),
                 classpath,
                 endpoint));
       }
+    }
+    for (Map.Entry<String, List<String>> v : variants.entrySet()) {
+      workers.add(Worker.start(v.getKey(), v.getValue(), classpath, endpoint));
     }
     try {
       System.out.println(
@@ -165,6 +185,9 @@ public final class OverheadBenchmark {
         System.out.println(costs.row("before-" + rate, "before @ " + rate));
       }
     }
+    for (String label : variants.keySet()) {
+      System.out.println(costs.row(label, label));
+    }
   }
 
   static double percentile(List<Double> values, double p) {
@@ -205,14 +228,12 @@ public final class OverheadBenchmark {
       this.startupNanos = startupNanos;
     }
 
-    static Worker start(String name, String agentArg, String classpath, String otlpEndpoint)
+    static Worker start(String name, List<String> jvmArgs, String classpath, String otlpEndpoint)
         throws IOException {
       List<String> command = new ArrayList<>();
       command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
       command.add("-Xmx1g");
-      if (agentArg != null) {
-        command.add(agentArg);
-      }
+      command.addAll(jvmArgs);
       command.addAll(List.of("-cp", classpath, OverheadWorker.class.getName()));
       ProcessBuilder builder = new ProcessBuilder(command);
       // The agent exports for real (to a sink that discards), so its export work is included.
