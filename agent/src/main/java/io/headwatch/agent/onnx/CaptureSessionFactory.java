@@ -57,14 +57,15 @@ final class CaptureSessionFactory {
       }
       CapturePlan plan = AttentionGraphAnalyzer.analyze(parsed);
       if (plan.isEmpty()) {
-        AgentLog.info(
+        String none =
             "model "
                 + model
                 + ": no attention softmax or layer found"
                 + (plan.fusedAttentionNodes() > 0
                     ? " (" + plan.fusedAttentionNodes() + " fused attention operators hide them)"
                     : "")
-                + "; inference-level telemetry only");
+                + "; inference-level telemetry only";
+        AgentLog.infoOnce(none, none);
         return null;
       }
       rewritten = Files.createTempFile("headwatch-capture-", ".onnx");
@@ -79,14 +80,16 @@ final class CaptureSessionFactory {
         sessionOptions.close();
         throw e;
       }
-      AgentLog.info(
+      // Once per model and plan: each new session of the model prepares its own capture session.
+      String observing =
           "observing model "
               + model
               + ": "
               + plan.attention().size()
               + " attention layer(s), "
               + plan.hiddenStates().size()
-              + " hidden state(s)");
+              + " hidden state(s)";
+      AgentLog.infoOnce(observing, observing);
       return new CaptureSession(session, sessionOptions, plan, parsed.maxPositions());
     } catch (java.nio.file.NoSuchFileException gone) {
       // The application removed its model file (a temporary copy, say) before the capture was

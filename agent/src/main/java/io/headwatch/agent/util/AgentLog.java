@@ -37,6 +37,19 @@ public final class AgentLog {
     }
   }
 
+  /**
+   * Logs {@code message} the first time {@code key} is seen, and at debug level after that: facts
+   * that repeat (a model observed again by each new session of an application that opens and closes
+   * sessions) are said once.
+   */
+  public static void infoOnce(String key, String message) {
+    if (ONCE.add(key)) {
+      info(message);
+    } else {
+      debug(message);
+    }
+  }
+
   /** Logs {@code message} the first time {@code key} is seen; returns whether it logged. */
   public static boolean warnOnce(String key, String message, Throwable cause) {
     if (!ONCE.add(key)) {
