@@ -17,28 +17,28 @@ import org.junit.jupiter.api.Test;
 /**
  * The semantic-search example's command line at sampling rate 1.0 and the default overhead budget:
  * every inference of the run — the 336 corpus sentences and the queries, the last ones just before
- * the JVM exits — has a snapshot with its statistics. Captures cost the extra outputs and the
- * statistics, not a second inference, so the budget lets them all through, and the ones still
- * queued at exit are finished before ONNX Runtime's environment goes.
+ * the JVM exits — has a snapshot with its statistics, and the ones still queued at exit are
+ * finished before ONNX Runtime's environment goes. (The overhead budget lets them all through
+ * because it applies from a model's 30th second on, after this run of about 10 s: see {@code
+ * AdaptiveSampler}. What the budget allows later at this rate is measured in BENCHMARKS.md (b), not
+ * here.)
  *
- * <p>The queue and the exit deadline are sized for the whole run: with the defaults (256 captures,
- * 64 MiB, 5 s) a worker slowed by a busy machine falls behind the application, and the captures
- * that do not fit are dropped and say so on their spans ({@code headwatch.capture.status=dropped},
- * {@code queue_full}) — correct, but then how many depends on the machine's speed, not on a
- * condition this test can hold.
+ * <p>Every Headwatch setting but the sampling rate is at its default: the queue (256 captures, 64
+ * MiB), the budget, the exit deadline (5 s; the test environment's longer one is removed). Only the
+ * OpenTelemetry exporter's endpoint, timeout and schedule are the test's. The run's first sampled
+ * calls come while the capture session is being prepared and are re-run on the statistics worker
+ * afterwards, a whole inference each; the served captures that arrive meanwhile go first (see
+ * {@code CapturePipeline}), so their tensors do not pile up against the byte bound.
  */
 class EveryInferenceCapturedIT {
   @Test
   void aSnapshotForEveryInferenceIncludingTheLastBeforeExit() throws Exception {
     try (OtlpReceiver receiver = new OtlpReceiver()) {
       Map<String, String> env = ChildJvm.otlpEnvironment(receiver, "every-inference-e2e");
-      env.put("HEADWATCH_SHUTDOWN_TIMEOUT_MS", "120000");
+      env.remove("HEADWATCH_SHUTDOWN_TIMEOUT_MS");
       ChildJvm app =
           ChildJvm.run(
-              List.of(
-                  "-javaagent:"
-                      + ChildJvm.agentJar()
-                      + "=sampling.rate=1.0,queue.capacity=1000,queue.max_bytes=1073741824"),
+              List.of("-javaagent:" + ChildJvm.agentJar() + "=sampling.rate=1.0"),
               List.of(
                   "-jar",
                   ChildJvm.requiredProperty("semantic-search.jar"),
@@ -89,6 +89,10 @@ class EveryInferenceCapturedIT {
               + inferences.size()
               + " inferences without a snapshot; dropped: "
               + dropped
+              + "; agent's drop counter: "
+              + (receiver.metricsNamed("headwatch.agent.dropped").isEmpty()
+                  ? "none"
+                  : receiver.lastSumPoints("headwatch.agent.dropped").toString())
               + "\n"
               + app.stderr);
     }

@@ -30,6 +30,15 @@ public interface PendingCapture {
     return true;
   }
 
+  /**
+   * Whether resolving this capture runs a model (a re-run on copied inputs, a spot check): slow to
+   * resolve while it holds few bytes. The statistics worker takes captures already in hand first,
+   * so that their tensors do not pile up in memory behind model runs.
+   */
+  default boolean runsModel() {
+    return false;
+  }
+
   /** Frees what this capture holds; called once, whether it was reduced or dropped. */
   void release();
 }

@@ -64,6 +64,11 @@ final class RerunCapture implements PendingCapture {
   }
 
   @Override
+  public boolean runsModel() {
+    return true;
+  }
+
+  @Override
   public long bytes() {
     return inputs.bytes() + (expected == null ? 0 : expected.bytes());
   }

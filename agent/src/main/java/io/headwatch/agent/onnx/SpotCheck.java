@@ -30,6 +30,11 @@ final class SpotCheck implements PendingCapture {
   }
 
   @Override
+  public boolean runsModel() {
+    return true;
+  }
+
+  @Override
   public long bytes() {
     return inputs.bytes() + served.bytes();
   }

@@ -9,9 +9,11 @@ import io.headwatch.agent.stats.SequenceStatistics;
 import io.headwatch.agent.util.AgentLog;
 import io.opentelemetry.api.common.Attributes;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -20,6 +22,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * capture, reduces it ({@link CaptureReducer}), records its metrics and emits a snapshot record per
  * kept sequence. When the queue is full the caller drops the capture and counts it: the application
  * never waits (the template is the OpenTelemetry SDK's batch processor).
+ *
+ * <p>Two lines share the bounds: captures whose tensors are in hand (cheap to reduce, heavy in
+ * bytes) and captures that still have to run a model on copied inputs (re-runs while a capture
+ * session is prepared or verified, spot checks: slow, light). The worker takes the first kind
+ * first. In one queue, the tensors of served captures piled up behind the re-runs queued while the
+ * capture session was being prepared (each a whole inference on a busy machine) until the byte
+ * bound dropped them; taken first, each costs about a millisecond and the re-runs fill the gaps
+ * between them.
  *
  * <p>Costs go to each model's sampler, so that its budget sees them: the time to resolve a capture
  * (re-running a model on copied inputs) as the capture run, the rest as statistics.
@@ -30,9 +40,17 @@ public final class CapturePipeline {
 
   public static final String SHUTDOWN = "shutdown";
 
-  private final BlockingQueue<PendingCapture> queue;
+  private final Queue<PendingCapture> inHand = new ConcurrentLinkedQueue<>();
+  private final Queue<PendingCapture> toRun = new ConcurrentLinkedQueue<>();
+  // One permit per queued capture: the worker waits on it for either line.
+  private final Semaphore queued = new Semaphore(0);
+  private final int capacity;
+  private final AtomicInteger queuedCount = new AtomicInteger();
   private final long maxBytes;
   private final AtomicLong queuedBytes = new AtomicLong();
+  // The most ever waiting, for the debug line at exit: how close a run came to the bounds.
+  private final AtomicInteger peakCount = new AtomicInteger();
+  private final AtomicLong peakBytes = new AtomicLong();
   private final CaptureReducer reducer;
   private final Thread worker;
   private final Object idle = new Object();
@@ -65,7 +83,7 @@ public final class CapturePipeline {
   }
 
   public CapturePipeline(int capacity, long maxBytes, int snapshotMaxSequences, MapSettings maps) {
-    this.queue = new ArrayBlockingQueue<>(capacity);
+    this.capacity = capacity;
     this.maxBytes = maxBytes;
     this.reducer = new CaptureReducer(snapshotMaxSequences);
     this.maps = maps;
@@ -84,11 +102,17 @@ public final class CapturePipeline {
     long bytes = capture.bytes();
     if (closing) {
       reason = SHUTDOWN;
+    } else if (queuedCount.incrementAndGet() > capacity) {
+      queuedCount.decrementAndGet();
+      reason = QUEUE_FULL;
     } else if (!reserve(bytes)) {
+      queuedCount.decrementAndGet();
       reason = QUEUE_FULL;
-    } else if (!queue.offer(capture)) {
-      queuedBytes.addAndGet(-bytes);
-      reason = QUEUE_FULL;
+    } else {
+      (capture.runsModel() ? toRun : inHand).add(capture);
+      queued.release();
+      peakCount.accumulateAndGet(queuedCount.get(), Math::max);
+      peakBytes.accumulateAndGet(queuedBytes.get(), Math::max);
     }
     if (reason != null) {
       capture.model().agent().recordDropped(reason);
@@ -109,14 +133,16 @@ public final class CapturePipeline {
 
   /** Captures waiting now (for tests and diagnostics). */
   public int pending() {
-    return queue.size() + (busy ? 1 : 0);
+    return queuedCount.get() + (busy ? 1 : 0);
   }
 
   private void loop() {
     while (true) {
-      PendingCapture next;
+      PendingCapture next = null;
       try {
-        next = closing ? queue.poll() : queue.poll(100, TimeUnit.MILLISECONDS);
+        if (closing ? queued.tryAcquire() : queued.tryAcquire(100, TimeUnit.MILLISECONDS)) {
+          next = takeNext();
+        }
       } catch (InterruptedException e) {
         return;
       }
@@ -130,6 +156,7 @@ public final class CapturePipeline {
         continue;
       }
       busy = true;
+      queuedCount.decrementAndGet();
       queuedBytes.addAndGet(-next.bytes());
       try {
         process(next);
@@ -140,6 +167,12 @@ public final class CapturePipeline {
         busy = false;
       }
     }
+  }
+
+  /** After a permit: a capture in hand if there is one, else one to run (a permit means one is). */
+  private PendingCapture takeNext() {
+    PendingCapture next = inHand.poll();
+    return next != null ? next : toRun.poll();
   }
 
   private void process(PendingCapture pending) {
@@ -258,11 +291,25 @@ public final class CapturePipeline {
     }
     int left = 0;
     PendingCapture p;
-    while ((p = queue.poll()) != null) {
+    // A worker still busy after the timeout may race for these: each capture goes to one of them.
+    while ((p = takeNext()) != null) {
+      queued.tryAcquire();
+      queuedCount.decrementAndGet();
+      queuedBytes.addAndGet(-p.bytes());
       left++;
       p.model().agent().recordDropped(SHUTDOWN);
       p.release();
     }
+    AgentLog.debug(
+        "statistics queue: at most "
+            + peakCount.get()
+            + " capture(s) and "
+            + peakBytes.get()
+            + " bytes waited at once (bounds "
+            + capacity
+            + " and "
+            + maxBytes
+            + ")");
     if (left > 0 || worker.isAlive()) {
       AgentLog.warn(
           "exit: "

@@ -227,22 +227,85 @@ class CapturePipelineTest {
     hold.countDown();
   }
 
+  @Test
+  void capturesInHandGoBeforeModelRunsAndShareTheCountBound() throws Exception {
+    CapturePipeline pipeline = new CapturePipeline(4, 1 << 20, 4);
+    java.util.concurrent.CountDownLatch hold = new java.util.concurrent.CountDownLatch(1);
+    int[] released = new int[1];
+    List<String> order = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+    assertNull(pipeline.offer(blocking(hold, released, started)));
+    assertTrue(started.await(60, java.util.concurrent.TimeUnit.SECONDS));
+    assertNull(pipeline.offer(labelled("run 1", true, order)));
+    assertNull(pipeline.offer(labelled("in hand 1", false, order)));
+    assertNull(pipeline.offer(labelled("run 2", true, order)));
+    assertNull(pipeline.offer(labelled("in hand 2", false, order)));
+    // Four queued behind the busy worker: a fifth of either kind does not fit.
+    assertEquals(CapturePipeline.QUEUE_FULL, pipeline.offer(labelled("run 3", true, order)));
+    assertEquals(CapturePipeline.QUEUE_FULL, pipeline.offer(labelled("in hand 3", false, order)));
+    hold.countDown();
+    assertTrue(pipeline.awaitIdle(60_000));
+    assertEquals(List.of("in hand 1", "in hand 2", "run 1", "run 2"), order);
+    assertEquals(2, droppedCount("queue_full"));
+    assertEquals(0, pipeline.pending());
+    assertNull(pipeline.offer(labelled("after", true, order)), "the count is given back");
+    assertTrue(pipeline.awaitIdle(60_000));
+  }
+
+  /** A test capture of this test's model: it resolves to nothing and holds {@code bytes}. */
+  private abstract class TestCapture implements io.headwatch.agent.capture.PendingCapture {
+    private final long bytes;
+
+    TestCapture(long bytes) {
+      this.bytes = bytes;
+    }
+
+    @Override
+    public ModelTelemetry model() {
+      return telemetry;
+    }
+
+    @Override
+    public long bytes() {
+      return bytes;
+    }
+
+    @Override
+    public void release() {}
+  }
+
+  /** A capture that notes its label when resolved, as one that runs a model or one in hand. */
+  private io.headwatch.agent.capture.PendingCapture labelled(
+      String label, boolean runsModel, List<String> order) {
+    return new TestCapture(16) {
+      @Override
+      public boolean runsModel() {
+        return runsModel;
+      }
+
+      @Override
+      public Capture resolve() {
+        order.add(label);
+        return null;
+      }
+    };
+  }
+
   /** A capture whose resolution waits for {@code hold}: it keeps the worker busy. */
   private io.headwatch.agent.capture.PendingCapture blocking(
       java.util.concurrent.CountDownLatch hold, int[] released) {
-    return new io.headwatch.agent.capture.PendingCapture() {
-      @Override
-      public ModelTelemetry model() {
-        return telemetry;
-      }
+    return blocking(hold, released, new java.util.concurrent.CountDownLatch(1));
+  }
 
-      @Override
-      public long bytes() {
-        return 0;
-      }
-
+  /** The same, counting {@code started} down when the worker has taken it. */
+  private io.headwatch.agent.capture.PendingCapture blocking(
+      java.util.concurrent.CountDownLatch hold,
+      int[] released,
+      java.util.concurrent.CountDownLatch started) {
+    return new TestCapture(0) {
       @Override
       public Capture resolve() throws Exception {
+        started.countDown();
         hold.await();
         return null;
       }
