@@ -83,6 +83,8 @@ class HttpSurfaceTest {
       assertEquals(
           "Bearer realm=\"headwatch\"", r.headers().firstValue("WWW-Authenticate").orElse(""));
       assertTrue(r.body().contains("OTEL_EXPORTER_OTLP_HEADERS"), r.body());
+      // Answered before the body was read: the connection is not reused for the next request.
+      assertEquals("close", r.headers().firstValue("Connection").orElse(""), "token " + wrong);
     }
     assertEquals(200, post(INGEST_TOKEN).statusCode());
   }

@@ -84,6 +84,8 @@ public final class OtlpHttpHandler extends Handler.Abstract {
   public boolean handle(Request request, Response response, Callback callback) {
     Signal signal = Signal.byPath(Request.getPathInContext(request));
     if (signal == null) {
+      bodyUnread(response);
+
       return reply(
           response,
           callback,
@@ -96,6 +98,8 @@ public final class OtlpHttpHandler extends Handler.Abstract {
     String answerType = PROTOBUF.equals(contentType) ? PROTOBUF : JSON;
     if (!auth.allows(request)) {
       response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, BearerAuth.challenge());
+      bodyUnread(response);
+
       return reject(
           signal,
           "unauthenticated",
@@ -111,10 +115,14 @@ public final class OtlpHttpHandler extends Handler.Abstract {
     }
     if (!"POST".equals(request.getMethod())) {
       response.getHeaders().put(HttpHeader.ALLOW, "POST");
+      bodyUnread(response);
+
       return reply(
           response, callback, 405, JSON, RpcStatus.json(RpcStatus.UNIMPLEMENTED, "use POST"));
     }
     if (!PROTOBUF.equals(contentType) && !JSON.equals(contentType)) {
+      bodyUnread(response);
+
       return reject(
           signal,
           "unsupported_media_type",
@@ -132,6 +140,8 @@ public final class OtlpHttpHandler extends Handler.Abstract {
     String encoding = request.getHeaders().get(HttpHeader.CONTENT_ENCODING);
     boolean gzip = encoding != null && "gzip".equalsIgnoreCase(encoding.trim());
     if (encoding != null && !gzip && !"identity".equalsIgnoreCase(encoding.trim())) {
+      bodyUnread(response);
+
       return reject(
           signal,
           "unsupported_media_type",
@@ -145,6 +155,8 @@ public final class OtlpHttpHandler extends Handler.Abstract {
           answerType);
     }
     if (stopping) {
+      bodyUnread(response);
+
       return reject(
           signal,
           "overloaded",
@@ -300,6 +312,16 @@ public final class OtlpHttpHandler extends Handler.Abstract {
     } catch (InvalidProtocolBufferException e) {
       throw new IllegalStateException("response did not print as JSON", e);
     }
+  }
+
+  /**
+   * An answer sent before the request's body is read: the connection is closed after it. Without
+   * this header the client may send its next request on a connection the server closes once it
+   * gives up on the unread body, and that request fails with no answer ("header parser received no
+   * bytes" in the JDK client: seen once in HttpSurfaceTest).
+   */
+  private static void bodyUnread(Response response) {
+    response.getHeaders().put(HttpHeader.CONNECTION, "close");
   }
 
   private boolean reject(
