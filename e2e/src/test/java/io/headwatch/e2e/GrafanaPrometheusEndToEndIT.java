@@ -66,12 +66,16 @@ class GrafanaPrometheusEndToEndIT {
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   /**
-   * Shipped range and offset durations → test durations. The baseline windows ("30m" offset, "6h"
-   * range) are long enough that an alert comparing the bad phase with its baseline stays active for
-   * minutes after the switch, so that checking it is not a race.
+   * Shipped range and offset durations → test durations, in the shipped order (5m < 10m < 15m < 30m
+   * < 6h). The baseline windows ("30m" offset, "6h" range) make the normal phase last about a
+   * minute, the time Prometheus needs to hold 20 five-minute means older than the offset for the
+   * z-score; and an alert comparing the bad phase with its baseline stays active for more than a
+   * minute after the switch (the 120 s baseline starts taking in bad data 30 s after it, and needs
+   * most of its window bad to catch up), while it becomes active within seconds: checking it is not
+   * a race.
    */
   static final Map<String, String> WINDOWS =
-      Map.of("5m", "10s", "10m", "15s", "15m", "20s", "30m", "60s", "6h", "120s");
+      Map.of("5m", "10s", "10m", "15s", "15m", "20s", "30m", "30s", "6h", "120s");
 
   /** Shipped {@code for} durations → test durations. */
   static final Map<String, String> FOR =
@@ -147,6 +151,7 @@ class GrafanaPrometheusEndToEndIT {
             Path.of(System.getProperty("basedir", "."), "target"), "grafana-e2e");
     Process prometheus = null;
     Traffic traffic = null;
+    long start = System.nanoTime();
     try (CollectorProcess collector = CollectorProcess.start(work);
         Children children = new Children(work)) {
       int promPort = freePort();
@@ -221,6 +226,7 @@ class GrafanaPrometheusEndToEndIT {
       Matcher m = listening.matcher(read(searchOut));
       assertTrue(m.find());
       String searchUrl = m.group(1);
+      System.out.println(elapsed(start) + "applications started; traffic begins");
 
       // Traffic until the test stops it: a search every 300 ms; a routed message every 100 ms,
       // normal, then (once the test switches) long gibberish.
@@ -251,7 +257,7 @@ class GrafanaPrometheusEndToEndIT {
             () -> queryQuietly(prom, series) > 0,
             running);
       }
-      System.out.println("[grafana-e2e] baselines ready; turning the applications bad");
+      System.out.println(elapsed(start) + "baselines ready; turning the applications bad");
 
       // The bad phase lasts until every expected alert has been pending or firing.
       traffic.turnBad();
@@ -276,7 +282,7 @@ class GrafanaPrometheusEndToEndIT {
                 + children.describeAll(),
             e);
       }
-      System.out.println("[grafana-e2e] alerts pending or firing: " + seen);
+      System.out.println(elapsed(start) + "alerts pending or firing: " + seen);
 
       // Every query of every dashboard panel has data (or is expected to be empty, with reason).
       Map<String, String> queries = panelQueries(grafana);
@@ -302,7 +308,7 @@ class GrafanaPrometheusEndToEndIT {
       assertTrue(
           queries.keySet().containsAll(EXPECTED_EMPTY.keySet()), "stale EXPECTED_EMPTY keys");
       System.out.println(
-          "[grafana-e2e] "
+          elapsed(start)
               + queries.size()
               + " panel queries checked, expected empty: "
               + EXPECTED_EMPTY);
@@ -333,12 +339,14 @@ class GrafanaPrometheusEndToEndIT {
           Await.DEFAULT,
           "HeadwatchCollectorReceivesNothing",
           () -> activeAlerts(prom).containsKey("HeadwatchCollectorReceivesNothing"));
+      System.out.println(elapsed(start) + "HeadwatchCollectorReceivesNothing active");
       // ... and the collector is down once it stops: "down".
       collector.stop();
       Await.until(
           Await.DEFAULT,
           "HeadwatchCollectorDown",
           () -> activeAlerts(prom).containsKey("HeadwatchCollectorDown"));
+      System.out.println(elapsed(start) + "HeadwatchCollectorDown active");
     } finally {
       if (traffic != null) {
         traffic.stop();
@@ -350,6 +358,11 @@ class GrafanaPrometheusEndToEndIT {
         }
       }
     }
+  }
+
+  /** The progress lines' prefix, with the seconds since the test started (where time goes). */
+  private static String elapsed(long start) {
+    return "[grafana-e2e] +" + (System.nanoTime() - start) / 1_000_000_000L + " s: ";
   }
 
   /**

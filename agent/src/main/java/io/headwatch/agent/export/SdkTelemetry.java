@@ -9,7 +9,10 @@ import io.opentelemetry.sdk.resources.Resource;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Headwatch's own OpenTelemetry SDK, for {@code -javaagent:headwatch-agent.jar}. The only class
@@ -22,8 +25,42 @@ final class SdkTelemetry {
     return new AgentTelemetry(sdk, timeoutMs -> flush(sdk, timeoutMs));
   }
 
+  /**
+   * Shuts the SDK down on a thread of its own and waits for it at most {@code timeoutMs}. Not on
+   * the caller's thread: the SDK's periodic metric reader does its final export inside {@code
+   * shutdown()} and waits for it there (about 10 s with SDK 1.68); against an endpoint that accepts
+   * connections but never answers, that held the JVM's exit 10 s instead of {@code
+   * headwatch.shutdown.timeout_ms} (ExitFlushDeadlineTest). The thread is a daemon: when the
+   * deadline comes first, the JVM exits without it.
+   */
   private static AgentTelemetry.Flush flush(OpenTelemetrySdk sdk, long timeoutMs) {
-    CompletableResultCode result = sdk.shutdown().join(timeoutMs, TimeUnit.MILLISECONDS);
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+    CompletableFuture<CompletableResultCode> started = new CompletableFuture<>();
+    Thread shutdown =
+        new Thread(
+            () -> {
+              try {
+                started.complete(sdk.shutdown());
+              } catch (Throwable t) {
+                started.completeExceptionally(t);
+              }
+            },
+            "headwatch-telemetry-shutdown");
+    shutdown.setDaemon(true);
+    shutdown.start();
+    CompletableResultCode result;
+    try {
+      result = started.get(timeoutMs, TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      return AgentTelemetry.Flush.TIMED_OUT;
+    } catch (ExecutionException e) {
+      return AgentTelemetry.Flush.FAILED;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return AgentTelemetry.Flush.TIMED_OUT;
+    }
+    long left = Math.max(0, deadline - System.nanoTime());
+    result.join(left, TimeUnit.NANOSECONDS);
     if (!result.isDone()) {
       return AgentTelemetry.Flush.TIMED_OUT;
     }
